@@ -1,0 +1,1 @@
+"""Vendor adapters, their shared HTTP client and their simulators."""

@@ -1,0 +1,167 @@
+"""Pace requests from the vendor's own rate-limit headers (thread-safe)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RateLimitHeaders:
+    """Where a vendor reports its limit: header names and documented defaults."""
+
+    remaining: str
+    limit: str | None = None
+    window_ms: str | None = None
+    cost: str | None = None
+    default_limit: int | None = None
+    default_window: float = 60.0
+
+
+class Slot:
+    """One admitted request, in flight until released."""
+
+    __slots__ = ("started",)
+
+    def __init__(self, started: float) -> None:
+        self.started = started
+
+
+class RateLimiter:
+    """Admit a request only while both the server's `remaining` and our own log allow it.
+
+    The server's count is authoritative (others share the quota); between answers we
+    account for requests we started since and for those of ours that left the window.
+    Our log of completion times also bounds a window by the limit, so a fixed-window
+    server that resets early never makes us overshoot. A 429 blocks every thread until
+    `Retry-After` has passed.
+    """
+
+    def __init__(
+        self,
+        headers: RateLimitHeaders,
+        *,
+        limit: int | None = None,
+        window: float | None = None,
+        reserve: int = 0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.headers = headers
+        self._limit = limit if limit is not None else headers.default_limit
+        self._window = window if window is not None else headers.default_window
+        self._fixed_limit = limit is not None
+        self._fixed_window = window is not None
+        self._reserve = reserve
+        self._clock = clock
+        self._cond = threading.Condition()
+        self._log: deque[tuple[float, int]] = deque()
+        self._in_flight = 0
+        self._remaining: int | None = None
+        self._remaining_at = 0.0
+        self._used_since = 0
+        self._blocked_until = 0.0
+        self.waited = 0.0
+
+    @property
+    def limit(self) -> int | None:
+        """The limit per window as last learnt."""
+        return self._limit
+
+    @property
+    def window(self) -> float:
+        """The window in seconds as last learnt."""
+        return self._window
+
+    def acquire(self) -> Slot:
+        """Block until a request may be sent, then count it as in flight."""
+        with self._cond:
+            while True:
+                now = self._clock()
+                delay = self._delay(now)
+                if delay <= 0:
+                    break
+                self.waited += delay
+                self._cond.wait(delay)
+            self._in_flight += 1
+            self._used_since += 1
+            return Slot(now)
+
+    def release(
+        self,
+        slot: Slot,
+        status: int | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        """Record a finished request and learn from the answer's headers."""
+        with self._cond:
+            now = self._clock()
+            self._in_flight -= 1
+            cost = self._int(headers, self.headers.cost) or 1
+            self._log.append((now, cost))
+            if headers is not None:
+                self._learn(headers, now)
+            if status == 429:
+                pause = (
+                    retry_after
+                    if retry_after is not None
+                    else self._window / max(self._limit or 1, 1)
+                )
+                self._blocked_until = max(self._blocked_until, now + pause)
+            self._cond.notify_all()
+
+    def _learn(self, headers: Mapping[str, str], now: float) -> None:
+        """Take limit, window and remaining from the vendor's headers."""
+        limit = self._int(headers, self.headers.limit)
+        if limit and not self._fixed_limit:
+            self._limit = limit
+        window_ms = self._int(headers, self.headers.window_ms)
+        if window_ms and not self._fixed_window:
+            self._window = window_ms / 1000.0
+        remaining = self._int(headers, self.headers.remaining)
+        if remaining is not None:
+            self._remaining = remaining
+            self._remaining_at = now
+            self._used_since = self._in_flight
+
+    def _delay(self, now: float) -> float:
+        """Seconds to wait before the next send (0 when it may go now)."""
+        if now < self._blocked_until:
+            return self._blocked_until - now
+        window = self._window
+        horizon = now - window
+        if self._remaining is not None:
+            horizon = min(now, self._remaining_at) - window
+        while self._log and self._log[0][0] <= horizon:
+            self._log.popleft()
+        in_window = [(ts, cost) for ts, cost in self._log if ts > now - window]
+        available: list[int] = []
+        if self._limit is not None:
+            available.append(self._limit - sum(c for _, c in in_window) - self._in_flight)
+        if self._remaining is not None:
+            since = self._remaining_at - window
+            freed = sum(c for ts, c in self._log if since < ts <= now - window)
+            available.append(self._remaining + freed - self._used_since)
+        if not available or min(available) > self._reserve:
+            return 0.0
+        if in_window:
+            return max(in_window[0][0] + window - now, 0.001)
+        if self._in_flight:
+            return 0.01  # an answer is on its way and will tell us more
+        return window / max(self._limit or 10, 1)
+
+    @staticmethod
+    def _int(headers: Mapping[str, str] | None, name: str | None) -> int | None:
+        """Read an integer header, tolerating absence and junk."""
+        if headers is None or name is None:
+            return None
+        value = headers.get(name)
+        if value is None:
+            return None
+        try:
+            return int(float(value))
+        except ValueError:
+            return None

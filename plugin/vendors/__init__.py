@@ -1,0 +1,1 @@
+"""Vendor adapter contract and registry (adapters themselves live in `adapters/`)."""

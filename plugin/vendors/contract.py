@@ -1,0 +1,200 @@
+"""The contract every vendor adapter implements; the core sees vendors only through it."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar
+
+from plugin.vendors.errors import (
+    AdapterConfigError,
+    AdapterError,
+    CredentialsError,
+    NotFound,
+    RateLimited,
+    UnknownAdapterError,
+    WebhookAuthError,
+    WebhookPayloadError,
+)
+
+__all__ = [
+    "Adapter",
+    "AdapterConfigError",
+    "AdapterError",
+    "Conversation",
+    "CredentialsError",
+    "FieldValue",
+    "NotFound",
+    "RateLimited",
+    "UnknownAdapterError",
+    "VendorContact",
+    "VendorTicket",
+    "WebhookAuthError",
+    "WebhookEvent",
+    "WebhookPayloadError",
+    "WebhookRequest",
+]
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    """One normalised vendor event: ids and kind only, never record content."""
+
+    vendor: str
+    event_key: str
+    kind: str  # created | updated | deleted | privacy_deletion
+    object_type: str  # ticket | contact
+    object_id: str
+    occurred_at: datetime | None = None
+    change_source: str | None = None
+    attempt: int | None = None
+    actor: str | None = None  # HubSpot sourceId, Dynamics InitiatingUserId
+
+    def to_payload(self) -> dict[str, Any]:
+        """Return the JSON-safe form stored in the inbox."""
+        return {
+            "vendor": self.vendor,
+            "event_key": self.event_key,
+            "kind": self.kind,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "occurred_at": self.occurred_at.isoformat() if self.occurred_at else None,
+            "change_source": self.change_source,
+            "attempt": self.attempt,
+            "actor": self.actor,
+        }
+
+
+@dataclass(frozen=True)
+class WebhookRequest:
+    """What a webhook check needs: method, URL as the vendor called it, headers, raw body."""
+
+    method: str
+    url: str
+    headers: Mapping[str, str]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        """Return a header case-insensitively."""
+        lowered = name.lower()
+        for key, value in self.headers.items():
+            if key.lower() == lowered:
+                return value
+        return None
+
+
+@dataclass(frozen=True)
+class FieldValue:
+    """A ticket field's text and whether it is HTML."""
+
+    text: str
+    is_html: bool = False
+
+
+@dataclass
+class VendorContact:
+    """A requester or contact as the vendor holds it."""
+
+    external_id: str
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Conversation:
+    """A reply or note on a ticket; `writable` when the vendor API lets us rewrite it."""
+
+    external_id: str
+    body: FieldValue
+    incoming: bool = False
+    private: bool = False
+    author_id: str | None = None
+    created_at: datetime | None = None
+    writable: bool = False
+
+
+@dataclass
+class VendorTicket:
+    """A ticket or case read from the vendor API (the source of truth)."""
+
+    vendor: str
+    external_id: str
+    subject: str | None
+    fields: dict[str, FieldValue]
+    requester: VendorContact | None = None
+    conversations: list[Conversation] = field(default_factory=list)
+    status: str | None = None
+    closed: bool = False
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    closed_at: datetime | None = None
+    tags: list[str] = field(default_factory=list)
+    ticket_type: str | None = None  # Freshdesk type, Dynamics casetypecode
+    pipeline: str | None = None  # HubSpot pipeline
+    pipeline_stage: str | None = None
+
+
+class Adapter(ABC):
+    """A vendor adapter: webhook checks and parsing, ticket reads, writes and erasure."""
+
+    name: ClassVar[str]
+    writable_fields: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    @abstractmethod
+    def from_settings(cls, settings: Mapping[str, str]) -> Adapter:
+        """Build from the vendor's settings; raise AdapterConfigError naming a missing one."""
+
+    @classmethod
+    def required_settings(cls) -> tuple[str, ...]:
+        """Setting names (lower-case, prefix stripped) that must all be set."""
+        return ()
+
+    @abstractmethod
+    def verify_webhook(self, request: WebhookRequest) -> None:
+        """Raise WebhookAuthError unless the call comes from the vendor."""
+
+    @abstractmethod
+    def parse_webhook(
+        self, body: bytes, headers: Mapping[str, str], received_at: datetime | None = None
+    ) -> list[WebhookEvent]:
+        """Normalise a webhook body into events; raise WebhookPayloadError if malformed."""
+
+    @abstractmethod
+    def get_ticket(self, ticket_id: str) -> VendorTicket:
+        """Read one ticket with its requester and conversations."""
+
+    @abstractmethod
+    def iter_tickets(self, updated_since: datetime) -> Iterator[VendorTicket]:
+        """Yield tickets updated since a moment, following the vendor's pagination."""
+
+    def can_write(self, field_name: str) -> bool:
+        """Return whether the vendor API lets us rewrite this field."""
+        return field_name in self.writable_fields
+
+    @abstractmethod
+    def write_fields(self, ticket_id: str, values: Mapping[str, str]) -> None:
+        """Rewrite ticket fields (e.g. with masked tokens)."""
+
+    @abstractmethod
+    def delete_ticket(self, ticket_id: str) -> None:
+        """Delete a ticket; raise NotFound when it is already gone."""
+
+    @abstractmethod
+    def erase_contact(self, id_or_email: str) -> None:
+        """Erase a contact permanently; raise NotFound when it is already gone."""
+
+    @abstractmethod
+    def anonymise_contact(self, contact_id: str, values: Mapping[str, str]) -> None:
+        """Overwrite a contact's personal fields with the given values."""
+
+    @abstractmethod
+    def is_own_change(self, event: WebhookEvent) -> bool:
+        """Return whether an event echoes a change Datavagt itself made."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook, a no-op by default
+        """Release the HTTP session."""
