@@ -1,0 +1,1 @@
+"""HTTP API helpers shared by every blueprint."""

@@ -1,0 +1,42 @@
+"""The Flask application factory: it only wires subsystems together."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from plugin import database, errors, logs
+from plugin.config import ROOT, load_settings
+from plugin.keys import Keyring
+from plugin.manifest import load_manifest
+from plugin.ops import metrics
+from plugin.ops.routes import bp as ops_bp
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build a sidecar app; ``config`` overrides environment and YAML settings."""
+    # 1. Settings and the manifest: a bad one stops start-up with a clear message.
+    settings = load_settings(config)
+    manifest = load_manifest(settings.manifest)
+
+    app = Flask("datavagt", static_folder=str(ROOT / "static"), static_url_path="/static")
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    app.config["JSON_SORT_KEYS"] = False
+    app.extensions["datavagt.settings"] = settings
+    app.extensions["datavagt.manifest"] = manifest
+
+    # 2. Logs first so every later step can report; then errors, metrics, database.
+    logs.configure_logging(settings.log_level)
+    logs.init_app(app)
+    errors.init_app(app)
+    metrics.init_app(app)
+    database.init_app(app)
+
+    # 3. Keys: created 0600 on first run.
+    app.extensions["datavagt.keyring"] = Keyring(settings.key_file, settings.master_key)
+
+    # 4. Routes.
+    app.register_blueprint(ops_bp)
+    return app

@@ -1,0 +1,1 @@
+"""The ``datavagt`` command line."""

@@ -1,0 +1,49 @@
+"""Shared CLI plumbing: build the app once, turn configuration errors into one line."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+from flask import Flask
+
+from plugin.config import ConfigError
+from plugin.keys import KeyringError
+from plugin.manifest import ManifestError
+
+F = TypeVar("F", bound=Callable[..., Any])
+STARTUP_ERRORS: tuple[type[Exception], ...] = (ConfigError, ManifestError, KeyringError)
+
+
+def fail(message: str) -> None:
+    """Print one line to stderr and exit 1."""
+    click.echo(f"datavagt: error: {message}", err=True)
+    raise SystemExit(1)
+
+
+def build_app(config: dict[str, Any] | None = None) -> Flask:
+    """The app for a command, or a one-line error and exit 1."""
+    from plugin.app import create_app
+
+    try:
+        return create_app(config)
+    except STARTUP_ERRORS as exc:
+        fail(str(exc))
+        raise  # unreachable; keeps type checkers content
+
+
+def with_app(command: F) -> F:
+    """Run ``command(app, ...)`` inside an app context."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        app = build_app()
+        with app.app_context():
+            try:
+                return command(app, *args, **kwargs)
+            except STARTUP_ERRORS as exc:
+                fail(str(exc))
+
+    return wrapper  # type: ignore[return-value]

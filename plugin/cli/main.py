@@ -1,0 +1,24 @@
+"""Entry point of the ``datavagt`` console script."""
+
+from __future__ import annotations
+
+import click
+
+from plugin import __version__
+from plugin.cli.db import db_group
+from plugin.cli.serve import serve
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="datavagt")
+def cli() -> None:
+    """Datavagt: the GDPR sidecar for your helpdesk."""
+
+
+cli.add_command(db_group)
+cli.add_command(serve)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="datavagt")

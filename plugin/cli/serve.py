@@ -1,0 +1,66 @@
+"""``datavagt serve``: the sidecar behind gunicorn."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from plugin import database
+from plugin.cli.context import build_app, fail
+from plugin.extensions import db
+
+
+class SidecarServer(BaseApplication):  # type: ignore[misc]
+    """gunicorn serving an app built by ``create_app`` in each worker."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        """Hand our options to gunicorn."""
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        """Each worker builds its own app (own pool, own scheduler lock attempt)."""
+        return build_app()
+
+
+def ensure_ready(app: Flask) -> None:
+    """Refuse to serve an unreachable or unmigrated database, with one clear line."""
+    with app.app_context():
+        database.check_reachable(db.engine)
+        current = database.current_revision(db.engine)
+        head = database.head_revision()
+        if current != head:
+            fail(f"database is at {current or 'base'}, not {head}: run `datavagt db upgrade`")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.option("--timeout", default=30, show_default=True, type=click.IntRange(1, 3600))
+def serve(host: str, port: int, workers: int, timeout: int) -> None:
+    """Run the sidecar with gunicorn (production WSGI server)."""
+    from plugin.config import ConfigError
+
+    app = build_app()
+    try:
+        ensure_ready(app)
+    except ConfigError as exc:
+        fail(str(exc))
+    SidecarServer(
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "timeout": timeout,
+            # gunicorn's access log prints full URLs; ours logs route patterns only.
+            "accesslog": None,
+            "errorlog": "-",
+        }
+    ).run()

@@ -1,0 +1,140 @@
+"""Settings from built-in defaults, an optional YAML file and ``DATAVAGT_*`` variables."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+VENDOR_VARIABLES: dict[str, tuple[str, ...]] = {
+    "freshdesk": ("domain", "api_key", "base_url", "webhook_user", "webhook_password"),
+    "hubspot": ("token", "client_secret", "base_url", "app_id"),
+    "dynamics": (
+        "org_url",
+        "tenant_id",
+        "client_id",
+        "client_secret",
+        "authority_url",
+        "webhook_key",
+        "webhook_header",
+    ),
+}
+# Plain settings: name -> default. Environment variables are DATAVAGT_<NAME>.
+SCALARS: dict[str, Any] = {
+    "database_url": None,  # derived: sqlite file in the working directory
+    "key_file": None,  # derived: beside the database
+    "master_key": None,  # base64 key from the environment instead of the key file
+    "public_url": None,
+    "manifest": str(ROOT / "manifest.yaml"),
+    "log_level": "INFO",
+    "max_request_bytes": 1024 * 1024,
+    "scheduler": "on",  # "off": serve HTTP only (run `datavagt worker` separately)
+}
+
+
+class ConfigError(Exception):
+    """Configuration that cannot work; the message names the setting."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved configuration for one sidecar process."""
+
+    database_url: str
+    key_file: Path
+    master_key: str | None
+    public_url: str | None
+    manifest: Path
+    log_level: str
+    max_request_bytes: int
+    scheduler: str
+    vendors: dict[str, dict[str, str]] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def vendor(self, name: str) -> dict[str, str]:
+        """The settings of one vendor (empty when the vendor is not configured)."""
+        return dict(self.vendors.get(name, {}))
+
+
+def _read_yaml(path: str) -> dict[str, Any]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = yaml.safe_load(handle) or {}
+    except OSError as exc:
+        raise ConfigError(f"DATAVAGT_CONFIG: cannot read {path}: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"DATAVAGT_CONFIG: {path} is not valid YAML{where}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"DATAVAGT_CONFIG: {path} must hold a mapping of settings")
+    return data
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Merge defaults < YAML file < environment < explicit overrides."""
+    env = os.environ if environ is None else environ
+    merged: dict[str, Any] = {}
+    if env.get("DATAVAGT_CONFIG"):
+        merged.update(_read_yaml(env["DATAVAGT_CONFIG"]))
+    for name in SCALARS:
+        if f"DATAVAGT_{name.upper()}" in env:
+            merged[name] = env[f"DATAVAGT_{name.upper()}"]
+    vendors: dict[str, dict[str, str]] = {}
+    for vendor, names in VENDOR_VARIABLES.items():
+        section = dict(merged.pop(vendor, None) or {})
+        for name in names:
+            value = env.get(f"DATAVAGT_{vendor.upper()}_{name.upper()}")
+            if value:
+                section[name] = value
+        if section:
+            vendors[vendor] = {k: str(v) for k, v in section.items()}
+    for key, value in (overrides or {}).items():
+        if key in VENDOR_VARIABLES:
+            vendors[key] = {k: str(v) for k, v in dict(value).items()}
+        else:
+            merged[key] = value
+    return _resolve(merged, vendors)
+
+
+def _resolve(merged: dict[str, Any], vendors: dict[str, dict[str, str]]) -> Settings:
+    values = {name: merged.pop(name, default) for name, default in SCALARS.items()}
+    database_url = values["database_url"] or f"sqlite:///{Path.cwd() / 'datavagt.db'}"
+    if "://" not in database_url:
+        raise ConfigError("DATAVAGT_DATABASE_URL: expected a URL such as sqlite:///datavagt.db")
+    if database_url.startswith("postgresql://"):
+        # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    key_file = values["key_file"] or str(_beside_database(database_url) / "datavagt.keys")
+    try:
+        max_bytes = int(values["max_request_bytes"])
+    except (TypeError, ValueError) as exc:
+        raise ConfigError("DATAVAGT_MAX_REQUEST_BYTES: expected a whole number of bytes") from exc
+    if values["scheduler"] not in ("on", "off"):
+        raise ConfigError("DATAVAGT_SCHEDULER: expected 'on' or 'off'")
+    return Settings(
+        database_url=database_url,
+        key_file=Path(key_file),
+        master_key=values["master_key"],
+        public_url=values["public_url"],
+        manifest=Path(values["manifest"]),
+        log_level=str(values["log_level"]).upper(),
+        max_request_bytes=max_bytes,
+        scheduler=values["scheduler"],
+        vendors=vendors,
+        extra=merged,
+    )
+
+
+def _beside_database(database_url: str) -> Path:
+    """The folder of a SQLite database file, else the working directory."""
+    if database_url.startswith("sqlite:///") and database_url != "sqlite:///:memory:":
+        return Path(database_url.removeprefix("sqlite:///")).resolve().parent
+    return Path.cwd()

@@ -1,0 +1,234 @@
+"""The key file: created 0600 on first run, rotated in place, never stored in the database."""
+
+from __future__ import annotations
+
+import base64
+import fcntl
+import hashlib
+import json
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+FORMAT_VERSION = 1
+
+
+class KeyringError(Exception):
+    """The key file is unreadable, malformed or lacks a key that data refers to."""
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """One Ed25519 key pair with its key id."""
+
+    kid: str
+    private: Ed25519PrivateKey
+    created: str
+    retired_at: str | None
+
+    @property
+    def public(self) -> Ed25519PublicKey:
+        """The public half, for verification and the JWKS."""
+        return self.private.public_key()
+
+    def jwk(self) -> dict[str, str]:
+        """The public key as an OKP JWK (RFC 8037)."""
+        raw = self.public.public_bytes(Encoding.Raw, PublicFormat.Raw)
+        return {
+            "kty": "OKP",
+            "crv": "Ed25519",
+            "x": _b64(raw),
+            "kid": self.kid,
+            "alg": "EdDSA",
+            "use": "sig",
+        }
+
+
+class Keyring:
+    """Loads, creates and rotates the keys in one JSON file readable only by its owner."""
+
+    def __init__(self, path: Path, master_key_b64: str | None = None) -> None:
+        self.path = Path(path)
+        self._env_master = _unb64(master_key_b64) if master_key_b64 else None
+        if self._env_master is not None and len(self._env_master) != 32:
+            raise KeyringError("DATAVAGT_MASTER_KEY: expected 32 bytes, base64-encoded")
+        self._data = self._load_or_create()
+
+    # -- file handling -------------------------------------------------------------
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        # Several sidecar processes may start at once: one creates, the others read.
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        fd = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    def _read(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise KeyringError(f"DATAVAGT_KEY_FILE: cannot read {self.path}") from exc
+        except ValueError as exc:
+            raise KeyringError(
+                f"DATAVAGT_KEY_FILE: {self.path} is not a Datavagt key file"
+            ) from exc
+        if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
+            raise KeyringError(f"DATAVAGT_KEY_FILE: {self.path} is not a Datavagt key file")
+        return data
+
+    def _write(self, data: dict[str, Any]) -> None:
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=1)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, self.path)
+
+    def _load_or_create(self) -> dict[str, Any]:
+        with self._locked():
+            if self.path.exists():
+                return self._read()
+            data = {
+                "version": FORMAT_VERSION,
+                "master_keys": [] if self._env_master else [self._new_master()],
+                "index_key": _b64(secrets.token_bytes(32)),
+                "signing_keys": [self._new_signing()],
+            }
+            self._write(data)
+            return data
+
+    def reload(self) -> None:
+        """Re-read the file (another process may have rotated keys)."""
+        with self._locked():
+            self._data = self._read()
+
+    @staticmethod
+    def _new_master() -> dict[str, Any]:
+        return {
+            "id": "mk-" + secrets.token_hex(6),
+            "key": _b64(secrets.token_bytes(32)),
+            "created": _now(),
+        }
+
+    @staticmethod
+    def _new_signing() -> dict[str, Any]:
+        private = Ed25519PrivateKey.generate()
+        from cryptography.hazmat.primitives.serialization import NoEncryption, PrivateFormat
+
+        raw = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+        return {
+            "kid": "sk-" + secrets.token_hex(6),
+            "private": _b64(raw),
+            "created": _now(),
+            "retired_at": None,
+        }
+
+    # -- master keys ---------------------------------------------------------------
+    @property
+    def active_master_id(self) -> str:
+        """The master key new data keys are wrapped with."""
+        if self._env_master is not None:
+            return "env-" + hashlib.sha256(self._env_master).hexdigest()[:12]
+        return self._data["master_keys"][-1]["id"]
+
+    def master_key(self, key_id: str) -> bytes:
+        """The master key with this id (raises when it is gone)."""
+        if self._env_master is not None and key_id == self.active_master_id:
+            return self._env_master
+        for entry in self._data["master_keys"]:
+            if entry["id"] == key_id:
+                return _unb64(entry["key"])
+        raise KeyringError(f"master key {key_id} is not in the key file")
+
+    def rotate_master(self) -> str:
+        """Add a new active master key; old ones stay until data keys are re-wrapped."""
+        if self._env_master is not None:
+            raise KeyringError("the master key comes from DATAVAGT_MASTER_KEY: rotate it there")
+        with self._locked():
+            self._data = self._read()
+            entry = self._new_master()
+            self._data["master_keys"].append(entry)
+            self._write(self._data)
+        return entry["id"]
+
+    def retire_masters_except(self, keep: set[str]) -> None:
+        """Drop master keys no data key refers to any more."""
+        with self._locked():
+            self._data = self._read()
+            self._data["master_keys"] = [
+                e
+                for e in self._data["master_keys"]
+                if e["id"] in keep or e is self._data["master_keys"][-1]
+            ]
+            self._write(self._data)
+
+    @property
+    def index_key(self) -> bytes:
+        """The HMAC key for blind indexes of identifiers (stable across rotations)."""
+        return _unb64(self._data["index_key"])
+
+    # -- signing keys --------------------------------------------------------------
+    def signing_keys(self) -> list[SigningKey]:
+        """Every signing key still published, newest last."""
+        return [
+            SigningKey(
+                kid=e["kid"],
+                private=Ed25519PrivateKey.from_private_bytes(_unb64(e["private"])),
+                created=e["created"],
+                retired_at=e.get("retired_at"),
+            )
+            for e in self._data["signing_keys"]
+        ]
+
+    @property
+    def active_signing_key(self) -> SigningKey:
+        """The key that signs new tokens, checkpoints, receipts and certificates."""
+        return self.signing_keys()[-1]
+
+    def signing_key(self, kid: str) -> SigningKey:
+        """A published signing key by id (raises for an unknown kid)."""
+        for key in self.signing_keys():
+            if key.kid == kid:
+                return key
+        raise KeyringError(f"unknown signing key {kid}")
+
+    def rotate_signing(self) -> str:
+        """Add a new signing key; the old one stays published (verification) but retired."""
+        with self._locked():
+            self._data = self._read()
+            for entry in self._data["signing_keys"]:
+                entry["retired_at"] = entry.get("retired_at") or _now()
+            entry = self._new_signing()
+            self._data["signing_keys"].append(entry)
+            self._write(self._data)
+        return entry["kid"]
+
+    def jwks(self) -> dict[str, list[dict[str, str]]]:
+        """Every published public key as a JWK Set."""
+        return {"keys": [key.jwk() for key in self.signing_keys()]}

@@ -1,0 +1,164 @@
+"""The add-on manifest: schema, loading and validation at start-up."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+CATEGORIES = ("identity", "contact", "location", "financial", "online", "special")
+LEGAL_BASES = (
+    "consent",
+    "contract",
+    "legal_obligation",
+    "vital_interests",
+    "public_task",
+    "legitimate_interests",
+)
+RETENTION_FROM = ("closed", "last_activity", "consent_withdrawn", "created")
+RETENTION_ACTIONS = ("delete_ticket", "anonymise_ticket", "delete_contact", "anonymise_contact")
+SCHEDULE = re.compile(r"^(interval:\d+[smhd]|cron:(\S+\s+){4}\S+)$")
+
+
+class ManifestError(Exception):
+    """The manifest is missing or invalid; the message names the key and the problem."""
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class RoleSchema(_Strict):
+    name = fields.String(required=True)
+    implies = fields.List(fields.String(), load_default=list)
+
+
+class RetentionSchema(_Strict):
+    days = fields.Integer(required=True, validate=validate.Range(min=0, max=36500))
+    # "from" is a Python keyword, so the attribute is start and the key stays "from".
+    start = fields.String(data_key="from", required=True, validate=validate.OneOf(RETENTION_FROM))
+    action = fields.String(required=True, validate=validate.OneOf(RETENTION_ACTIONS))
+
+
+class PurposeSchema(_Strict):
+    name = fields.String(required=True)
+    legal_basis = fields.String(required=True, validate=validate.OneOf(LEGAL_BASES))
+    allowed_categories = fields.List(
+        fields.String(validate=validate.OneOf(CATEGORIES)), required=True
+    )
+    retention = fields.Nested(RetentionSchema, required=True)
+
+
+class JobSchema(_Strict):
+    schedule = fields.String(
+        required=True,
+        validate=validate.Regexp(
+            SCHEDULE, error="expected 'interval:<n>[smhd]' or 'cron:<5 fields>'"
+        ),
+    )
+    enabled = fields.Boolean(load_default=True)
+
+
+class ControllerSchema(_Strict):
+    name = fields.String(required=True)
+    contact = fields.String(required=True)
+    country = fields.String(required=True, validate=validate.Length(equal=2))
+
+
+class ManifestSchema(_Strict):
+    name = fields.String(required=True)
+    version = fields.String(required=True, validate=validate.Regexp(r"^\d+\.\d+\.\d+"))
+    summary = fields.String(required=True)
+    license = fields.String(required=True)
+    author = fields.String(required=True)
+    depends = fields.List(fields.String(), required=True)
+    controller = fields.Nested(ControllerSchema, required=True)
+    categories = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(CATEGORIES)),
+        values=fields.String(),
+        required=True,
+    )
+    roles = fields.Dict(keys=fields.String(), values=fields.Nested(RoleSchema), required=True)
+    purposes = fields.Dict(keys=fields.String(), values=fields.Nested(PurposeSchema), required=True)
+    jobs = fields.Dict(keys=fields.String(), values=fields.Nested(JobSchema), required=True)
+    assets = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+
+    @validates_schema
+    def _cross_references(self, data: dict[str, Any], **_: Any) -> None:
+        roles = data.get("roles", {})
+        for role, spec in roles.items():
+            for implied in spec["implies"]:
+                if implied not in roles:
+                    raise ValidationError(
+                        f"implies unknown role {implied!r}", field_name=f"roles.{role}.implies"
+                    )
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The validated manifest; ``data`` keeps the loaded mapping for later sections."""
+
+    data: dict[str, Any]
+    path: Path
+
+    @property
+    def purposes(self) -> dict[str, dict[str, Any]]:
+        """Purpose code -> purpose definition."""
+        return self.data["purposes"]
+
+    @property
+    def roles(self) -> dict[str, dict[str, Any]]:
+        """Role name -> role definition."""
+        return self.data["roles"]
+
+    def implied_roles(self, role: str) -> set[str]:
+        """The role itself and every role it implies, transitively."""
+        seen: set[str] = set()
+        stack = [role]
+        while stack:
+            current = stack.pop()
+            if current in seen or current not in self.roles:
+                continue
+            seen.add(current)
+            stack.extend(self.roles[current]["implies"])
+        return seen
+
+
+def _first_error(messages: Any, prefix: str = "") -> str:
+    """Flatten marshmallow's nested messages to 'key.path: problem' for the first error."""
+    if isinstance(messages, dict):
+        key, value = next(iter(messages.items()))
+        if key == "_schema":
+            return _first_error(value, prefix)
+        path = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict) and set(value) <= {"key", "value"}:
+            return _first_error(value.get("key") or value.get("value"), path)
+        return _first_error(value, path)
+    if isinstance(messages, list):
+        text = messages[0] if messages else "invalid"
+        if isinstance(text, dict | list):
+            return _first_error(text, prefix)
+        return f"{prefix}: {text}" if prefix else str(text)
+    return f"{prefix}: {messages}"
+
+
+def load_manifest(path: Path) -> Manifest:
+    """Read and validate the manifest, or raise ManifestError naming the key."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ManifestError(f"manifest {path}: cannot read ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise ManifestError(f"manifest {path}: not valid YAML") from exc
+    if not isinstance(raw, dict):
+        raise ManifestError(f"manifest {path}: expected a mapping at the top level")
+    try:
+        data = ManifestSchema().load(raw)
+    except ValidationError as exc:
+        raise ManifestError(f"manifest {path}: {_first_error(exc.messages)}") from exc
+    return Manifest(data=data, path=path)

@@ -1,0 +1,27 @@
+"""All models, imported here so metadata (and Alembic) sees every table."""
+
+from __future__ import annotations
+
+from plugin.models.audit import AuditCheckpoint, AuditEvent
+from plugin.models.consent import Consent, ConsentText
+from plugin.models.purpose import Purpose
+from plugin.models.queue import InboxEvent, OutboxJob
+from plugin.models.subject import DataSubject, SubjectIdentifier
+from plugin.models.ticket import Finding, Ticket
+from plugin.models.vault import SubjectKey, VaultItem
+
+__all__ = [
+    "AuditCheckpoint",
+    "AuditEvent",
+    "Consent",
+    "ConsentText",
+    "DataSubject",
+    "Finding",
+    "InboxEvent",
+    "OutboxJob",
+    "Purpose",
+    "SubjectIdentifier",
+    "SubjectKey",
+    "Ticket",
+    "VaultItem",
+]

@@ -1,0 +1,58 @@
+"""Routes for operators and machines: liveness, readiness, metrics, OpenAPI, JWKS."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify
+from flask.typing import ResponseReturnValue
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from plugin import database
+from plugin.extensions import db
+from plugin.ops.metrics import registry
+from plugin.ops.openapi import build_spec
+
+bp = Blueprint("ops", __name__)
+
+
+@bp.get("/healthz")
+def healthz() -> ResponseReturnValue:
+    """The process is up."""
+    return jsonify({"status": "ok"})
+
+
+@bp.get("/readyz")
+def readyz() -> ResponseReturnValue:
+    """The database is reachable and migrated to the head revision."""
+    try:
+        current = database.current_revision(db.engine)
+    except Exception:  # noqa: BLE001  (any driver failure means "not ready")
+        return jsonify({"status": "unavailable", "database": "unreachable"}), 503
+    head = database.head_revision()
+    if current != head:
+        return jsonify(
+            {"status": "unavailable", "database": "not migrated", "revision": current, "head": head}
+        ), 503
+    return jsonify({"status": "ready", "revision": current})
+
+
+@bp.get("/metrics")
+def metrics() -> ResponseReturnValue:
+    """Prometheus text exposition."""
+    return Response(generate_latest(registry()), mimetype=CONTENT_TYPE_LATEST)
+
+
+@bp.get("/openapi.json")
+def openapi() -> ResponseReturnValue:
+    """The OpenAPI document, built once per process."""
+    cached = current_app.extensions.get("datavagt.openapi")
+    if cached is None:
+        cached = current_app.extensions["datavagt.openapi"] = build_spec(current_app)
+    return jsonify(cached)
+
+
+@bp.get("/.well-known/jwks.json")
+def jwks() -> ResponseReturnValue:
+    """Public signing keys (audit checkpoints, tokens, receipts, certificates)."""
+    response = jsonify(current_app.extensions["datavagt.keyring"].jwks())
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
