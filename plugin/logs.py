@@ -39,6 +39,8 @@ def configure_logging(level: str) -> None:
     root.setLevel(level)
     # werkzeug's access log prints full URLs; ours below logs the route pattern instead.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    # Alembic narrates every step at INFO; operators need only its warnings.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def init_app(app: Flask) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from plugin import __version__
+from plugin.cli.agents import agents_group
 from plugin.cli.db import db_group
 from plugin.cli.serve import serve
 
@@ -15,6 +16,7 @@ def cli() -> None:
     """Datavagt: the GDPR sidecar for your helpdesk."""
 
 
+cli.add_command(agents_group)
 cli.add_command(db_group)
 cli.add_command(serve)
 
