@@ -1,0 +1,266 @@
+"""Freshdesk adapter: API-key client over API v2."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from typing import Any
+
+import requests
+
+from adapters.freshdesk import config, webhook
+from adapters.http import HttpClient, RateLimiter, RetryPolicy
+from adapters.own_writes import OwnWrites
+from adapters.timeparse import parse_iso, to_iso
+from plugin.vendors.contract import (
+    Adapter,
+    Conversation,
+    FieldValue,
+    VendorContact,
+    VendorTicket,
+    WebhookEvent,
+    WebhookRequest,
+)
+from plugin.vendors.errors import AdapterConfigError, AdapterError, NotFound
+
+
+def error_code(response: requests.Response) -> str | None:
+    """Freshdesk's first error code, or the top-level code."""
+    body = response.json()
+    errors = body.get("errors") if isinstance(body, dict) else None
+    if errors and isinstance(errors, list) and isinstance(errors[0], dict):
+        return errors[0].get("code")
+    return body.get("code") if isinstance(body, dict) else None
+
+
+class FreshdeskAdapter(Adapter):
+    """Tickets, conversations and contacts of one Freshdesk account."""
+
+    name = config.NAME
+    writable_fields = config.WRITABLE_FIELDS
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        webhook_user: str,
+        webhook_password: str,
+        *,
+        retry: RetryPolicy | None = None,
+        timeout: tuple[float, float] = (3.05, 30.0),
+        rate_window: float | None = None,
+        per_page: int = config.PAGINATION["per_page"],
+    ) -> None:
+        self._webhook_user = webhook_user
+        self._webhook_password = webhook_password
+        self.per_page = per_page
+        self.own_writes = OwnWrites()
+        self.http = HttpClient(
+            self.name,
+            base_url,
+            timeout=timeout,
+            retry=retry,
+            limiter=RateLimiter(config.RATE_LIMIT, window=rate_window),
+            error_code=error_code,
+            request_id_headers=config.REQUEST_ID_HEADERS,
+        )
+        self.http.session.auth = (api_key, "X")
+        self.http.session.headers["Accept"] = "application/json"
+
+    @classmethod
+    def required_settings(cls) -> tuple[str, ...]:
+        """API key and the webhook rule's Basic credentials."""
+        return ("api_key", "webhook_user", "webhook_password")
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, str]) -> FreshdeskAdapter:
+        """Build from DATAVAGT_FRESHDESK_* settings."""
+        for key in cls.required_settings():
+            if not settings.get(key):
+                raise AdapterConfigError(f"DATAVAGT_FRESHDESK_{key.upper()} is not set")
+        base_url = settings.get("base_url")
+        if not base_url:
+            domain = settings.get("domain")
+            if not domain:
+                raise AdapterConfigError("DATAVAGT_FRESHDESK_DOMAIN is not set")
+            host = domain if "." in domain else f"{domain}.freshdesk.com"
+            base_url = f"https://{host}"
+        return cls(
+            base_url, settings["api_key"], settings["webhook_user"], settings["webhook_password"]
+        )
+
+    # -- webhooks ---------------------------------------------------------------------
+    def verify_webhook(self, request: WebhookRequest) -> None:
+        """Basic auth with the rule's user and password."""
+        webhook.verify(request, self._webhook_user, self._webhook_password)
+
+    def parse_webhook(
+        self, body: bytes, headers: Mapping[str, str], received_at: datetime | None = None
+    ) -> list[WebhookEvent]:
+        """Minimal and wrapped payload shapes."""
+        return webhook.parse(body, received_at)
+
+    def is_own_change(self, event: WebhookEvent) -> bool:
+        """Ours when the event's timestamp is the updated_at our own PUT returned."""
+        if event.occurred_at is None:
+            return False
+        return self.own_writes.seen(event.object_id, event.occurred_at.isoformat())
+
+    # -- reads ------------------------------------------------------------------------
+    def get_ticket(self, ticket_id: str) -> VendorTicket:
+        """Ticket with requester, stats and every conversation."""
+        path = config.ENDPOINTS["ticket"].format(id=ticket_id)
+        data = self.http.get(path, params={"include": "requester,stats"}).json()
+        ticket = self._ticket(data)
+        convo_path = config.ENDPOINTS["conversations"].format(id=ticket_id)
+        for item in self._pages(convo_path, {"per_page": self.per_page}):
+            ticket.conversations.append(self._conversation(item))
+        return ticket
+
+    def iter_tickets(self, updated_since: datetime) -> Iterator[VendorTicket]:
+        """Oldest change first; restarts from the last updated_at at the 300-page limit."""
+        since = to_iso(updated_since)
+        seen: set[str] = set()
+        while True:
+            params = {
+                "updated_since": since,
+                "order_by": "updated_at",
+                "order_type": "asc",
+                "per_page": self.per_page,
+                "include": "description,requester,stats",
+            }
+            last: str | None = None
+            pages = 0
+            for item in self._pages(config.ENDPOINTS["tickets"], params, counter=True):
+                if item is _PAGE_LIMIT:
+                    pages = config.PAGINATION["max_pages"]
+                    break
+                key = str(item["id"])
+                if key not in seen:
+                    seen.add(key)
+                    yield self._ticket(item)
+                last = item.get("updated_at") or last
+            if pages < config.PAGINATION["max_pages"] or last is None or last == since:
+                return
+            since = last
+
+    def _pages(
+        self, path: str, params: dict[str, Any], counter: bool = False
+    ) -> Iterator[dict[str, Any]]:
+        """Follow the `Link: <..>; rel="next"` header."""
+        url: str | None = path
+        page = 1
+        query: dict[str, Any] | None = params
+        while url:
+            response = self.http.get(url, params=query)
+            yield from response.json()
+            url = response.links.get("next", {}).get("url")
+            query = None  # the next link carries the query
+            page += 1
+            if counter and url and page > config.PAGINATION["max_pages"]:
+                yield _PAGE_LIMIT
+                return
+
+    def _ticket(self, data: dict[str, Any]) -> VendorTicket:
+        fields = {
+            "subject": FieldValue(data.get("subject") or ""),
+            "description": FieldValue(data.get("description") or "", is_html=True),
+        }
+        for name, value in (data.get("custom_fields") or {}).items():
+            if isinstance(value, str):
+                fields[config.CUSTOM_FIELD_PREFIX + name] = FieldValue(value)
+        status = data.get("status")
+        stats = data.get("stats") or {}
+        return VendorTicket(
+            vendor=self.name,
+            external_id=str(data["id"]),
+            subject=data.get("subject"),
+            fields=fields,
+            requester=self._contact(data.get("requester"), data.get("requester_id")),
+            status=config.STATUSES.get(status, str(status)),
+            closed=status in config.CLOSED_STATUSES,
+            created_at=parse_iso(data.get("created_at")),
+            updated_at=parse_iso(data.get("updated_at")),
+            closed_at=parse_iso(stats.get("closed_at") or stats.get("resolved_at")),
+            tags=list(data.get("tags") or []),
+            ticket_type=data.get("type"),
+        )
+
+    @staticmethod
+    def _contact(data: dict[str, Any] | None, requester_id: Any) -> VendorContact | None:
+        if data:
+            return VendorContact(
+                external_id=str(data.get("id", requester_id)),
+                name=data.get("name"),
+                email=data.get("email"),
+                phone=data.get("phone") or data.get("mobile"),
+            )
+        return VendorContact(external_id=str(requester_id)) if requester_id else None
+
+    @staticmethod
+    def _conversation(item: dict[str, Any]) -> Conversation:
+        private = bool(item.get("private"))
+        return Conversation(
+            external_id=str(item["id"]),
+            body=FieldValue(item.get("body") or "", is_html=True),
+            incoming=bool(item.get("incoming")),
+            private=private,
+            author_id=str(item["user_id"]) if item.get("user_id") else None,
+            created_at=parse_iso(item.get("created_at")),
+            writable=private and not item.get("incoming"),  # only notes can be edited
+        )
+
+    # -- writes -----------------------------------------------------------------------
+    def can_write(self, field_name: str) -> bool:
+        """Subject, description and custom text fields."""
+        return field_name in self.writable_fields or field_name.startswith(
+            config.CUSTOM_FIELD_PREFIX
+        )
+
+    def write_fields(self, ticket_id: str, values: Mapping[str, str]) -> None:
+        """PUT the fields; remember the returned updated_at to spot the echo."""
+        body: dict[str, Any] = {}
+        for name, text in values.items():
+            if not self.can_write(name):
+                raise AdapterError(self.name, f"field {name!r} is not writable")
+            if name.startswith(config.CUSTOM_FIELD_PREFIX):
+                body.setdefault("custom_fields", {})[name.split(".", 1)[1]] = text
+            else:
+                body[name] = text
+        path = config.ENDPOINTS["ticket"].format(id=ticket_id)
+        updated = parse_iso(self.http.put(path, json=body).json().get("updated_at"))
+        if updated is not None:
+            self.own_writes.add(str(ticket_id), updated.isoformat())
+
+    def delete_ticket(self, ticket_id: str) -> None:
+        """Move the ticket to trash (restorable in Freshdesk)."""
+        self.http.delete(config.ENDPOINTS["ticket"].format(id=ticket_id))
+
+    def erase_contact(self, id_or_email: str) -> None:
+        """Soft delete, then hard delete with `force=true` (also deletes their tickets)."""
+        contact_id = self._contact_id(id_or_email)
+        try:
+            self.http.delete(config.ENDPOINTS["contact"].format(id=contact_id))
+        except NotFound:
+            pass  # already soft-deleted: the hard delete below decides
+        path = config.ENDPOINTS["contact_hard_delete"].format(id=contact_id)
+        self.http.delete(path, params={"force": "true"})
+
+    def anonymise_contact(self, contact_id: str, values: Mapping[str, str]) -> None:
+        """PUT masked values (Freshdesk has no anonymise endpoint)."""
+        self.http.put(config.ENDPOINTS["contact"].format(id=contact_id), json=dict(values))
+
+    def _contact_id(self, id_or_email: str) -> str:
+        if "@" not in id_or_email:
+            return id_or_email
+        found = self.http.get(config.ENDPOINTS["contacts"], params={"email": id_or_email}).json()
+        if not found:
+            raise NotFound(self.name, "no contact with that e-mail", status=404)
+        return str(found[0]["id"])
+
+    def close(self) -> None:
+        """Close the HTTP session."""
+        self.http.close()
+
+
+_PAGE_LIMIT: Any = object()

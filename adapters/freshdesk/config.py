@@ -1,0 +1,31 @@
+"""Freshdesk API v2 as data: endpoints, auth, pagination, limits, writable fields."""
+
+from __future__ import annotations
+
+from adapters.http import RateLimitHeaders
+
+NAME = "freshdesk"
+AUTH = "basic:api_key:X"
+ENDPOINTS = {
+    "ticket": "api/v2/tickets/{id}",
+    "tickets": "api/v2/tickets",
+    "conversations": "api/v2/tickets/{id}/conversations",
+    "contact": "api/v2/contacts/{id}",
+    "contacts": "api/v2/contacts",
+    "contact_hard_delete": "api/v2/contacts/{id}/hard_delete",
+}
+PAGINATION = {"style": "link-header", "per_page": 100, "max_pages": 300}
+RATE_LIMIT = RateLimitHeaders(
+    remaining="X-RateLimit-Remaining",
+    limit="X-RateLimit-Total",
+    cost="X-RateLimit-Used-CurrentRequest",
+    default_window=60.0,
+)
+REQUEST_ID_HEADERS = ("X-Request-Id",)
+STATUSES = {2: "open", 3: "pending", 4: "resolved", 5: "closed"}
+CLOSED_STATUSES = frozenset({4, 5})
+WRITABLE_FIELDS = frozenset({"subject", "description"})
+CUSTOM_FIELD_PREFIX = "custom_fields."
+EVENT_KINDS = {"created": "created", "updated": "updated", "deleted": "deleted"}
+TIMESTAMP_KEYS = ("ticket_updated_at", "updated_at", "triggered_at", "ticket_created_at")
+DEDUPE_BUCKET_SECONDS = 60

@@ -1,0 +1,370 @@
+"""A stateful Freshdesk API v2 simulator with webhooks, limits and faults."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Flask, Response, jsonify, request
+
+from adapters.basic_auth import basic_auth_header
+from adapters.sim.base import VendorSimulator
+from adapters.sim.webhooks import DeliveryPolicy
+from adapters.sim.window import WindowState
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _error(status: int, field: str, message: str, code: str) -> tuple[Response, int]:
+    body = {
+        "description": "Validation failed",
+        "errors": [{"field": field, "message": message, "code": code}],
+    }
+    return jsonify(body), status
+
+
+class FreshdeskSimulator(VendorSimulator):
+    """Tickets, conversations and contacts behind Freshdesk's URLs and answers."""
+
+    vendor = "freshdesk"
+    sliding_window = False  # per-minute window (boundary behaviour unconfirmed)
+    delivery_policy = DeliveryPolicy(max_attempts=1)
+
+    def __init__(
+        self,
+        *,
+        api_key: str = "sim-freshdesk-key",
+        webhook_user: str = "datavagt",
+        webhook_password: str = "sim-webhook-password",  # noqa: S107 - simulator default
+        webhook_shape: str = "wrapper",
+        rate_limit: int = 700,
+        rate_window: float = 60.0,
+        **kwargs: Any,
+    ) -> None:
+        self.api_key = api_key
+        self.webhook_user = webhook_user
+        self.webhook_password = webhook_password
+        self.webhook_shape = webhook_shape
+        super().__init__(rate_limit=rate_limit, rate_window=rate_window, **kwargs)
+
+    # -- data -------------------------------------------------------------------------
+    def reset_data(self) -> None:
+        """Empty the account."""
+        with self.lock:
+            self.tickets: dict[int, dict[str, Any]] = {}
+            self.contacts: dict[int, dict[str, Any]] = {}
+            self.conversations: dict[int, list[dict[str, Any]]] = {}
+            self._next_id = 1
+
+    def _id(self) -> int:
+        with self.lock:
+            self._next_id += 1
+            return self._next_id
+
+    def add_contact(self, name: str, email: str, phone: str | None = None, **extra: Any) -> int:
+        """Create a contact; returns its id."""
+        cid = self._id()
+        with self.lock:
+            self.contacts[cid] = {
+                "id": cid,
+                "name": name,
+                "email": email,
+                "phone": phone,
+                "mobile": None,
+                "deleted": False,
+                "created_at": _now(),
+                "updated_at": _now(),
+                **extra,
+            }
+        return cid
+
+    def add_ticket(
+        self,
+        subject: str,
+        description: str,
+        requester_id: int,
+        *,
+        status: int = 2,
+        tags: list[str] | None = None,
+        custom_fields: dict[str, Any] | None = None,
+        updated_at: str | None = None,
+        notify: bool = True,
+    ) -> int:
+        """Create a ticket (and send a `created` webhook when configured)."""
+        tid = self._id()
+        stamp = updated_at or _now()
+        with self.lock:
+            self.tickets[tid] = {
+                "id": tid,
+                "subject": subject,
+                "description": description,
+                "description_text": description,
+                "status": status,
+                "priority": 1,
+                "requester_id": requester_id,
+                "custom_fields": custom_fields or {},
+                "tags": tags or [],
+                "type": None,
+                "created_at": stamp,
+                "updated_at": stamp,
+                "deleted": False,
+                "stats": {
+                    "closed_at": stamp if status == 5 else None,
+                    "resolved_at": stamp if status >= 4 else None,
+                },
+            }
+            self.conversations[tid] = []
+        if notify:
+            self._webhook(tid, "created")
+        return tid
+
+    def add_conversation(
+        self, ticket_id: int, body: str, *, incoming: bool = True, private: bool = False
+    ) -> int:
+        """Add a reply or note to a ticket."""
+        cid = self._id()
+        with self.lock:
+            self.conversations[ticket_id].append(
+                {
+                    "id": cid,
+                    "body": body,
+                    "body_text": body,
+                    "incoming": incoming,
+                    "private": private,
+                    "user_id": self.tickets[ticket_id]["requester_id"],
+                    "ticket_id": ticket_id,
+                    "created_at": _now(),
+                    "updated_at": _now(),
+                }
+            )
+        return cid
+
+    def snapshot(self) -> dict[str, Any]:
+        """Every record, for inspection."""
+        return {
+            "tickets": list(self.tickets.values()),
+            "contacts": list(self.contacts.values()),
+            "conversations": self.conversations,
+        }
+
+    def seed_demo(self) -> dict[str, Any]:
+        """Load the demo tickets."""
+        from adapters.freshdesk.seed import seed
+
+        return seed(self)
+
+    # -- vendor behaviour -------------------------------------------------------------
+    def authenticate(self) -> Response | None:
+        """API key as Basic user, any password."""
+        auth = request.authorization
+        if auth is None or auth.username != self.api_key:
+            body = {
+                "code": "invalid_credentials",
+                "message": "You have to be logged in to perform this action.",
+            }
+            return Response(json.dumps(body), 401, mimetype="application/json")
+        return None
+
+    def rate_headers(self, state: WindowState) -> dict[str, str]:
+        """X-RateLimit-Total/Remaining/Used-CurrentRequest."""
+        return {
+            "X-RateLimit-Total": str(state.limit),
+            "X-RateLimit-Remaining": str(state.remaining),
+            "X-RateLimit-Used-CurrentRequest": "1",
+        }
+
+    def rate_limited(self, state: WindowState) -> Response:
+        """429 with Retry-After in seconds (body text unconfirmed)."""
+        body = {"message": "You have exceeded the limit of requests per minute"}
+        return Response(
+            json.dumps(body),
+            429,
+            mimetype="application/json",
+            headers={"Retry-After": str(max(1, round(state.retry_after + 0.49)))},
+        )
+
+    def server_error(self, status: int) -> Response:
+        """5xx with a generic body."""
+        body = {"code": "internal_error", "message": "We're sorry, something went wrong."}
+        return Response(json.dumps(body), status, mimetype="application/json")
+
+    def _webhook(self, ticket_id: int, action: str) -> None:
+        """Send what an automation rule with 'Trigger webhook' would."""
+        stamp = self.tickets.get(ticket_id, {}).get("updated_at", _now())
+        if self.webhook_shape == "minimal":
+            payload: dict[str, Any] = {"ticket_id": str(ticket_id)}
+        else:
+            payload = {
+                "freshdesk_webhook": {
+                    "ticket_id": str(ticket_id),
+                    "triggered_event": f"{{ticket_action:{action}}}",
+                    "ticket_updated_at": stamp,
+                }
+            }
+        body = json.dumps(payload).encode()
+        auth = basic_auth_header(self.webhook_user, self.webhook_password)
+
+        def build(attempt: int) -> tuple[str, dict[str, str], bytes]:
+            headers = {"Content-Type": "application/json", "Authorization": auth}
+            return str(self.config["webhook_url"]), headers, body
+
+        self.notify(build)
+
+    # -- routes -----------------------------------------------------------------------
+    def register_routes(self, app: Flask) -> None:
+        """Freshdesk API v2 endpoints the adapter uses."""
+        app.add_url_rule("/api/v2/tickets", view_func=self._list_tickets, methods=["GET"])
+        app.add_url_rule(
+            "/api/v2/tickets/<int:id>", view_func=self._ticket, methods=["GET", "PUT", "DELETE"]
+        )
+        app.add_url_rule(
+            "/api/v2/tickets/<int:id>/conversations", view_func=self._conversations, methods=["GET"]
+        )
+        app.add_url_rule("/api/v2/contacts", view_func=self._list_contacts, methods=["GET"])
+        app.add_url_rule(
+            "/api/v2/contacts/<int:id>", view_func=self._contact, methods=["GET", "PUT", "DELETE"]
+        )
+        app.add_url_rule(
+            "/api/v2/contacts/<int:id>/hard_delete", view_func=self._hard_delete, methods=["DELETE"]
+        )
+
+    def _page(self, items: list[dict[str, Any]], limit_pages: bool) -> Any:
+        try:
+            page = int(request.args.get("page", "1"))
+            per_page = int(request.args.get("per_page", "30"))
+        except ValueError:
+            return _error(400, "page", "It should be a Positive Number", "datatype_mismatch")
+        if per_page < 1 or per_page > 100:
+            return _error(400, "per_page", "Has to be between 1 and 100", "invalid_value")
+        if limit_pages and page > 300:
+            return _error(
+                400,
+                "page",
+                "You cannot access tickets beyond the 300th page. "
+                "Please provide a smaller page number.",
+                "invalid_value",
+            )
+        chunk = items[(page - 1) * per_page : page * per_page]
+        response = jsonify(chunk)
+        if page * per_page < len(items):
+            args = {**request.args.to_dict(), "page": str(page + 1)}
+            response.headers["Link"] = f'<{request.base_url}?{urlencode(args)}>; rel="next"'
+        return response
+
+    def _list_tickets(self) -> Any:
+        since = request.args.get("updated_since")
+        with self.lock:
+            items = [t for t in self.tickets.values() if not t["deleted"]]
+            if since:
+                items = [t for t in items if t["updated_at"] >= since.replace("Z", "")]
+            key = request.args.get("order_by", "created_at")
+            reverse = request.args.get("order_type", "desc") == "desc"
+            items = sorted(items, key=lambda t: (t.get(key) or "", t["id"]), reverse=reverse)
+            items = [self._render_ticket(t) for t in items]
+        return self._page(items, limit_pages=True)
+
+    def _render_ticket(self, ticket: dict[str, Any]) -> dict[str, Any]:
+        include = set(filter(None, request.args.get("include", "").split(",")))
+        body = {k: v for k, v in ticket.items() if k not in ("stats",)}
+        if "stats" in include:
+            body["stats"] = ticket["stats"]
+        if "requester" in include:
+            contact = self.contacts.get(ticket["requester_id"])
+            if contact:
+                body["requester"] = {
+                    k: contact[k] for k in ("id", "name", "email", "phone", "mobile")
+                }
+        return body
+
+    def _ticket(self, id: int) -> Any:  # noqa: A002 - Freshdesk's own name
+        with self.lock:
+            ticket = self.tickets.get(id)
+            if ticket is None or (ticket["deleted"] and request.method != "GET"):
+                return Response(status=404)
+            if request.method == "GET":
+                return jsonify(self._render_ticket(ticket))
+            if request.method == "DELETE":
+                ticket["deleted"] = True
+                ticket["updated_at"] = _now()
+            else:
+                body = request.get_json(silent=True)
+                if not isinstance(body, dict):
+                    return _error(400, "body", "Invalid JSON", "invalid_json")
+                allowed = {
+                    "subject",
+                    "description",
+                    "status",
+                    "priority",
+                    "tags",
+                    "custom_fields",
+                    "type",
+                }
+                bad = sorted(set(body) - allowed)
+                if bad:
+                    return _error(
+                        400, bad[0], "Unexpected/invalid field in request", "invalid_field"
+                    )
+                custom = body.pop("custom_fields", None) or {}
+                ticket.update(body)
+                ticket["custom_fields"].update(custom)
+                if "description" in body:
+                    ticket["description_text"] = body["description"]
+                ticket["updated_at"] = _now()
+        self._webhook(id, "deleted" if request.method == "DELETE" else "updated")
+        if request.method == "DELETE":
+            return Response(status=204)
+        return jsonify(self._render_ticket(ticket))
+
+    def _conversations(self, id: int) -> Any:  # noqa: A002
+        with self.lock:
+            if id not in self.tickets:
+                return Response(status=404)
+            items = list(self.conversations.get(id, []))
+        return self._page(items, limit_pages=False)
+
+    def _list_contacts(self) -> Any:
+        email = request.args.get("email")
+        with self.lock:
+            items = [c for c in self.contacts.values() if not c["deleted"]]
+            if email:
+                items = [c for c in items if (c["email"] or "").lower() == email.lower()]
+        return self._page(items, limit_pages=False)
+
+    def _contact(self, id: int) -> Any:  # noqa: A002
+        with self.lock:
+            contact = self.contacts.get(id)
+            if contact is None or contact["deleted"]:
+                return Response(status=404)
+            if request.method == "GET":
+                return jsonify(contact)
+            if request.method == "DELETE":
+                contact["deleted"] = True
+                return Response(status=204)
+            body = request.get_json(silent=True)
+            if not isinstance(body, dict):
+                return _error(400, "body", "Invalid JSON", "invalid_json")
+            contact.update({k: v for k, v in body.items() if k != "id"})
+            contact["updated_at"] = _now()
+            return jsonify(contact)
+
+    def _hard_delete(self, id: int) -> Any:  # noqa: A002
+        with self.lock:
+            contact = self.contacts.get(id)
+            if contact is None:
+                return Response(status=404)
+            if not contact["deleted"] and request.args.get("force") != "true":
+                return _error(
+                    400,
+                    "contact_id",
+                    "The contact should be soft deleted first",
+                    "inconsistent_state",
+                )
+            del self.contacts[id]
+            for tid in [t for t, v in self.tickets.items() if v["requester_id"] == id]:
+                del self.tickets[tid]
+                self.conversations.pop(tid, None)
+        return Response(status=204)

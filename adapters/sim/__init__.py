@@ -1,0 +1,1 @@
+"""Building blocks shared by the vendor simulators (test and demo use only)."""
