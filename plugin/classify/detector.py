@@ -1,0 +1,50 @@
+"""The detector contract: one subclass per personal-data type (Presidio-recognizer style)."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from typing import ClassVar
+
+from plugin.classify.document import Document
+from plugin.classify.finding import CATEGORIES, Finding
+
+
+class Detector(ABC):
+    """Finds one kind of personal data; subclasses set the class constants."""
+
+    name: ClassVar[str]
+    entity_type: ClassVar[str]
+    category: ClassVar[str]
+    #: Score of a plain match; context and checksums move it up or down.
+    base_score: ClassVar[float] = 0.6
+
+    def __init__(self, base_score: float | None = None) -> None:
+        if self.category not in CATEGORIES:
+            raise ValueError(f"{type(self).__name__}: unknown category {self.category!r}")
+        self.score = self.base_score if base_score is None else base_score
+
+    @abstractmethod
+    def detect(self, doc: Document) -> Iterator[Finding]:
+        """Yield findings in ``doc`` (offsets into ``doc.text``)."""
+
+    def finding(
+        self,
+        start: int,
+        end: int,
+        score: float,
+        entity_type: str | None = None,
+        category: str | None = None,
+    ) -> Finding:
+        """Build a finding of this detector, clamping the score to [0, 1]."""
+        return Finding(
+            type=entity_type or self.entity_type,
+            category=category or self.category,
+            start=start,
+            end=end,
+            score=max(0.0, min(1.0, score)),
+            detector=self.name,
+        )
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name!r}>"

@@ -1,0 +1,55 @@
+"""The built-in detectors, listed explicitly (no import side effects)."""
+
+from __future__ import annotations
+
+from plugin.classify.detector import Detector
+from plugin.classify.detectors.cpr import CprDetector
+from plugin.classify.detectors.cvr import CvrDetector
+from plugin.classify.detectors.date_of_birth import DateOfBirthDetector
+from plugin.classify.detectors.email import EmailDetector
+from plugin.classify.detectors.iban import IbanDetector
+from plugin.classify.detectors.ip_address import IpAddressDetector
+from plugin.classify.detectors.payment_card import PaymentCardDetector
+from plugin.classify.detectors.person_name import PersonNameDetector
+from plugin.classify.detectors.phone import PhoneDetector
+from plugin.classify.detectors.postal_address import PostalAddressDetector
+from plugin.classify.detectors.requester import RequesterDetector
+from plugin.classify.detectors.special_category import SpecialCategoryDetector
+
+DEFAULT_DETECTOR_CLASSES: tuple[type[Detector], ...] = (
+    EmailDetector,
+    PhoneDetector,
+    CprDetector,
+    CvrDetector,
+    IbanDetector,
+    PaymentCardDetector,
+    IpAddressDetector,
+    DateOfBirthDetector,
+    PostalAddressDetector,
+    PersonNameDetector,
+    RequesterDetector,
+    SpecialCategoryDetector,
+)
+
+
+def default_detectors() -> list[Detector]:
+    """Instantiate every built-in detector with its default settings."""
+    return [cls() for cls in DEFAULT_DETECTOR_CLASSES]
+
+
+__all__ = [
+    "DEFAULT_DETECTOR_CLASSES",
+    "CprDetector",
+    "CvrDetector",
+    "DateOfBirthDetector",
+    "EmailDetector",
+    "IbanDetector",
+    "IpAddressDetector",
+    "PaymentCardDetector",
+    "PersonNameDetector",
+    "PhoneDetector",
+    "PostalAddressDetector",
+    "RequesterDetector",
+    "SpecialCategoryDetector",
+    "default_detectors",
+]

@@ -1,0 +1,44 @@
+"""Danish CVR company numbers: modulus-11 valid and named as CVR (or DK VAT) nearby."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import ClassVar
+
+from stdnum.dk import cvr
+
+from plugin.classify.detector import Detector
+from plugin.classify.document import Document, words_pattern
+from plugin.classify.finding import Finding
+
+
+class CvrDetector(Detector):
+    """Danish business registration numbers (identity; sole traders' CVR is personal)."""
+
+    name = "cvr"
+    entity_type = "cvr"
+    category = "identity"
+    base_score = 0.45
+
+    PATTERN: ClassVar[re.Pattern[str]] = re.compile(
+        r"(?<![\w-])(DK[ -]?)?(\d{2} ?\d{2} ?\d{2} ?\d{2})(?![\w-])"
+    )
+    CONTEXT: ClassVar[re.Pattern[str]] = words_pattern(
+        ["cvr", "cvr-nr", "cvr-nummer", "cvrnr", "cvr.nr", "se-nr", "moms", "momsnummer",
+         "vat", "vat no", "company number", "virksomhed", "firma", "enkeltmandsvirksomhed"]
+    )  # fmt: skip
+
+    def detect(self, doc: Document) -> Iterator[Finding]:
+        """Yield checksum-valid eight-digit numbers with CVR context (or a DK prefix)."""
+        for match in self.PATTERN.finditer(doc.text):
+            digits = match.group(2).replace(" ", "")
+            if not cvr.is_valid(digits):
+                continue
+            start, end = match.span()
+            score = self.score
+            if match.group(1):
+                score += 0.35
+            if doc.near(self.CONTEXT, start, end, before=30, after=0):
+                score += 0.45
+            yield self.finding(start, end, score)

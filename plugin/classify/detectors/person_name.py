@@ -1,0 +1,122 @@
+"""Person names from the shipped lexicon: first+last pairs, or a name in greeting context."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import ClassVar
+
+import ahocorasick
+
+from plugin.classify.detector import Detector
+from plugin.classify.document import Document
+from plugin.classify.finding import Finding
+from plugin.classify.lexicon import build_automaton, iter_words, load_words
+
+_UP = "A-ZÆØÅÄÖÜÉ"
+_LOW = "a-zæøåäöüéèáíóúëï"
+_NAME_TOKEN = rf"[{_UP}][{_LOW}]+(?:['’-][{_UP}][{_LOW}]+)?"
+
+
+@dataclass(frozen=True, slots=True)
+class NameKind:
+    """How a lexicon entry may be used: as a first name, a last name, or both."""
+
+    first: bool
+    last: bool
+
+
+@cache
+def name_lexicon() -> ahocorasick.Automaton:
+    """Build the case-sensitive automaton over the shipped Danish and English name lists."""
+    first = load_words("names_da_first.txt") | load_words("names_en_first.txt")
+    last = load_words("names_da_last.txt") | load_words("names_en_last.txt")
+    return build_automaton({n: NameKind(n in first, n in last) for n in first | last})
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """Lower-cased everyday words that are not names even when capitalised."""
+    return load_words("common_words.txt")
+
+
+class PersonNameDetector(Detector):
+    """Names of people (identity)."""
+
+    name = "person_name"
+    entity_type = "person_name"
+    category = "identity"
+    base_score = 0.85
+
+    # Greetings and introductions announce a name right after them; sign-offs announce one
+    # that stands alone at the end of its line ("Mvh. Peter", "Best regards,\nSarah Miller").
+    CONTEXT: ClassVar[re.Pattern[str]] = re.compile(
+        r"(?i:\b(?:(?:hej|hejsa|hi|hello|hey|dear|kære|hallo|goddag|good morning|god morgen)"
+        r"[ \t]+|(?:mit navn er|jeg hedder|my name is|this is|name|navn|kontaktperson"
+        r"|contact person)[ \t]*:?[ \t]*|(?:med venlig hilsen|venlig hilsen|de bedste hilsner"
+        r"|bedste hilsner|mange hilsner|hilsen|mvh|vh|kh|bh|kind regards|best regards"
+        r"|warm regards|regards|best wishes|many thanks|thanks|thank you|cheers|sincerely"
+        r"|yours sincerely|yours truly|på forhånd tak|tak|signed|underskrevet)"
+        r"[ \t]*[.,!]?(?:[ \t]*\r?\n[ \t]*|[ \t]+)(?=[^\n]{1,40}$)))"
+        rf"(?P<name>{_NAME_TOKEN}(?:[ -]{_NAME_TOKEN}){{0,3}})",
+        re.MULTILINE,
+    )
+    NEXT_TOKEN: ClassVar[re.Pattern[str]] = re.compile(rf" ({_NAME_TOKEN})")
+    PAIR_SCORE: ClassVar[float] = 0.85
+    UNKNOWN_SURNAME_SCORE: ClassVar[float] = 0.7
+    CONTEXT_SCORE: ClassVar[float] = 0.8
+    UNKNOWN_CONTEXT_SCORE: ClassVar[float] = 0.65
+
+    def detect(self, doc: Document) -> Iterator[Finding]:
+        """Yield names announced by context, then lexicon first+last pairs."""
+        yield from self._in_context(doc)
+        yield from self._pairs(doc)
+
+    def _in_context(self, doc: Document) -> Iterator[Finding]:
+        automaton = name_lexicon()
+        common = common_words()
+        for match in self.CONTEXT.finditer(doc.text):
+            start = match.start("name")
+            tokens = re.split(r"([ -])", match.group("name"))
+            words = tokens[::2]
+            kept = 0
+            for word in words:
+                if word.lower() in common:
+                    break
+                kept += 1
+            if kept == 0:
+                continue
+            end = start + len("".join(tokens[: 2 * kept - 1]))
+            known = any(word in automaton for word in words[:kept])
+            score = self.CONTEXT_SCORE if known else self.UNKNOWN_CONTEXT_SCORE
+            yield self.finding(start, end, score)
+
+    def _pairs(self, doc: Document) -> Iterator[Finding]:
+        text = doc.text
+        common = common_words()
+        chain: list[tuple[int, int, NameKind]] = []
+        for start, end, key, kind in iter_words(name_lexicon(), text):
+            if key.lower() in common:
+                continue
+            if chain and start - chain[-1][1] == 1 and text[chain[-1][1]] in " -":
+                chain.append((start, end, kind))
+                continue
+            yield from self._chain(doc, chain, common)
+            chain = [(start, end, kind)]
+        yield from self._chain(doc, chain, common)
+
+    def _chain(
+        self, doc: Document, chain: list[tuple[int, int, NameKind]], common: frozenset[str]
+    ) -> Iterator[Finding]:
+        if not chain or not chain[0][2].first:
+            return
+        start, end = chain[0][0], chain[-1][1]
+        if len(chain) >= 2 and any(kind.last for _, _, kind in chain[1:]):
+            yield self.finding(start, end, self.PAIR_SCORE)
+            return
+        # A known first name followed by an unknown capitalised word: a rarer surname.
+        following = self.NEXT_TOKEN.match(doc.text, end)
+        if following and following.group(1).lower() not in common:
+            yield self.finding(start, following.end(), self.UNKNOWN_SURNAME_SCORE)

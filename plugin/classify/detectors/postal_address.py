@@ -1,0 +1,75 @@
+"""Postal addresses: a postcode anchor (Danish, UK, US) confirmed by a street line before it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import ClassVar
+
+from plugin.classify.detector import Detector
+from plugin.classify.document import Document
+from plugin.classify.finding import Finding
+
+_UP = "A-ZÆØÅÄÖÜÉ"
+_LOW = "a-zæøåäöüéèáíóú"
+_TOK = rf"(?:[{_UP}][{_LOW}{_UP}'’-]*\.?|[{_UP}]\.(?:[{_UP}]\.)+)"
+# Town names: "Kgs. Lyngby" keeps its dot, a sentence's full stop after "København N" does not.
+_TOWN = rf"(?:[{_UP}][{_LOW}'-]+|[{_UP}][{_LOW}]+\.(?= [{_UP}]))"
+_DA_STREET_WORD = (
+    r"(?:Vej|Gade|All[ée]|Boulevard|Plads|Torv|Stræde|Vænge|Park|Have|Bakke|Vang|Sti|Kaj|"
+    r"Bro|Passage|Gård|Hegn|Tværvej|Landevej|Engvej|Skov|Høj|Vænget|Parken)"
+)
+_US_STATES = frozenset(
+    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
+    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR".split()
+)
+
+
+class PostalAddressDetector(Detector):
+    """Street addresses with a postcode (location)."""
+
+    name = "postal_address"
+    entity_type = "postal_address"
+    category = "location"
+    base_score = 0.9
+
+    # Anchors are cheap to find in a long body; the street line is then checked backwards.
+    DA_ANCHOR: ClassVar[re.Pattern[str]] = re.compile(
+        rf"(?<![\w-])(?:DK-?)?[1-9]\d{{3}} {_TOWN}(?: {_TOWN})?"
+        rf"(?: (?:[NSVØCK]|Sj|SV|NV|F|M))?(?!\w)"
+    )
+    DA_STREET: ClassVar[re.Pattern[str]] = re.compile(
+        rf"(?:(?:{_TOK} ){{1,3}}{_DA_STREET_WORD}|{_TOK}) \d{{1,4}}(?: ?[A-Za-z])?"
+        r"(?:,? (?:st|kl|sal|\d{1,2})\.(?: ?(?:tv|th|mf|sal|\d{1,3})\.?)?)?(?:,\s*|\s+)\Z"
+    )
+    UK_ANCHOR: ClassVar[re.Pattern[str]] = re.compile(
+        r"(?<![\w-])[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}(?!\w)"
+    )
+    US_ANCHOR: ClassVar[re.Pattern[str]] = re.compile(
+        r"(?<![\w-])([A-Z]{2}) \d{5}(?:-\d{4})?(?!\w)"
+    )
+    EN_STREET: ClassVar[re.Pattern[str]] = re.compile(
+        rf"(?<![\w-])\d{{1,5}}[A-Za-z]? {_TOK}(?: {_TOK}){{0,3}}"
+        rf"(?: (?:Apt|Apartment|Suite|Ste|Unit|Flat)\.? ?\w{{1,5}})?"
+        rf"(?:,?\s+{_TOK}(?: {_TOK}){{0,2}})?,?\s+\Z"
+    )
+    WINDOW: ClassVar[int] = 90
+
+    def detect(self, doc: Document) -> Iterator[Finding]:
+        """Yield address spans from the street line to the end of the postcode or town."""
+        text = doc.text
+        for anchor in self.DA_ANCHOR.finditer(text):
+            yield from self._backwards(doc, anchor.start(), anchor.end(), self.DA_STREET)
+        for anchor in self.UK_ANCHOR.finditer(text):
+            yield from self._backwards(doc, anchor.start(), anchor.end(), self.EN_STREET)
+        for anchor in self.US_ANCHOR.finditer(text):
+            if anchor.group(1) in _US_STATES:
+                yield from self._backwards(doc, anchor.start(), anchor.end(), self.EN_STREET)
+
+    def _backwards(
+        self, doc: Document, start: int, end: int, street: re.Pattern[str]
+    ) -> Iterator[Finding]:
+        window_start = max(0, start - self.WINDOW)
+        match = street.search(doc.text, window_start, start)
+        if match is not None:
+            yield self.finding(match.start(), end, self.score)

@@ -1,0 +1,87 @@
+"""GDPR Art. 9 special categories from Danish and English lexicons with context rules."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import ClassVar
+
+import ahocorasick
+
+from plugin.classify.detector import Detector
+from plugin.classify.document import Document
+from plugin.classify.finding import Finding
+from plugin.classify.lexicon import build_automaton, iter_words, load_pairs
+
+#: The special-category types and the lexicon key that selects them.
+SPECIAL_TYPES: tuple[str, ...] = (
+    "health",
+    "religion",
+    "trade_union",
+    "ethnicity",
+    "politics",
+    "sexual_orientation",
+    "biometric",
+    "genetic",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A lexicon term: its special-category type and whether it is a stem ("diabet*")."""
+
+    type: str
+    prefix: bool
+
+
+@cache
+def special_lexicon(languages: tuple[str, ...]) -> ahocorasick.Automaton:
+    """Build the lower-case automaton over the special-category lexicons of ``languages``."""
+    entries: dict[str, Term] = {}
+    for lang in languages:
+        for kind, term in load_pairs(f"special_{lang}.txt"):
+            if kind not in SPECIAL_TYPES:
+                raise ValueError(f"special_{lang}.txt: unknown type {kind!r}")
+            stem = term.endswith("*")
+            entries[term.rstrip("*").lower()] = Term(kind, stem)
+    return build_automaton(dict(entries))
+
+
+class SpecialCategoryDetector(Detector):
+    """Health, religion, union membership, ethnicity, politics, orientation, biometrics."""
+
+    name = "special_category"
+    entity_type = "health"
+    category = "special"
+    base_score = 0.6
+
+    # Someone's own situation ("jeg har", "my son is") makes a mention personal data.
+    PERSONAL: ClassVar[re.Pattern[str]] = re.compile(
+        r"\b(?:jeg|mig|min|mit|mine|vi|vores|han|hun|hans|hendes|søn|datter|mand|kone|barn"
+        r"|i|i'm|i've|me|my|we|our|he|she|his|her|son|daughter|husband|wife|child"
+        r"|diagnosticeret|diagnosed|lider af|suffer|suffers|er medlem|am a member|member of)\b"
+    )
+    # Negations and general talk ("we don't store", "if you have") are not about a person.
+    GENERAL: ClassVar[re.Pattern[str]] = re.compile(
+        r"\b(?:ikke|ingen|aldrig|not|no|never|don't|doesn't|without|uden|hvis|if|any"
+        r"|generelt|general|generally|policy|politik|e\.g\.|f\.eks\.|such as|som fx"
+        r"|information about|oplysninger om|regarding customers|kunder med)\b"
+    )
+    WINDOW: ClassVar[int] = 40
+
+    def detect(self, doc: Document) -> Iterator[Finding]:
+        """Yield lexicon hits scored by the words around them."""
+        lower = doc.lower
+        for start, end, _key, term in iter_words(
+            special_lexicon(doc.languages), lower, prefix_ok=True
+        ):
+            before = lower[max(0, start - self.WINDOW) : start]
+            after = lower[end : end + self.WINDOW // 2]
+            score = self.score
+            if self.GENERAL.search(lower[max(0, start - 25) : start]):
+                score -= 0.35
+            elif self.PERSONAL.search(before) or self.PERSONAL.search(after):
+                score += 0.25
+            yield self.finding(start, end, score, entity_type=term.type)
