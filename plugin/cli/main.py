@@ -8,6 +8,7 @@ from plugin import __version__
 from plugin.cli.agents import agents_group
 from plugin.cli.db import db_group
 from plugin.cli.serve import serve
+from plugin.cli.subject import subject_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -19,6 +20,7 @@ def cli() -> None:
 cli.add_command(agents_group)
 cli.add_command(db_group)
 cli.add_command(serve)
+cli.add_command(subject_group)
 
 
 def main() -> None:

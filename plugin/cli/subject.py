@@ -1,0 +1,15 @@
+"""``datavagt subject``: data-subject rights (find, export, erase)."""
+
+from __future__ import annotations
+
+import click
+
+from plugin.cli.subject_erase import erase
+
+
+@click.group("subject")
+def subject_group() -> None:
+    """Data-subject rights: find a person, export their data, erase them."""
+
+
+subject_group.add_command(erase)
