@@ -1,0 +1,227 @@
+"""HubSpot adapter: private-app token over the CRM v3/v4 APIs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from typing import Any
+
+import requests
+
+from adapters.http import HttpClient, RateLimiter, RetryPolicy
+from adapters.hubspot import config, signature, webhook
+from adapters.own_writes import OwnWrites
+from adapters.timeparse import parse_iso
+from plugin.vendors.contract import (
+    Adapter,
+    FieldValue,
+    VendorContact,
+    VendorTicket,
+    WebhookEvent,
+    WebhookRequest,
+)
+from plugin.vendors.errors import AdapterConfigError, AdapterError
+
+
+def error_code(response: requests.Response) -> str | None:
+    """HubSpot's error category."""
+    body = response.json()
+    return body.get("category") or body.get("errorType") if isinstance(body, dict) else None
+
+
+class HubSpotAdapter(Adapter):
+    """Tickets and contacts of one HubSpot portal."""
+
+    name = config.NAME
+    writable_fields = config.WRITABLE_FIELDS
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        client_secret: str,
+        *,
+        app_id: str | None = None,
+        retry: RetryPolicy | None = None,
+        timeout: tuple[float, float] = (3.05, 30.0),
+        page_limit: int = config.PAGINATION["limit"],
+    ) -> None:
+        self._client_secret = client_secret
+        self.app_id = app_id
+        self.page_limit = page_limit
+        self.own_writes = OwnWrites()
+        self.http = HttpClient(
+            self.name,
+            base_url,
+            timeout=timeout,
+            retry=retry,
+            limiter=RateLimiter(config.RATE_LIMIT),
+            error_code=error_code,
+            request_id_headers=config.REQUEST_ID_HEADERS,
+        )
+        self.http.session.headers["Authorization"] = f"Bearer {token}"
+        self.http.session.headers["Accept"] = "application/json"
+
+    @classmethod
+    def required_settings(cls) -> tuple[str, ...]:
+        """Token and the app's client secret (for webhook signatures)."""
+        return ("token", "client_secret")
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, str]) -> HubSpotAdapter:
+        """Build from DATAVAGT_HUBSPOT_* settings."""
+        for key in cls.required_settings():
+            if not settings.get(key):
+                raise AdapterConfigError(f"DATAVAGT_HUBSPOT_{key.upper()} is not set")
+        return cls(
+            settings.get("base_url") or config.DEFAULT_BASE_URL,
+            settings["token"],
+            settings["client_secret"],
+            app_id=settings.get("app_id") or None,
+        )
+
+    # -- webhooks ---------------------------------------------------------------------
+    def verify_webhook(self, request: WebhookRequest) -> None:
+        """Signature v3 (or legacy v1/v2) with the app's client secret."""
+        signature.verify(request, self._client_secret)
+
+    def parse_webhook(
+        self, body: bytes, headers: Mapping[str, str], received_at: datetime | None = None
+    ) -> list[WebhookEvent]:
+        """Batches of id-only events."""
+        return webhook.parse(body)
+
+    def is_own_change(self, event: WebhookEvent) -> bool:
+        """Ours when changed by our app, or at the moment our own PATCH reported."""
+        if self.app_id and event.change_source in config.OWN_CHANGE_SOURCES:
+            if event.actor == self.app_id:
+                return True
+        if event.occurred_at is None:
+            return False
+        return self.own_writes.seen(event.object_id, _ms(event.occurred_at))
+
+    # -- reads ------------------------------------------------------------------------
+    def get_ticket(self, ticket_id: str) -> VendorTicket:
+        """Ticket properties plus the first associated contact."""
+        path = config.ENDPOINTS["ticket"].format(id=ticket_id)
+        data = self.http.get(path, params={"properties": ",".join(config.TICKET_PROPERTIES)})
+        ticket = self._ticket(data.json())
+        links = self.http.get(config.ENDPOINTS["ticket_contacts"].format(id=ticket_id)).json()
+        results = links.get("results") or []
+        if results:
+            ticket.requester = self.get_contact(str(results[0]["toObjectId"]))
+        return ticket
+
+    def get_contact(self, contact_id: str) -> VendorContact:
+        """A contact's identifying properties."""
+        path = config.ENDPOINTS["contact"].format(id=contact_id)
+        params = {"properties": ",".join(config.CONTACT_PROPERTIES)}
+        props = self.http.get(path, params=params).json().get("properties") or {}
+        name = " ".join(p for p in (props.get("firstname"), props.get("lastname")) if p)
+        return VendorContact(
+            external_id=contact_id,
+            name=name or None,
+            email=props.get("email"),
+            phone=props.get("phone"),
+            extra={k: v for k, v in props.items() if k in ("address", "city", "zip") and v},
+        )
+
+    def iter_tickets(self, updated_since: datetime) -> Iterator[VendorTicket]:
+        """Search by last modification, oldest first, following `paging.next.after`."""
+        since_ms = _ms(updated_since)
+        seen: set[str] = set()
+        while True:
+            after: str | None = None
+            last_ms: str | None = None
+            while True:
+                body: dict[str, Any] = {
+                    "filterGroups": [
+                        {
+                            "filters": [
+                                {
+                                    "propertyName": "hs_lastmodifieddate",
+                                    "operator": "GTE",
+                                    "value": since_ms,
+                                }
+                            ]
+                        }
+                    ],
+                    "sorts": ["hs_lastmodifieddate"],
+                    "properties": list(config.TICKET_PROPERTIES),
+                    "limit": self.page_limit,
+                    "after": after or "0",  # the spec marks `after` as required
+                }
+                page = self.http.post(config.ENDPOINTS["ticket_search"], json=body).json()
+                for item in page.get("results") or []:
+                    modified = parse_iso((item.get("properties") or {}).get("hs_lastmodifieddate"))
+                    last_ms = _ms(modified) if modified else last_ms
+                    if str(item["id"]) not in seen:
+                        seen.add(str(item["id"]))
+                        yield self._ticket(item)
+                after = ((page.get("paging") or {}).get("next") or {}).get("after")
+                if not after:
+                    return
+                if int(after) >= config.PAGINATION["search_max_results"]:
+                    break  # search stops at 10,000 results: restart from the last seen
+            if last_ms is None or last_ms == since_ms:
+                return
+            since_ms = last_ms
+
+    def _ticket(self, data: dict[str, Any]) -> VendorTicket:
+        props = data.get("properties") or {}
+        fields = {
+            name: FieldValue(props.get(name) or "", is_html=is_html)
+            for name, is_html in config.TEXT_FIELDS.items()
+        }
+        closed_at = parse_iso(props.get("closed_date"))
+        return VendorTicket(
+            vendor=self.name,
+            external_id=str(data["id"]),
+            subject=props.get("subject"),
+            fields=fields,
+            status=props.get("hs_pipeline_stage"),
+            closed=closed_at is not None,
+            created_at=parse_iso(props.get("createdate") or data.get("createdAt")),
+            updated_at=parse_iso(props.get("hs_lastmodifieddate") or data.get("updatedAt")),
+            closed_at=closed_at,
+            ticket_type=props.get("hs_ticket_category"),
+            pipeline=props.get("hs_pipeline"),
+            pipeline_stage=props.get("hs_pipeline_stage"),
+        )
+
+    # -- writes -----------------------------------------------------------------------
+    def write_fields(self, ticket_id: str, values: Mapping[str, str]) -> None:
+        """PATCH ticket properties; remember updatedAt to spot the echo."""
+        for name in values:
+            if not self.can_write(name):
+                raise AdapterError(self.name, f"field {name!r} is not writable")
+        path = config.ENDPOINTS["ticket"].format(id=ticket_id)
+        answer = self.http.patch(path, json={"properties": dict(values)}).json()
+        updated = parse_iso(answer.get("updatedAt"))
+        if updated is not None:
+            self.own_writes.add(str(ticket_id), _ms(updated))
+
+    def delete_ticket(self, ticket_id: str) -> None:
+        """Archive the ticket (restorable for 90 days in HubSpot)."""
+        self.http.delete(config.ENDPOINTS["ticket"].format(id=ticket_id))
+
+    def erase_contact(self, id_or_email: str) -> None:
+        """GDPR delete: permanent; an unknown e-mail is blocklisted by HubSpot."""
+        body = {"objectId": id_or_email}
+        if "@" in id_or_email:
+            body["idProperty"] = "email"
+        self.http.post(config.ENDPOINTS["gdpr_delete"], json=body)
+
+    def anonymise_contact(self, contact_id: str, values: Mapping[str, str]) -> None:
+        """PATCH masked contact properties."""
+        path = config.ENDPOINTS["contact"].format(id=contact_id)
+        self.http.patch(path, json={"properties": dict(values)})
+
+    def close(self) -> None:
+        """Close the HTTP session."""
+        self.http.close()
+
+
+def _ms(moment: datetime) -> str:
+    """Epoch milliseconds as a string, HubSpot's date filter format."""
+    return str(int(moment.timestamp() * 1000))

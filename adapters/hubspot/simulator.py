@@ -1,0 +1,381 @@
+"""A stateful HubSpot CRM simulator: tickets, contacts, associations, signed webhooks."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, has_request_context, request
+
+from adapters.hubspot.openapi import SpecValidator
+from adapters.hubspot.signature import sign_v3
+from adapters.sim.base import VendorSimulator
+from adapters.sim.webhooks import DeliveryPolicy
+from adapters.sim.window import WindowState
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def _json(body: Any, status: int = 200) -> Response:
+    return Response(json.dumps(body), status, mimetype="application/json")
+
+
+def _error(status: int, message: str, category: str, **extra: Any) -> Response:
+    body = {
+        "status": "error",
+        "message": message,
+        "correlationId": str(uuid.uuid4()),
+        "category": category,
+        **extra,
+    }
+    return _json(body, status)
+
+
+class HubSpotSimulator(VendorSimulator):
+    """HubSpot's CRM endpoints with its answers, limits and v3-signed webhooks."""
+
+    vendor = "hubspot"
+    sliding_window = True
+    delivery_policy = DeliveryPolicy(max_attempts=10, retry_statuses=None, delay=0.05)
+
+    def __init__(
+        self,
+        *,
+        token: str = "sim-hubspot-token",  # noqa: S107 - simulator default
+        client_secret: str = "sim-hubspot-secret",  # noqa: S107 - simulator default
+        app_id: int = 424242,
+        portal_id: int = 62515,
+        spec_dir: Path | None = None,
+        rate_limit: int = 190,
+        rate_window: float = 10.0,
+        **kwargs: Any,
+    ) -> None:
+        self.token = token
+        self.client_secret = client_secret
+        self.app_id = app_id
+        self.portal_id = portal_id
+        self.validator = SpecValidator(spec_dir) if spec_dir else None
+        super().__init__(rate_limit=rate_limit, rate_window=rate_window, **kwargs)
+        if self.validator:
+            self.app.after_request(self._validate_response)
+
+    @property
+    def contract_errors(self) -> list[str]:
+        """OpenAPI violations seen so far (requests and our answers)."""
+        return list(self.validator.errors) if self.validator else []
+
+    # -- data -------------------------------------------------------------------------
+    def reset_data(self) -> None:
+        """Empty the portal."""
+        with self.lock:
+            self.tickets: dict[str, dict[str, Any]] = {}
+            self.contacts: dict[str, dict[str, Any]] = {}
+            self.links: dict[str, list[str]] = {}
+            self.blocklist: list[str] = []
+            self._next_id = 1000
+            self._next_event = 1
+
+    def _new_id(self) -> str:
+        with self.lock:
+            self._next_id += 1
+            return str(self._next_id)
+
+    def _record(self, properties: dict[str, Any]) -> dict[str, Any]:
+        stamp = _now()
+        rid = self._new_id()
+        props = {k: None if v is None else str(v) for k, v in properties.items()}
+        props.update(hs_object_id=rid, createdate=stamp, hs_lastmodifieddate=stamp)
+        return {
+            "id": rid,
+            "properties": props,
+            "createdAt": stamp,
+            "updatedAt": stamp,
+            "archived": False,
+        }
+
+    def add_contact(self, **properties: Any) -> str:
+        """Create a contact; returns its id."""
+        record = self._record(properties)
+        with self.lock:
+            self.contacts[record["id"]] = record
+        self._webhook("contact.creation", record["id"])
+        return record["id"]
+
+    def add_ticket(
+        self, subject: str, content: str, contact_id: str | None = None, **properties: Any
+    ) -> str:
+        """Create a ticket, associated with a contact when given."""
+        props = {
+            "subject": subject,
+            "content": content,
+            "hs_pipeline": "0",
+            "hs_pipeline_stage": "1",
+            "hs_ticket_priority": "MEDIUM",
+            **properties,
+        }
+        record = self._record(props)
+        with self.lock:
+            self.tickets[record["id"]] = record
+            self.links[record["id"]] = [contact_id] if contact_id else []
+        self._webhook("ticket.creation", record["id"])
+        return record["id"]
+
+    def snapshot(self) -> dict[str, Any]:
+        """Every record, for inspection."""
+        return {
+            "tickets": list(self.tickets.values()),
+            "contacts": list(self.contacts.values()),
+            "associations": self.links,
+            "blocklist": self.blocklist,
+        }
+
+    def seed_demo(self) -> dict[str, Any]:
+        """Load the demo tickets."""
+        from adapters.hubspot.seed import seed
+
+        return seed(self)
+
+    # -- webhooks ---------------------------------------------------------------------
+    def _webhook(self, subscription_type: str, object_id: str, **extra: Any) -> None:
+        with self.lock:
+            event_id = self._next_event
+            self._next_event += 1
+        occurred = int(time.time() * 1000)
+        api = has_request_context() and getattr(request, "_sim_api", False)
+        source = "INTEGRATION" if api else "CRM_UI"
+
+        def build(attempt: int) -> tuple[str, dict[str, str], bytes]:
+            event = {
+                "eventId": event_id,
+                "subscriptionId": 1000 + len(subscription_type),
+                "portalId": self.portal_id,
+                "appId": self.app_id,
+                "occurredAt": occurred,
+                "subscriptionType": subscription_type,
+                "attemptNumber": attempt,
+                "objectId": int(object_id),
+                "changeSource": source,
+                "sourceId": str(self.app_id) if source == "INTEGRATION" else "userId:1",
+                **extra,
+            }
+            body = json.dumps([event]).encode()
+            url = str(self.config["webhook_url"])
+            stamp = str(int(time.time() * 1000))
+            headers = {
+                "Content-Type": "application/json",
+                "X-HubSpot-Signature-Version": "v3",
+                "X-HubSpot-Request-Timestamp": stamp,
+                "X-HubSpot-Signature-v3": sign_v3(self.client_secret, "POST", url, body, stamp),
+            }
+            return url, headers, body
+
+        self.notify(build)
+
+    # -- vendor behaviour -------------------------------------------------------------
+    def authenticate(self) -> Response | None:
+        """Bearer private-app token; invalid requests are checked against the spec."""
+        request._sim_api = True  # type: ignore[attr-defined]
+        if request.headers.get("Authorization") != f"Bearer {self.token}":
+            return _error(
+                401,
+                "Authentication credentials not found. This API supports OAuth 2.0 authentication.",
+                "INVALID_AUTHENTICATION",
+            )
+        if self.validator:
+            problem = self.validator.check_request(request)
+            if problem:
+                return _error(400, "Invalid input JSON on request", "VALIDATION_ERROR")
+        return None
+
+    def rate_headers(self, state: WindowState) -> dict[str, str]:
+        """Ten-secondly and daily headers."""
+        return {
+            "X-HubSpot-RateLimit-Max": str(state.limit),
+            "X-HubSpot-RateLimit-Remaining": str(state.remaining),
+            "X-HubSpot-RateLimit-Interval-Milliseconds": str(int(self.window.window * 1000)),
+            "X-HubSpot-RateLimit-Daily": "1000000",
+            "X-HubSpot-RateLimit-Daily-Remaining": "999000",
+            "X-HubSpot-Correlation-Id": str(uuid.uuid4()),
+        }
+
+    def rate_limited(self, state: WindowState) -> Response:
+        """The documented ten_secondly_rolling body (HubSpot sends no Retry-After)."""
+        return _json(
+            {
+                "status": "error",
+                "message": "You have reached your ten_secondly_rolling limit.",
+                "errorType": "RATE_LIMIT",
+                "correlationId": str(uuid.uuid4()),
+                "policyName": "TEN_SECONDLY_ROLLING",
+            },
+            429,
+        )
+
+    def server_error(self, status: int) -> Response:
+        """HubSpot's error shape."""
+        return _error(status, "internal error", "INTERNAL_ERROR")
+
+    def _validate_response(self, response: Response) -> Response:
+        if self.validator and not request.path.startswith("/_sim/"):
+            self.validator.check_response(request, response)
+        return response
+
+    # -- routes -----------------------------------------------------------------------
+    def register_routes(self, app: Flask) -> None:
+        """The CRM endpoints the adapter uses."""
+        base = "/crm/v3/objects"
+        app.add_url_rule(f"{base}/tickets", view_func=self._list, methods=["GET"])
+        app.add_url_rule(f"{base}/tickets/search", view_func=self._search, methods=["POST"])
+        app.add_url_rule(
+            f"{base}/tickets/<ticketId>", view_func=self._ticket, methods=["GET", "PATCH", "DELETE"]
+        )
+        app.add_url_rule(
+            f"{base}/contacts/gdpr-delete", view_func=self._gdpr_delete, methods=["POST"]
+        )
+        app.add_url_rule(
+            f"{base}/contacts/<contactId>",
+            view_func=self._contact,
+            methods=["GET", "PATCH", "DELETE"],
+        )
+        app.add_url_rule(
+            "/crm/v4/objects/<objectType>/<objectId>/associations/<toObjectType>",
+            view_func=self._associations,
+            methods=["GET"],
+        )
+
+    @staticmethod
+    def _render(record: dict[str, Any]) -> dict[str, Any]:
+        wanted = [p for p in request.args.get("properties", "").split(",") if p]
+        props = record["properties"]
+        shown = {k: props[k] for k in wanted if props.get(k) is not None} if wanted else props
+        return {**record, "properties": {k: v for k, v in shown.items() if v is not None}}
+
+    def _page(self, items: list[dict[str, Any]], after: int, limit: int) -> dict[str, Any]:
+        chunk = items[after : after + limit]
+        body: dict[str, Any] = {"results": chunk}
+        if after + limit < len(items):
+            nxt = str(after + limit)
+            body["paging"] = {"next": {"after": nxt, "link": f"{request.base_url}?after={nxt}"}}
+        return body
+
+    def _list(self) -> Response:
+        limit = min(int(request.args.get("limit", "10")), 100)
+        after = int(request.args.get("after", "0") or 0)
+        with self.lock:
+            items = [self._render(t) for t in self.tickets.values() if not t["archived"]]
+        return _json(self._page(items, after, limit))
+
+    def _search(self) -> Response:
+        body = request.get_json(silent=True) or {}
+        limit = min(int(body.get("limit") or 10), 200)
+        after = int(body.get("after") or 0)
+        since = None
+        for group in body.get("filterGroups") or []:
+            for flt in group.get("filters") or []:
+                if (
+                    flt.get("propertyName") == "hs_lastmodifieddate"
+                    and flt.get("operator") == "GTE"
+                ):
+                    since = int(flt["value"])
+        with self.lock:
+            items = [t for t in self.tickets.values() if not t["archived"]]
+            if since is not None:
+                items = [t for t in items if _ms(t["properties"]["hs_lastmodifieddate"]) >= since]
+            items.sort(key=lambda t: (t["properties"]["hs_lastmodifieddate"], int(t["id"])))
+            wanted = body.get("properties") or ["subject", "content"]
+            rendered = [
+                {
+                    **t,
+                    "properties": {k: t["properties"][k] for k in wanted if t["properties"].get(k)},
+                }
+                for t in items
+            ]
+        page = self._page(rendered, after, limit)
+        return _json({"total": len(rendered), **page})
+
+    def _ticket(self, ticketId: str) -> Response:  # noqa: N803 - the spec's name
+        with self.lock:
+            ticket = self.tickets.get(ticketId)
+            if ticket is None or ticket["archived"]:
+                return _error(404, "resource not found", "OBJECT_NOT_FOUND")
+            if request.method == "GET":
+                return _json(self._render(ticket))
+            if request.method == "DELETE":
+                ticket["archived"] = True
+                ticket["archivedAt"] = _now()
+            else:
+                props = (request.get_json(silent=True) or {}).get("properties") or {}
+                ticket["properties"].update({k: str(v) for k, v in props.items()})
+                ticket["updatedAt"] = ticket["properties"]["hs_lastmodifieddate"] = _now()
+        if request.method == "DELETE":
+            self._webhook("ticket.deletion", ticketId)
+            return Response(status=204)
+        for name, value in props.items():
+            self._webhook(
+                "ticket.propertyChange", ticketId, propertyName=name, propertyValue=str(value)
+            )
+        return _json(ticket)
+
+    def _contact(self, contactId: str) -> Response:  # noqa: N803
+        with self.lock:
+            contact = self.contacts.get(contactId)
+            if contact is None or contact["archived"]:
+                return _error(404, "resource not found", "OBJECT_NOT_FOUND")
+            if request.method == "GET":
+                return _json(self._render(contact))
+            if request.method == "DELETE":
+                contact["archived"] = True
+                return Response(status=204)
+            props = (request.get_json(silent=True) or {}).get("properties") or {}
+            contact["properties"].update({k: str(v) for k, v in props.items()})
+            contact["updatedAt"] = contact["properties"]["hs_lastmodifieddate"] = _now()
+            return _json(contact)
+
+    def _gdpr_delete(self) -> Response:
+        body = request.get_json(silent=True) or {}
+        object_id = str(body.get("objectId") or "")
+        by_email = body.get("idProperty") == "email"
+        with self.lock:
+            match = [
+                c
+                for c in self.contacts.values()
+                if (c["properties"].get("email") == object_id if by_email else c["id"] == object_id)
+            ]
+            if not match:
+                if not by_email:
+                    return _error(404, "resource not found", "OBJECT_NOT_FOUND")
+                self.blocklist.append(object_id)
+                return Response(status=204)
+            contact = match[0]
+            del self.contacts[contact["id"]]
+            for links in self.links.values():
+                if contact["id"] in links:
+                    links.remove(contact["id"])
+        self._webhook("contact.privacyDeletion", contact["id"])
+        return Response(status=204)
+
+    def _associations(self, objectType: str, objectId: str, toObjectType: str) -> Response:  # noqa: N803
+        if objectType not in ("tickets", "ticket") or toObjectType not in ("contacts", "contact"):
+            return _json({"results": []})
+        with self.lock:
+            if objectId not in self.tickets:
+                return _error(404, "resource not found", "OBJECT_NOT_FOUND")
+            ids = list(self.links.get(objectId, []))
+        results = [
+            {
+                "toObjectId": cid,
+                "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": 16}],
+            }
+            for cid in ids
+        ]
+        return _json({"results": results})
+
+
+def _ms(stamp: str) -> int:
+    return int(datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp() * 1000)

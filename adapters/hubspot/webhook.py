@@ -1,0 +1,73 @@
+"""HubSpot webhook batches: arrays of up to 100 id-only events."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from adapters.hubspot import config
+from adapters.timeparse import parse_epoch_ms
+from plugin.vendors.contract import WebhookEvent
+from plugin.vendors.errors import WebhookPayloadError
+
+MAX_EVENTS = 100
+
+
+def parse(body: bytes) -> list[WebhookEvent]:
+    """Normalise ticket/contact events; other object types are ignored."""
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise WebhookPayloadError("body is not JSON") from exc
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list) or not data:
+        raise WebhookPayloadError("body must be a non-empty JSON array of events")
+    if len(data) > MAX_EVENTS:
+        raise WebhookPayloadError("more than 100 events in one batch")
+    events = [_event(item) for item in data]
+    return [event for event in events if event is not None]
+
+
+def _event(item: Any) -> WebhookEvent | None:
+    if not isinstance(item, dict):
+        raise WebhookPayloadError("each event must be an object")
+    kind_name = item.get("subscriptionType") or item.get("eventType")
+    if not isinstance(kind_name, str) or "." not in kind_name:
+        raise WebhookPayloadError("event lacks subscriptionType")
+    object_name, _, action = kind_name.partition(".")
+    object_type = config.OBJECT_TYPES.get(object_name)
+    if object_type is None:
+        return None
+    object_id = _ident(item.get("objectId"), "objectId")
+    event_id = _ident(item.get("eventId"), "eventId")
+    subscription = _ident(item.get("subscriptionId"), "subscriptionId")
+    occurred = item.get("occurredAt")
+    occurred_at = parse_epoch_ms(occurred)
+    if occurred_at is None:
+        raise WebhookPayloadError("occurredAt must be epoch milliseconds")
+    attempt = item.get("attemptNumber")
+    source = item.get("sourceId")
+    return WebhookEvent(
+        vendor=config.NAME,
+        event_key=f"{subscription}:{event_id}:{int(str(occurred))}:{object_id}",
+        kind=config.EVENT_KINDS.get(action, "updated"),
+        object_type=object_type,
+        object_id=object_id,
+        occurred_at=occurred_at,
+        change_source=item.get("changeSource")
+        if isinstance(item.get("changeSource"), str)
+        else None,
+        attempt=attempt if isinstance(attempt, int) and not isinstance(attempt, bool) else None,
+        actor=str(source) if source is not None else None,
+    )
+
+
+def _ident(value: Any, name: str) -> str:
+    """Ids arrive as numbers or strings; both become digit strings."""
+    if isinstance(value, bool) or value is None:
+        raise WebhookPayloadError(f"{name} is missing")
+    text = str(value).strip()
+    if not text or len(text) > 64:
+        raise WebhookPayloadError(f"{name} is invalid")
+    return text
