@@ -6,6 +6,8 @@ from plugin.models.audit import AuditCheckpoint, AuditEvent
 from plugin.models.consent import Consent, ConsentText
 from plugin.models.purpose import Purpose
 from plugin.models.queue import InboxEvent, OutboxJob
+from plugin.models.request import DataSubjectRequest
+from plugin.models.restriction import ProcessingRestriction
 from plugin.models.subject import DataSubject, SubjectIdentifier
 from plugin.models.ticket import Finding, Ticket
 from plugin.models.vault import SubjectKey, VaultItem
@@ -16,9 +18,11 @@ __all__ = [
     "Consent",
     "ConsentText",
     "DataSubject",
+    "DataSubjectRequest",
     "Finding",
     "InboxEvent",
     "OutboxJob",
+    "ProcessingRestriction",
     "Purpose",
     "SubjectIdentifier",
     "SubjectKey",
