@@ -1,0 +1,57 @@
+"""The vocabulary of audited actions: every event's ``action`` is one of these words."""
+
+from __future__ import annotations
+
+VIEW = "view"
+REVEAL = "reveal"
+REVEAL_DENIED = "reveal_denied"
+EXPORT = "export"
+RECTIFY = "rectify"
+ERASE = "erase"
+RESTRICT = "restrict"
+OBJECT = "object"
+CONSENT_GIVEN = "consent_given"
+CONSENT_WITHDRAWN = "consent_withdrawn"
+RETENTION_DELETE = "retention_delete"
+RETENTION_ANONYMISE = "retention_anonymise"
+LEGAL_HOLD_SET = "legal_hold_set"
+LEGAL_HOLD_LIFTED = "legal_hold_lifted"
+POLICY_CHANGE = "policy_change"
+ROLE_CHANGE = "role_change"
+KEY_ROTATION = "key_rotation"
+ADMIN_ACTION = "admin_action"
+LOGIN = "login"
+MESSAGE_SENT = "message_sent"
+SUBJECT_MERGE = "subject_merge"
+SUBJECT_SPLIT = "subject_split"
+REQUEST_CREATED = "request_created"
+REQUEST_UPDATED = "request_updated"
+
+ACTIONS: frozenset[str] = frozenset(
+    {
+        VIEW,
+        REVEAL,
+        REVEAL_DENIED,
+        EXPORT,
+        RECTIFY,
+        ERASE,
+        RESTRICT,
+        OBJECT,
+        CONSENT_GIVEN,
+        CONSENT_WITHDRAWN,
+        RETENTION_DELETE,
+        RETENTION_ANONYMISE,
+        LEGAL_HOLD_SET,
+        LEGAL_HOLD_LIFTED,
+        POLICY_CHANGE,
+        ROLE_CHANGE,
+        KEY_ROTATION,
+        ADMIN_ACTION,
+        LOGIN,
+        MESSAGE_SENT,
+        SUBJECT_MERGE,
+        SUBJECT_SPLIT,
+        REQUEST_CREATED,
+        REQUEST_UPDATED,
+    }
+)

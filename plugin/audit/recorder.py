@@ -1,0 +1,68 @@
+"""``record``: the one write API for audit events, used by every capability."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import g, has_request_context
+
+from plugin.audit.actions import ACTIONS
+from plugin.audit.canonical import event_hash, row_content
+from plugin.audit.chain import chain_head, lock_chain
+from plugin.audit.guard import check_details
+from plugin.auth.guard import Actor
+from plugin.extensions import db
+from plugin.models.audit import AuditEvent
+from plugin.models.types import utcnow
+
+_TICKET_REF = re.compile(r"^[a-z0-9_-]{1,32}:[^\s:][^\s]{0,136}$")
+
+
+def record(
+    action: str,
+    *,
+    actor: Actor,
+    subject_id: str | None = None,
+    ticket_ref: str | None = None,
+    field: str | None = None,
+    reason: str | None = None,
+    details: dict[str, Any] | None = None,
+    source: str | None = None,
+) -> AuditEvent:
+    """Append a hash-chained event in the caller's transaction and flush (caller commits).
+
+    ``details`` holds ids, counts and codes only; never personal data values (a value that
+    looks like an e-mail address or CPR number raises ValueError). ``ticket_ref`` is
+    ``"<vendor>:<external id>"``. When the flush fails the exception propagates, so the
+    caller's transaction rolls back and the audited action does not happen.
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    if ticket_ref is not None and not _TICKET_REF.match(ticket_ref):
+        raise ValueError("ticket_ref must be '<vendor>:<external id>'")
+    details = dict(details or {})
+    check_details(details)
+    session = db.session
+    lock_chain(session)
+    seq, prev_hash = chain_head(session)
+    event = AuditEvent(
+        seq=seq + 1,
+        occurred_at=utcnow(),
+        actor_id=actor.id,
+        actor_role=actor.role,
+        vendor_user=actor.vendor_user,
+        action=action,
+        subject_id=subject_id,
+        ticket_ref=ticket_ref,
+        field=field,
+        reason=reason,
+        request_id=g.get("request_id") if has_request_context() else None,
+        source=source or actor.source,
+        details=details,
+        prev_hash=prev_hash,
+    )
+    event.hash = event_hash(row_content(event), prev_hash)
+    session.add(event)
+    session.flush()
+    return event
