@@ -70,6 +70,18 @@ class ControllerSchema(_Strict):
     country = fields.String(required=True, validate=validate.Length(equal=2))
 
 
+RECIPIENT_ROLES = ("processor", "controller", "joint_controller")
+
+
+class RecipientSchema(_Strict):
+    name = fields.String(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(RECIPIENT_ROLES))
+    country = fields.String(required=True, validate=validate.Length(equal=2))
+    # e.g. "EEA (no transfer)", "EU-US Data Privacy Framework", "SCCs (2021/914)".
+    transfer_mechanism = fields.String(required=True)
+    service = fields.String(load_default="")
+
+
 class ManifestSchema(_Strict):
     name = fields.String(required=True)
     version = fields.String(required=True, validate=validate.Regexp(r"^\d+\.\d+\.\d+"))
@@ -87,6 +99,10 @@ class ManifestSchema(_Strict):
     purposes = fields.Dict(keys=fields.String(), values=fields.Nested(PurposeSchema), required=True)
     jobs = fields.Dict(keys=fields.String(), values=fields.Nested(JobSchema), required=True)
     assets = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+    recipients = fields.Dict(
+        keys=fields.String(), values=fields.Nested(RecipientSchema), load_default=dict
+    )
+    security_measures = fields.List(fields.String(), load_default=list)
 
     @validates_schema
     def _cross_references(self, data: dict[str, Any], **_: Any) -> None:
