@@ -70,6 +70,27 @@ class ControllerSchema(_Strict):
     country = fields.String(required=True, validate=validate.Length(equal=2))
 
 
+class ConsentTextSourceSchema(_Strict):
+    """One language of a consent text: inline ``text`` or a ``file`` beside the manifest."""
+
+    text = fields.String(validate=validate.Length(min=1, max=20000))
+    file = fields.String(validate=validate.Length(min=1, max=500))
+
+    @validates_schema
+    def _one_source(self, data: dict[str, Any], **_: Any) -> None:
+        if ("text" in data) == ("file" in data):
+            raise ValidationError("give exactly one of 'text' or 'file'")
+
+
+class ComplianceSchema(_Strict):
+    """Receipt policy URL and Art. 9(2) bases other than explicit consent, per purpose."""
+
+    policy_url = fields.String(load_default=None)
+    special_category_bases = fields.Dict(
+        keys=fields.String(), values=fields.String(), load_default=dict
+    )
+
+
 RECIPIENT_ROLES = ("processor", "controller", "joint_controller")
 
 
@@ -103,10 +124,38 @@ class ManifestSchema(_Strict):
         keys=fields.String(), values=fields.Nested(RecipientSchema), load_default=dict
     )
     security_measures = fields.List(fields.String(), load_default=list)
+    consent_texts = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(
+            keys=fields.String(validate=validate.Regexp(r"^[a-z]{2}$")),
+            values=fields.Nested(ConsentTextSourceSchema),
+        ),
+        load_default=dict,
+    )
+    # Form name -> YAML file (relative to the manifest) or an inline definition.
+    forms = fields.Dict(
+        keys=fields.String(validate=validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,63}$")),
+        values=fields.Raw(),
+        load_default=dict,
+    )
+    compliance = fields.Nested(ComplianceSchema, load_default=dict)
 
     @validates_schema
     def _cross_references(self, data: dict[str, Any], **_: Any) -> None:
         roles = data.get("roles", {})
+        purposes = data.get("purposes", {})
+        for section in ("consent_texts",):
+            for purpose in data.get(section, {}):
+                if purpose not in purposes:
+                    raise ValidationError(
+                        f"unknown purpose {purpose!r}", field_name=f"{section}.{purpose}"
+                    )
+        for purpose in data.get("compliance", {}).get("special_category_bases", {}):
+            if purpose not in purposes:
+                raise ValidationError(
+                    f"unknown purpose {purpose!r}",
+                    field_name=f"compliance.special_category_bases.{purpose}",
+                )
         for role, spec in roles.items():
             for implied in spec["implies"]:
                 if implied not in roles:
