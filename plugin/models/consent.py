@@ -30,6 +30,7 @@ class Consent(db.Model):
     """Subject × purpose × wording shown, given and possibly withdrawn."""
 
     __tablename__ = "consents"
+    __table_args__ = (sa.Index("ix_consents_subject_purpose", "subject_id", "purpose"),)
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_uuid)
     subject_id: Mapped[str] = mapped_column(
@@ -44,5 +45,7 @@ class Consent(db.Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     withdrawn_channel: Mapped[str | None] = mapped_column(sa.String(16))
     receipt: Mapped[str | None] = mapped_column(sa.Text)  # compact JWS
+    # A withdrawal issues its own receipt; the one for giving stays as it was.
+    withdrawal_receipt: Mapped[str | None] = mapped_column(sa.Text)
 
     text: Mapped[ConsentText] = relationship()
