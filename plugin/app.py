@@ -8,11 +8,30 @@ from typing import Any
 from flask import Flask
 
 from plugin import database, errors, logs
-from plugin.config import ROOT, load_settings
+from plugin.config import ROOT, Settings, load_settings
 from plugin.keys import Keyring
 from plugin.manifest import load_manifest
 from plugin.ops import metrics
 from plugin.ops.routes import bp as ops_bp
+from plugin.vendors import registry
+from plugin.vendors.contract import Adapter
+from plugin.vendors.errors import UnknownAdapterError
+
+
+def load_vendor_adapters(depends: list[str], settings: Settings) -> dict[str, Adapter]:
+    """Build the configured adapters among ``depends``; unknown names stop start-up."""
+    installed = registry.available()
+    for name in depends:
+        if name not in installed:
+            raise UnknownAdapterError(
+                f"manifest depends on {name!r}, but no installed adapter provides it "
+                f"(installed: {', '.join(sorted(installed)) or 'none'})"
+            )
+    return {
+        name: registry.build(name, settings.vendor(name))
+        for name in depends
+        if registry.is_enabled(settings.vendor(name))
+    }
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -37,6 +56,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # 3. Keys: created 0600 on first run.
     app.extensions["datavagt.keyring"] = Keyring(settings.key_file, settings.master_key)
 
-    # 4. Routes.
+    # 4. Vendor adapters, through entry points: every vendor the manifest depends on must be
+    #    installed; the configured ones are built.
+    app.extensions["datavagt.adapters"] = load_vendor_adapters(manifest.data["depends"], settings)
+
+    # 5. Routes.
     app.register_blueprint(ops_bp)
     return app

@@ -12,9 +12,16 @@ from flask import Flask
 from plugin.config import ConfigError
 from plugin.keys import KeyringError
 from plugin.manifest import ManifestError
+from plugin.vendors.errors import AdapterConfigError, UnknownAdapterError
 
 F = TypeVar("F", bound=Callable[..., Any])
-STARTUP_ERRORS: tuple[type[Exception], ...] = (ConfigError, ManifestError, KeyringError)
+STARTUP_ERRORS: tuple[type[Exception], ...] = (
+    ConfigError,
+    ManifestError,
+    KeyringError,
+    AdapterConfigError,
+    UnknownAdapterError,
+)
 
 
 def fail(message: str) -> None:

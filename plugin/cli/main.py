@@ -26,3 +26,7 @@ cli.add_command(subject_group)
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="datavagt")
+
+
+if __name__ == "__main__":
+    main()
