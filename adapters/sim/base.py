@@ -81,6 +81,10 @@ class VendorSimulator(SimulatorServer):
         """Return an error response when the request lacks valid credentials."""
         return None
 
+    def metered(self) -> bool:
+        """Whether this request is API traffic (faults, limits, auth apply)."""
+        return True
+
     def rate_headers(self, state: WindowState) -> dict[str, str]:
         """The vendor's rate-limit headers for an answer."""
         return {}
@@ -156,6 +160,8 @@ class VendorSimulator(SimulatorServer):
             rule = request.url_rule.rule if request.url_rule else request.path
             with self.lock:
                 self.calls[(request.method, _RULE_VAR.sub(r"{\1}", rule))] += 1
+            if not self.metered():
+                return None
             return self._faults() or self._limit() or self.authenticate()
 
         @app.after_request

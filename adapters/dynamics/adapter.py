@@ -1,0 +1,228 @@
+"""Dynamics 365 Customer Service adapter over the Dataverse Web API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from typing import Any
+
+import requests
+
+from adapters.dynamics import config, webhook
+from adapters.dynamics.auth import ClientCredentialsSession
+from adapters.http import HttpClient, RateLimiter, RetryPolicy
+from adapters.timeparse import parse_iso, to_iso
+from plugin.vendors.contract import (
+    Adapter,
+    FieldValue,
+    VendorContact,
+    VendorTicket,
+    WebhookEvent,
+    WebhookRequest,
+)
+from plugin.vendors.errors import AdapterConfigError, AdapterError, NotFound
+
+
+def error_code(response: requests.Response) -> str | None:
+    """Dataverse's hexadecimal error code."""
+    body = response.json()
+    return (body.get("error") or {}).get("code") if isinstance(body, dict) else None
+
+
+class DynamicsAdapter(Adapter):
+    """Cases (incidents) and contacts of one Dataverse environment."""
+
+    name = config.NAME
+    writable_fields = config.WRITABLE_FIELDS
+
+    def __init__(
+        self,
+        org_url: str,
+        tenant_id: str,
+        client_id: str,
+        client_secret: str,
+        webhook_key: str,
+        *,
+        authority_url: str = config.DEFAULT_AUTHORITY,
+        webhook_header: str | None = None,
+        erase_mode: str = "delete",
+        app_user_id: str | None = None,
+        retry: RetryPolicy | None = None,
+        timeout: tuple[float, float] = (3.05, 30.0),
+        rate_limit: int | None = None,
+        rate_window: float | None = None,
+        page_size: int = config.PAGINATION["maxpagesize"],
+        token_leeway: int = 60,
+    ) -> None:
+        if erase_mode not in ("delete", "anonymise"):
+            raise AdapterConfigError("DATAVAGT_DYNAMICS_ERASE_MODE must be delete or anonymise")
+        self._webhook_key = webhook_key
+        self._webhook_header = webhook_header
+        self.erase_mode = erase_mode
+        self.page_size = page_size
+        self._app_user_id = app_user_id.lower() if app_user_id else None
+        org = org_url.rstrip("/")
+        token_url = f"{authority_url.rstrip('/')}/" + config.TOKEN_PATH.format(tenant=tenant_id)
+        self.session = ClientCredentialsSession(
+            client_id, client_secret, token_url, f"{org}/.default", token_leeway
+        )
+        self.http = HttpClient(
+            self.name,
+            f"{org}/{config.API_PATH}",
+            session=self.session,
+            headers=config.HEADERS,
+            timeout=timeout,
+            retry=retry,
+            limiter=RateLimiter(config.RATE_LIMIT, limit=rate_limit, window=rate_window),
+            error_code=error_code,
+            request_id_headers=config.REQUEST_ID_HEADERS,
+        )
+
+    @classmethod
+    def required_settings(cls) -> tuple[str, ...]:
+        """Org URL, tenant, app registration and the webhook key."""
+        return ("org_url", "tenant_id", "client_id", "client_secret", "webhook_key")
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, str]) -> DynamicsAdapter:
+        """Build from DATAVAGT_DYNAMICS_* settings."""
+        for key in cls.required_settings():
+            if not settings.get(key):
+                raise AdapterConfigError(f"DATAVAGT_DYNAMICS_{key.upper()} is not set")
+        return cls(
+            settings["org_url"],
+            settings["tenant_id"],
+            settings["client_id"],
+            settings["client_secret"],
+            settings["webhook_key"],
+            authority_url=settings.get("authority_url") or config.DEFAULT_AUTHORITY,
+            webhook_header=settings.get("webhook_header") or None,
+            erase_mode=settings.get("erase_mode") or "delete",
+            app_user_id=settings.get("app_user_id") or None,
+        )
+
+    # -- webhooks ---------------------------------------------------------------------
+    def verify_webhook(self, request: WebhookRequest) -> None:
+        """`?code=` key, or the configured header."""
+        webhook.verify(request, self._webhook_key, self._webhook_header)
+
+    def parse_webhook(
+        self, body: bytes, headers: Mapping[str, str], received_at: datetime | None = None
+    ) -> list[WebhookEvent]:
+        """RemoteExecutionContext (with or without InputParameters)."""
+        return webhook.parse(body)
+
+    def is_own_change(self, event: WebhookEvent) -> bool:
+        """Ours when initiated by the application user our token maps to."""
+        return event.actor is not None and event.actor == self.app_user_id()
+
+    def app_user_id(self) -> str:
+        """The systemuserid of our application user (WhoAmI, cached)."""
+        if self._app_user_id is None:
+            answer = self.http.get(config.ENDPOINTS["whoami"]).json()
+            self._app_user_id = str(answer["UserId"]).lower()
+        return self._app_user_id
+
+    # -- reads ------------------------------------------------------------------------
+    def get_ticket(self, ticket_id: str) -> VendorTicket:
+        """The case with its customer contact expanded."""
+        path = config.ENDPOINTS["incident"].format(id=ticket_id)
+        params = {
+            "$select": config.INCIDENT_SELECT,
+            "$expand": f"customerid_contact($select={config.CONTACT_SELECT})",
+        }
+        return self._ticket(self.http.get(path, params=params).json())
+
+    def iter_tickets(self, updated_since: datetime) -> Iterator[VendorTicket]:
+        """Follow `@odata.nextLink` as given; page size via `Prefer: odata.maxpagesize`."""
+        params: dict[str, str] | None = {
+            "$select": config.INCIDENT_SELECT,
+            "$filter": f"modifiedon ge {to_iso(updated_since)}",
+            "$orderby": "modifiedon asc",
+            "$expand": f"customerid_contact($select={config.CONTACT_SELECT})",
+        }
+        headers = {"Prefer": f"odata.maxpagesize={self.page_size}"}
+        url: str | None = config.ENDPOINTS["incidents"]
+        while url:
+            page = self.http.get(url, params=params, headers=headers).json()
+            for item in page.get("value") or []:
+                yield self._ticket(item)
+            url = page.get("@odata.nextLink")
+            params = None
+
+    def _ticket(self, data: dict[str, Any]) -> VendorTicket:
+        fields = {
+            name: FieldValue(data.get(name) or "", is_html=is_html)
+            for name, is_html in config.TEXT_FIELDS.items()
+        }
+        state = data.get("statecode")
+        closed = state in (1, 2)
+        modified = parse_iso(data.get("modifiedon"))
+        contact = data.get("customerid_contact")
+        requester = None
+        if isinstance(contact, dict):
+            requester = VendorContact(
+                external_id=str(contact.get("contactid")),
+                name=contact.get("fullname"),
+                email=contact.get("emailaddress1"),
+                phone=contact.get("telephone1"),
+                extra={"address": contact["address1_composite"]}
+                if contact.get("address1_composite")
+                else {},
+            )
+        elif data.get("_customerid_value"):
+            requester = VendorContact(external_id=str(data["_customerid_value"]))
+        return VendorTicket(
+            vendor=self.name,
+            external_id=str(data["incidentid"]),
+            subject=data.get("title"),
+            fields=fields,
+            requester=requester,
+            status=config.STATES.get(state, str(state)),
+            closed=closed,
+            created_at=parse_iso(data.get("createdon")),
+            updated_at=modified,
+            closed_at=modified if closed else None,  # no closedon on incident: last change
+            ticket_type=str(data["casetypecode"]) if data.get("casetypecode") else None,
+        )
+
+    # -- writes -----------------------------------------------------------------------
+    def write_fields(self, ticket_id: str, values: Mapping[str, str]) -> None:
+        """PATCH with `If-Match: *` so a missing case is never created."""
+        for name in values:
+            if not self.can_write(name):
+                raise AdapterError(self.name, f"field {name!r} is not writable")
+        path = config.ENDPOINTS["incident"].format(id=ticket_id)
+        self.http.patch(path, json=dict(values), headers={"If-Match": "*"})
+
+    def delete_ticket(self, ticket_id: str) -> None:
+        """DELETE the case (204)."""
+        self.http.delete(config.ENDPOINTS["incident"].format(id=ticket_id))
+
+    def erase_contact(self, id_or_email: str) -> None:
+        """Delete the contact, or overwrite it when erase_mode is `anonymise`."""
+        contact_id = self._contact_id(id_or_email)
+        if self.erase_mode == "anonymise":
+            self.anonymise_contact(contact_id, {})
+            return
+        self.http.delete(config.ENDPOINTS["contact"].format(id=contact_id))
+
+    def anonymise_contact(self, contact_id: str, values: Mapping[str, str]) -> None:
+        """PATCH the contact with masked values (defaults blank every personal column)."""
+        body: dict[str, Any] = {**config.ANONYMISED_CONTACT, **values}
+        path = config.ENDPOINTS["contact"].format(id=contact_id)
+        self.http.patch(path, json=body, headers={"If-Match": "*"})
+
+    def _contact_id(self, id_or_email: str) -> str:
+        if "@" not in id_or_email:
+            return id_or_email
+        quoted = id_or_email.replace("'", "''")
+        params = {"$select": "contactid", "$filter": f"emailaddress1 eq '{quoted}'"}
+        found = self.http.get(config.ENDPOINTS["contacts"], params=params).json().get("value")
+        if not found:
+            raise NotFound(self.name, "no contact with that e-mail", status=404)
+        return str(found[0]["contactid"])
+
+    def close(self) -> None:
+        """Close the HTTP session."""
+        self.http.close()

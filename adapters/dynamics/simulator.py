@@ -1,0 +1,381 @@
+"""A stateful Dataverse simulator: incidents, contacts, Azure AD, webhooks, limits."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import jwt
+from flask import Flask, Response, has_request_context, request
+
+from adapters.dynamics.aad import AzureAdSim
+from adapters.sim.base import VendorSimulator
+from adapters.sim.webhooks import DeliveryPolicy
+from adapters.sim.window import WindowState
+
+API = "/api/data/v9.2"
+MAX_WEBHOOK_BYTES = 256 * 1024
+_FILTER_GE = re.compile(r"^modifiedon ge (\S+)$")
+_FILTER_EMAIL = re.compile(r"^emailaddress1 eq '((?:[^']|'')*)'$")
+_MAXPAGE = re.compile(r"odata\.maxpagesize=(\d+)")
+_SKIP = re.compile(r'pagenumber="(\d+)"')
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _json(body: Any, status: int = 200, **headers: str) -> Response:
+    return Response(json.dumps(body), status, mimetype="application/json", headers=headers)
+
+
+def _error(status: int, code: str, message: str) -> Response:
+    return _json({"error": {"code": code, "message": message}}, status)
+
+
+class DynamicsSimulator(VendorSimulator):
+    """Dataverse Web API and its Azure AD tenant on one local server."""
+
+    vendor = "dynamics"
+    sliding_window = True
+    delivery_policy = DeliveryPolicy(
+        max_attempts=2, retry_statuses=frozenset({502, 503, 504}), retry_on_connection_error=False
+    )
+
+    def __init__(
+        self,
+        *,
+        tenant_id: str = "00000000-0000-4000-8000-00000000d365",
+        client_id: str = "11111111-2222-4333-8444-555555555555",
+        client_secret: str = "sim-dynamics-secret",  # noqa: S107 - simulator default
+        webhook_key: str = "sim-webhook-key",
+        webhook_header: str | None = None,
+        token_ttl: int = 3600,
+        rate_limit: int = 6000,
+        rate_window: float = 300.0,
+        **kwargs: Any,
+    ) -> None:
+        self.aad = AzureAdSim(tenant_id, client_id, client_secret, token_ttl)
+        self.webhook_key = webhook_key
+        self.webhook_header = webhook_header
+        self.app_user_id = str(uuid.uuid4())
+        self.org_id = str(uuid.uuid4())
+        super().__init__(rate_limit=rate_limit, rate_window=rate_window, **kwargs)
+
+    def start(self) -> DynamicsSimulator:
+        """Serve, and fix the issuer to the bound URL."""
+        super().start()
+        self.aad.base_url = self.url
+        return self
+
+    def mint_user_token(self, upn: str, **kwargs: Any) -> str:
+        """An Azure AD user token for this org (for agent-identity tests)."""
+        kwargs.setdefault("audience", self.url)
+        return self.aad.mint_user_token(upn, **kwargs)
+
+    # -- data -------------------------------------------------------------------------
+    def reset_data(self) -> None:
+        """Empty the environment."""
+        with self.lock:
+            self.incidents: dict[str, dict[str, Any]] = {}
+            self.contacts: dict[str, dict[str, Any]] = {}
+            self._ticket_no = 1000
+
+    def add_contact(
+        self,
+        firstname: str,
+        lastname: str,
+        email: str,
+        phone: str | None = None,
+        address: str | None = None,
+    ) -> str:
+        """Create a contact; returns its id."""
+        cid = str(uuid.uuid4())
+        with self.lock:
+            self.contacts[cid] = {
+                "contactid": cid,
+                "firstname": firstname,
+                "lastname": lastname,
+                "fullname": f"{firstname} {lastname}",
+                "emailaddress1": email,
+                "telephone1": phone,
+                "address1_composite": address,
+                "createdon": _now(),
+                "modifiedon": _now(),
+            }
+        self._webhook("contact", cid, "Create")
+        return cid
+
+    def add_incident(
+        self,
+        title: str,
+        description: str,
+        contact_id: str | None = None,
+        statecode: int = 0,
+        modifiedon: str | None = None,
+    ) -> str:
+        """Create a case; returns its id."""
+        iid = str(uuid.uuid4())
+        with self.lock:
+            self._ticket_no += 1
+            self.incidents[iid] = {
+                "incidentid": iid,
+                "title": title,
+                "description": description,
+                "ticketnumber": f"CAS-{self._ticket_no:05d}",
+                "statecode": statecode,
+                "statuscode": 1 if statecode == 0 else 5,
+                "casetypecode": 1,
+                "createdon": _now(),
+                "modifiedon": modifiedon or _now(),
+                "_customerid_value": contact_id,
+            }
+        self._webhook("incident", iid, "Create")
+        return iid
+
+    def snapshot(self) -> dict[str, Any]:
+        """Every record, for inspection."""
+        return {
+            "incidents": list(self.incidents.values()),
+            "contacts": list(self.contacts.values()),
+            "app_user_id": self.app_user_id,
+        }
+
+    def seed_demo(self) -> dict[str, Any]:
+        """Load the demo cases."""
+        from adapters.dynamics.seed import seed
+
+        return seed(self)
+
+    # -- webhooks ---------------------------------------------------------------------
+    def _webhook(self, entity: str, record_id: str, message: str) -> None:
+        """POST a RemoteExecutionContext as a registered step (PostOperation) would."""
+        record = (self.incidents if entity == "incident" else self.contacts).get(record_id, {})
+        api = has_request_context() and getattr(request, "_sim_api", False)
+        user = self.app_user_id if api else str(uuid.UUID(int=7))
+        millis = int(time.time() * 1000)
+        attributes = [{"key": k, "value": v} for k, v in record.items() if v is not None]
+        context: dict[str, Any] = {
+            "BusinessUnitId": str(uuid.UUID(int=1)),
+            "CorrelationId": str(uuid.uuid4()),
+            "Depth": 1,
+            "InitiatingUserId": user,
+            "UserId": user,
+            "IsExecutingOffline": False,
+            "MessageName": message,
+            "Mode": 1,
+            "OperationCreatedOn": f"/Date({millis})/",
+            "OperationId": str(uuid.uuid4()),
+            "OrganizationId": self.org_id,
+            "OrganizationName": "datavagtsim",
+            "PrimaryEntityId": record_id,
+            "PrimaryEntityName": entity,
+            "RequestId": str(uuid.uuid4()),
+            "Stage": 40,
+            "InputParameters": [
+                {
+                    "key": "Target",
+                    "value": {
+                        "__type": "Entity:http://schemas.microsoft.com/xrm/2011/Contracts",
+                        "Attributes": attributes,
+                        "Id": record_id,
+                        "LogicalName": entity,
+                    },
+                }
+            ]
+            if message != "Delete"
+            else [
+                {
+                    "key": "Target",
+                    "value": {
+                        "__type": "EntityReference:http://schemas.microsoft.com/xrm/2011/Contracts",
+                        "Id": record_id,
+                        "LogicalName": entity,
+                    },
+                }
+            ],
+            "PostEntityImages": [],
+            "PreEntityImages": [],
+            "ParentContext": None,
+        }
+        headers = {
+            "Content-Type": "application/json",
+            "x-ms-dynamics-organization": "datavagtsim",
+            "x-ms-dynamics-entity-name": entity,
+            "x-ms-dynamics-request-name": message,
+            "x-ms-correlation-request-id": context["CorrelationId"],
+        }
+        body = json.dumps(context).encode()
+        if len(body) > MAX_WEBHOOK_BYTES:
+            for key in ("InputParameters", "ParentContext", "PreEntityImages", "PostEntityImages"):
+                context.pop(key, None)
+            body = json.dumps(context).encode()
+            headers["x-ms-dynamics-msg-size-exceeded"] = "true"
+
+        def build(attempt: int) -> tuple[str, dict[str, str], bytes]:
+            url = str(self.config["webhook_url"])
+            sent = dict(headers)
+            if self.webhook_header:
+                sent[self.webhook_header] = self.webhook_key
+            else:
+                url += ("&" if "?" in url else "?") + urlencode({"code": self.webhook_key})
+            return url, sent, body
+
+        self.notify(build)
+
+    # -- vendor behaviour -------------------------------------------------------------
+    def metered(self) -> bool:
+        """Only the Web API counts; Azure AD endpoints do not."""
+        return request.path.startswith(API + "/")
+
+    def authenticate(self) -> Response | None:
+        """A live bearer token from our tenant for this org."""
+        request._sim_api = True  # type: ignore[attr-defined]
+        header = request.headers.get("Authorization", "")
+        try:
+            if not header.startswith("Bearer "):
+                raise jwt.InvalidTokenError("no bearer token")
+            self.aad.decode(header[7:], audience=self.url)
+        except jwt.PyJWTError:
+            return Response(
+                status=401,
+                headers={
+                    "WWW-Authenticate": "Bearer authorization_uri="
+                    f'"{self.url}/{self.aad.tenant_id}/oauth2/authorize"'
+                },
+            )
+        return None
+
+    def rate_headers(self, state: WindowState) -> dict[str, str]:
+        """Service-protection headers."""
+        return {
+            "x-ms-ratelimit-burst-remaining-xrm-requests": str(state.remaining),
+            "x-ms-ratelimit-time-remaining-xrm-requests": "1200000.00",
+            "REQ_ID": str(uuid.uuid4()),
+        }
+
+    def rate_limited(self, state: WindowState) -> Response:
+        """0x80072322 with Retry-After in seconds."""
+        message = (
+            f"Number of requests exceeded the limit of {state.limit} over time window "
+            f"of {int(self.window.window)} seconds."
+        )
+        response = _error(429, "0x80072322", message)
+        response.headers["Retry-After"] = str(max(1, round(state.retry_after + 0.49)))
+        return response
+
+    def server_error(self, status: int) -> Response:
+        """Generic platform error."""
+        return _error(status, "0x80040216", "An unexpected error occurred.")
+
+    # -- routes -----------------------------------------------------------------------
+    def register_routes(self, app: Flask) -> None:
+        """Azure AD plus the Web API endpoints the adapter uses."""
+        self.aad.register(app)
+        app.add_url_rule(f"{API}/WhoAmI", view_func=self._whoami, methods=["GET"])
+        app.add_url_rule(f"{API}/incidents", view_func=self._list_incidents, methods=["GET"])
+        app.add_url_rule(
+            f"{API}/incidents(<id>)", view_func=self._incident, methods=["GET", "PATCH", "DELETE"]
+        )
+        app.add_url_rule(f"{API}/contacts", view_func=self._list_contacts, methods=["GET"])
+        app.add_url_rule(
+            f"{API}/contacts(<id>)", view_func=self._contact, methods=["GET", "PATCH", "DELETE"]
+        )
+
+    def _whoami(self) -> Response:
+        return _json(
+            {
+                "BusinessUnitId": str(uuid.UUID(int=1)),
+                "UserId": self.app_user_id,
+                "OrganizationId": self.org_id,
+            }
+        )
+
+    def _render_incident(self, item: dict[str, Any]) -> dict[str, Any]:
+        body = dict(item)
+        if "customerid_contact" in request.args.get("$expand", ""):
+            contact = self.contacts.get(item.get("_customerid_value") or "")
+            body["customerid_contact"] = dict(contact) if contact else None
+        return body
+
+    def _page(self, items: list[dict[str, Any]], name: str) -> Response:
+        match = _MAXPAGE.search(request.headers.get("Prefer", ""))
+        size = min(int(match.group(1)), 5000) if match else 5000
+        skip = _SKIP.search(request.args.get("$skiptoken", ""))
+        page = int(skip.group(1)) if skip else 1
+        chunk = items[(page - 1) * size : page * size]
+        body: dict[str, Any] = {
+            "@odata.context": f"{self.url}{API}/$metadata#{name}",
+            "value": chunk,
+        }
+        if page * size < len(items):
+            args = {k: v for k, v in request.args.items() if k != "$skiptoken"}
+            cookie = f'<cookie pagenumber="{page + 1}" istracking="False" />'
+            query = urlencode(args, quote_via=quote) + "&$skiptoken=" + quote(cookie, safe="")
+            body["@odata.nextLink"] = f"{request.base_url}?{query}"
+        response = _json(body)
+        if match:
+            response.headers["Preference-Applied"] = f"odata.maxpagesize={size}"
+        return response
+
+    def _list_incidents(self) -> Response:
+        flt = request.args.get("$filter")
+        with self.lock:
+            items = list(self.incidents.values())
+            if flt:
+                match = _FILTER_GE.match(flt)
+                if not match:
+                    return _error(
+                        400,
+                        "0x80060888",
+                        "The query parameter $filter is not supported by this simulator.",
+                    )
+                items = [i for i in items if i["modifiedon"] >= match.group(1)]
+            items.sort(key=lambda i: (i["modifiedon"], i["incidentid"]))
+            rendered = [self._render_incident(i) for i in items]
+        return self._page(rendered, "incidents")
+
+    def _list_contacts(self) -> Response:
+        flt = request.args.get("$filter", "")
+        match = _FILTER_EMAIL.match(flt)
+        if flt and not match:
+            return _error(400, "0x80060888", "The query parameter $filter is not supported.")
+        with self.lock:
+            items = list(self.contacts.values())
+            if match:
+                email = match.group(1).replace("''", "'").lower()
+                items = [c for c in items if (c["emailaddress1"] or "").lower() == email]
+        return self._page(items, "contacts")
+
+    def _incident(self, id: str) -> Response:  # noqa: A002 - the key in the URL
+        return self._record("incident", self.incidents, id.strip("'").lower())
+
+    def _contact(self, id: str) -> Response:  # noqa: A002
+        return self._record("contact", self.contacts, id.strip("'").lower())
+
+    def _record(self, entity: str, table: dict[str, dict[str, Any]], rid: str) -> Response:
+        with self.lock:
+            record = table.get(rid)
+            if record is None:
+                return _error(404, "0x80040217", f"{entity} With Id = {rid} Does Not Exist")
+            if request.method == "GET":
+                return _json(self._render_incident(record) if entity == "incident" else record)
+            if request.method == "DELETE":
+                del table[rid]
+            else:
+                body = request.get_json(silent=True)
+                if not isinstance(body, dict):
+                    return _error(400, "0x80040203", "Invalid JSON")
+                record.update(body)
+                record["modifiedon"] = _now()
+                if entity == "contact":
+                    record["fullname"] = (
+                        f"{record.get('firstname') or ''} {record.get('lastname') or ''}".strip()
+                    )
+        self._webhook(entity, rid, "Delete" if request.method == "DELETE" else "Update")
+        return Response(status=204)
