@@ -1,0 +1,150 @@
+"""Find or create the DataSubject behind a vendor contact, without storing identifiers in clear."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import phonenumbers
+import sqlalchemy as sa
+from flask import current_app
+
+from plugin.extensions import db
+from plugin.keys import Keyring
+from plugin.models import DataSubject, SubjectIdentifier
+from plugin.vault import get_vault
+from plugin.vendors.contract import VendorContact
+
+DEFAULT_REGION = "DK"
+# Match order: a vendor's own contact id is the strongest link, then e-mail, then phone.
+PRIORITY = ("vendor_contact", "email", "phone")
+
+
+def normalise_identifier(kind: str, value: str) -> str:
+    """The canonical form indexed for a kind: e-mail lowercased, phone as E.164."""
+    value = value.strip()
+    if kind == "email":
+        return value.lower()
+    if kind == "phone":
+        try:
+            number = phonenumbers.parse(value, DEFAULT_REGION)
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_possible_number(number):
+            # Not a dialable number: index its digits so the same input still matches.
+            return "".join(ch for ch in value if ch.isdigit() or ch == "+")
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return value
+
+
+def blind_index(keyring: Keyring, kind: str, value: str) -> str:
+    """HMAC-SHA256 (hex) of the normalised value, domain-separated by kind."""
+    message = f"{kind}\x1f{normalise_identifier(kind, value)}".encode()
+    return hmac.new(keyring.index_key, message, hashlib.sha256).hexdigest()
+
+
+def _keyring() -> Keyring:
+    return current_app.extensions["datavagt.keyring"]
+
+
+def _identifiers(vendor: str, contact: VendorContact) -> list[tuple[str, str, str]]:
+    """(kind, vendor scope, clear value) for each identifier the contact carries."""
+    found: list[tuple[str, str, str]] = []
+    if contact.external_id:
+        found.append(("vendor_contact", vendor, str(contact.external_id)))
+    if contact.email and "@" in contact.email:
+        found.append(("email", "", contact.email))
+    if contact.phone and any(ch.isdigit() for ch in contact.phone):
+        found.append(("phone", "", contact.phone))
+    return found
+
+
+def _resolve(subject: DataSubject) -> DataSubject:
+    """Follow merges to the surviving subject."""
+    seen = {subject.id}
+    while subject.merged_into_id and subject.merged_into_id not in seen:
+        target = db.session.get(DataSubject, subject.merged_into_id)
+        if target is None:
+            break
+        seen.add(target.id)
+        subject = target
+    return subject
+
+
+def _lookup(kind: str, scope: str, index: str) -> SubjectIdentifier | None:
+    return db.session.scalars(
+        sa.select(SubjectIdentifier).where(
+            SubjectIdentifier.kind == kind,
+            SubjectIdentifier.vendor == scope,
+            SubjectIdentifier.blind_index == index,
+        )
+    ).first()
+
+
+def find_or_create_subject(vendor: str, contact: VendorContact) -> DataSubject:
+    """The subject matching the contact's identifiers, created when none matches (no commit)."""
+    keyring = _keyring()
+    wanted = [(k, s, v, blind_index(keyring, k, v)) for k, s, v in _identifiers(vendor, contact)]
+    wanted.sort(key=lambda row: PRIORITY.index(row[0]))
+    subject: DataSubject | None = None
+    present: set[tuple[str, str, str]] = set()
+    for kind, scope, _value, index in wanted:
+        row = _lookup(kind, scope, index)
+        if row is None:
+            continue
+        present.add((kind, scope, index))
+        if subject is None and row.verified:
+            subject = _resolve(row.subject)
+    if subject is None:
+        subject = DataSubject()
+        db.session.add(subject)
+        db.session.flush()
+    vault = get_vault()
+    for kind, scope, value, index in wanted:
+        if (kind, scope, index) in present:
+            continue  # already known (possibly for another subject: merging is a rights task)
+        try:
+            # A savepoint: a concurrent worker may insert the same identifier first.
+            with db.session.begin_nested():
+                item = vault.encrypt(subject.id, value, field=f"identifier.{kind}", kind=kind)
+                db.session.add(
+                    SubjectIdentifier(
+                        subject_id=subject.id,
+                        kind=kind,
+                        vendor=scope,
+                        blind_index=index,
+                        vault_item_id=item.id,
+                        verified=True,  # read from the vendor's own contact record
+                    )
+                )
+        except sa.exc.IntegrityError:
+            continue
+    return subject
+
+
+def find_subjects(
+    email: str | None = None,
+    phone: str | None = None,
+    vendor_id: tuple[str, str] | str | None = None,
+) -> list[DataSubject]:
+    """Subjects holding any given identifier; ``vendor_id`` is (vendor, id) or 'vendor:id'."""
+    keyring = _keyring()
+    clauses = []
+    if email:
+        clauses.append(("email", "", blind_index(keyring, "email", email)))
+    if phone:
+        clauses.append(("phone", "", blind_index(keyring, "phone", phone)))
+    if vendor_id:
+        vendor, _, external = (
+            vendor_id.partition(":")
+            if isinstance(vendor_id, str)
+            else (vendor_id[0], "", vendor_id[1])
+        )
+        clauses.append(("vendor_contact", vendor, blind_index(keyring, "vendor_contact", external)))
+    subjects: dict[str, DataSubject] = {}
+    for kind, scope, index in clauses:
+        row = _lookup(kind, scope, index)
+        if row is not None:
+            subject = _resolve(row.subject)
+            subjects.setdefault(subject.id, subject)
+    return list(subjects.values())

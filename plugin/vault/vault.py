@@ -1,0 +1,179 @@
+"""The Vault service: encrypt, decrypt, update, shred and re-wrap subjects' values."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+
+from plugin.extensions import db
+from plugin.keys import Keyring, KeyringError
+from plugin.models import SubjectKey, VaultItem
+from plugin.models.types import new_uuid, utcnow
+from plugin.vault import envelope
+from plugin.vault.errors import VaultError, VaultShredded
+
+EXTENSION = "datavagt.vault"
+REWRAP_BATCH = 500
+
+
+class Vault:
+    """Per-subject data keys wrapped by the keyring's master key; values sealed with AES-GCM."""
+
+    def __init__(self, keyring: Keyring) -> None:
+        self.keyring = keyring
+
+    # -- data keys -------------------------------------------------------------------
+    def _active_key(self, subject_id: str) -> tuple[SubjectKey, bytes]:
+        """The subject's live data key, created (and wrapped) on first use."""
+        row = db.session.scalars(
+            sa.select(SubjectKey)
+            .where(SubjectKey.subject_id == subject_id, SubjectKey.wrapped_key.is_not(None))
+            .order_by(SubjectKey.created_at.desc(), SubjectKey.id)
+            .limit(1)
+        ).first()
+        if row is not None:
+            return row, self._unwrap(row)
+        data_key = envelope.new_data_key()
+        master_id = self.keyring.active_master_id
+        row = SubjectKey(id=new_uuid(), subject_id=subject_id, master_key_id=master_id)
+        row.wrapped_key = envelope.wrap(
+            self.keyring.master_key(master_id), data_key, envelope.key_aad(row.id, subject_id)
+        )
+        db.session.add(row)
+        db.session.flush()
+        return row, data_key
+
+    def _unwrap(self, row: SubjectKey) -> bytes:
+        """The clear data key of a row; VaultShredded once it was destroyed."""
+        if row.wrapped_key is None:
+            raise VaultShredded(f"data key {row.id} was destroyed")
+        try:
+            master = self.keyring.master_key(row.master_key_id)
+        except KeyringError as exc:
+            raise VaultError(f"master key {row.master_key_id} is not available") from exc
+        return envelope.unwrap(master, row.wrapped_key, envelope.key_aad(row.id, row.subject_id))
+
+    def _key_of(self, item: VaultItem) -> bytes:
+        row = db.session.get(SubjectKey, item.key_id)
+        if row is None:
+            raise VaultShredded(f"data key of vault item {item.id} is gone")
+        return self._unwrap(row)
+
+    @staticmethod
+    def _aad(item: VaultItem) -> bytes:
+        return envelope.value_aad(item.id, item.subject_id, item.key_id, item.ticket_id, item.field)
+
+    # -- values ----------------------------------------------------------------------
+    def encrypt(
+        self, subject_id: str, value: str, *, field: str, kind: str, ticket_id: int | None = None
+    ) -> VaultItem:
+        """Seal one value for a subject; the item is added and flushed, not committed."""
+        key_row, data_key = self._active_key(subject_id)
+        item = VaultItem(
+            id=new_uuid(),
+            subject_id=subject_id,
+            key_id=key_row.id,
+            ticket_id=ticket_id,
+            field=field,
+            kind=kind,
+        )
+        item.nonce, item.ciphertext = envelope.seal(
+            data_key, value.encode("utf-8"), self._aad(item)
+        )
+        db.session.add(item)
+        db.session.flush()
+        return item
+
+    def decrypt(self, item: VaultItem) -> str:
+        """The original value; VaultShredded after erasure, VaultTampered if altered."""
+        data_key = self._key_of(item)
+        clear = envelope.open_sealed(data_key, item.nonce, item.ciphertext, self._aad(item))
+        return clear.decode("utf-8")
+
+    def update(self, item: VaultItem, new_value: str) -> VaultItem:
+        """Replace the sealed value (rectification) under the item's own key and binding."""
+        data_key = self._key_of(item)
+        item.nonce, item.ciphertext = envelope.seal(
+            data_key, new_value.encode("utf-8"), self._aad(item)
+        )
+        item.updated_at = utcnow()
+        db.session.flush()
+        return item
+
+    # -- erasure and rotation --------------------------------------------------------
+    def shred(self, subject_id: str) -> int:
+        """Destroy the subject's data keys; returns how many items became unreadable."""
+        live = list(
+            db.session.scalars(
+                sa.select(SubjectKey.id).where(
+                    SubjectKey.subject_id == subject_id, SubjectKey.wrapped_key.is_not(None)
+                )
+            )
+        )
+        if not live:
+            return 0
+        count = db.session.scalar(
+            sa.select(sa.func.count()).select_from(VaultItem).where(VaultItem.key_id.in_(live))
+        )
+        db.session.execute(
+            sa.update(SubjectKey)
+            .where(SubjectKey.id.in_(live))
+            .values(wrapped_key=None, destroyed_at=utcnow())
+            .execution_options(synchronize_session="fetch")
+        )
+        db.session.flush()
+        return int(count or 0)
+
+    def rewrap_all(self) -> int:
+        """Re-wrap every live data key under the active master key; values stay untouched.
+
+        Commits per batch so a long run can be interrupted and resumed (it only picks keys
+        not yet under the active master).
+        """
+        active = self.keyring.active_master_id
+        master = self.keyring.master_key(active)
+        done = 0
+        while True:
+            rows = list(
+                db.session.scalars(
+                    sa.select(SubjectKey)
+                    .where(SubjectKey.wrapped_key.is_not(None), SubjectKey.master_key_id != active)
+                    .order_by(SubjectKey.id)
+                    .limit(REWRAP_BATCH)
+                )
+            )
+            if not rows:
+                return done
+            for row in rows:
+                data_key = self._unwrap(row)
+                row.wrapped_key = envelope.wrap(
+                    master, data_key, envelope.key_aad(row.id, row.subject_id)
+                )
+                row.master_key_id = active
+                row.rewrapped_at = utcnow()
+            db.session.commit()
+            done += len(rows)
+
+    def master_ids_in_use(self) -> set[str]:
+        """Master key ids some live data key is still wrapped with (keep these)."""
+        return set(
+            db.session.scalars(
+                sa.select(SubjectKey.master_key_id)
+                .where(SubjectKey.wrapped_key.is_not(None))
+                .distinct()
+            )
+        )
+
+
+def init_app(app: Flask) -> Vault:
+    """Create the app's vault from its keyring (once)."""
+    vault = app.extensions.get(EXTENSION)
+    if vault is None:
+        vault = Vault(app.extensions["datavagt.keyring"])
+        app.extensions[EXTENSION] = vault
+    return vault
+
+
+def get_vault() -> Vault:
+    """The current app's vault."""
+    return init_app(current_app._get_current_object())  # type: ignore[attr-defined]
