@@ -103,6 +103,21 @@ class RecipientSchema(_Strict):
     service = fields.String(load_default="")
 
 
+class AuditSchema(_Strict):
+    """The audit trail: checkpoint cadence, retention of the log, bulk-reveal alert."""
+
+    checkpoint_every_events = fields.Integer(
+        load_default=1000, validate=validate.Range(min=1, max=1_000_000)
+    )
+    checkpoint_every_minutes = fields.Integer(
+        load_default=60, validate=validate.Range(min=1, max=10080)
+    )
+    retention_years = fields.Integer(load_default=5, validate=validate.Range(min=1, max=100))
+    bulk_reveal_per_hour = fields.Integer(
+        load_default=50, validate=validate.Range(min=1, max=100_000)
+    )
+
+
 class ManifestSchema(_Strict):
     name = fields.String(required=True)
     version = fields.String(required=True, validate=validate.Regexp(r"^\d+\.\d+\.\d+"))
@@ -139,6 +154,7 @@ class ManifestSchema(_Strict):
         load_default=dict,
     )
     compliance = fields.Nested(ComplianceSchema, load_default=dict)
+    audit = fields.Nested(AuditSchema, load_default=lambda: AuditSchema().load({}))
 
     @validates_schema
     def _cross_references(self, data: dict[str, Any], **_: Any) -> None:

@@ -10,6 +10,7 @@ from flask import g, has_request_context
 from plugin.audit.actions import ACTIONS
 from plugin.audit.canonical import event_hash, row_content
 from plugin.audit.chain import chain_head, lock_chain
+from plugin.audit.checkpoints import audit_settings, sign_checkpoint
 from plugin.audit.guard import check_details
 from plugin.auth.guard import Actor
 from plugin.extensions import db
@@ -65,4 +66,7 @@ def record(
     event.hash = event_hash(row_content(event), prev_hash)
     session.add(event)
     session.flush()
+    if event.seq % audit_settings()["checkpoint_every_events"] == 0:
+        # Signed in the same transaction: the checkpoint exists exactly when the event does.
+        sign_checkpoint(session, event.seq, event.hash)
     return event

@@ -1,0 +1,121 @@
+"""Recompute the chain and check every checkpoint, streaming events in seq order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from plugin.audit.canonical import GENESIS_HASH, HASHED_FIELDS, event_hash
+from plugin.audit.checkpoints import verify_checkpoint
+from plugin.models.audit import AuditCheckpoint, AuditEvent
+from plugin.signing.jws import KeySource, SignatureError
+
+PAGE_SIZE = 5000
+_COLUMNS = [getattr(AuditEvent, name) for name in (*HASHED_FIELDS, "id", "prev_hash", "hash")]
+
+
+class ChainError(Exception):
+    """The chain or a checkpoint is broken; the message names the first bad item."""
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """What a successful verification covered."""
+
+    events: int
+    checkpoints: int
+    first_seq: int | None
+    last_seq: int | None
+    awaiting_prune: int
+
+
+def _checkpoints(session: Session, keys: KeySource) -> dict[int, AuditCheckpoint]:
+    found: dict[int, AuditCheckpoint] = {}
+    for checkpoint in session.scalars(sa.select(AuditCheckpoint).order_by(AuditCheckpoint.seq)):
+        try:
+            verify_checkpoint(keys, checkpoint)
+        except (SignatureError, ValueError) as exc:
+            raise ChainError(
+                f"checkpoint at seq {checkpoint.seq} (id {checkpoint.id}): {exc}"
+            ) from exc
+        found[checkpoint.seq] = checkpoint
+    return found
+
+
+def _start(
+    session: Session, checkpoints: dict[int, AuditCheckpoint], first: int
+) -> tuple[int, str]:
+    """Where the stored chain must start: the genesis, or the newest signed anchor."""
+    anchors = [seq for seq, cp in checkpoints.items() if cp.is_anchor]
+    newest_anchor = max(anchors, default=0)
+    if newest_anchor and newest_anchor >= first - 1:
+        return newest_anchor, checkpoints[newest_anchor].head_hash
+    if first == 1:
+        return 0, GENESIS_HASH
+    event_id = session.scalar(sa.select(AuditEvent.id).where(AuditEvent.seq == first))
+    raise ChainError(
+        f"event seq {first} (id {event_id}): the chain starts after seq 1 with no signed "
+        "anchor before it: earlier events were deleted"
+    )
+
+
+def verify_chain(session: Session, keys: KeySource, page_size: int = PAGE_SIZE) -> VerifyResult:
+    """Check hashes, links, seq continuity and checkpoints; raise ChainError at the first fault."""
+    checkpoints = _checkpoints(session, keys)
+    first = session.scalar(sa.select(sa.func.min(AuditEvent.seq)))
+    last_seq, prev_hash, count = 0, GENESIS_HASH, 0
+    skipped = 0
+    if first is not None:
+        last_seq, prev_hash = _start(session, checkpoints, first)
+        skipped = session.scalar(
+            sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.seq <= last_seq)
+        )
+    start_seq = last_seq
+    while first is not None:
+        rows = session.execute(
+            sa.select(*_COLUMNS)
+            .where(AuditEvent.seq > last_seq)
+            .order_by(AuditEvent.seq)
+            .limit(page_size)
+        ).all()
+        if not rows:
+            break
+        for row in rows:
+            _check_event(row, last_seq + 1, prev_hash, checkpoints)
+            last_seq, prev_hash = row.seq, row.hash
+            count += 1
+    for seq, checkpoint in checkpoints.items():
+        if seq > last_seq and not checkpoint.is_anchor:
+            raise ChainError(
+                f"checkpoint at seq {seq} (id {checkpoint.id}): the chain ends at seq {last_seq}: "
+                "signed events after it were deleted"
+            )
+    return VerifyResult(
+        events=count,
+        checkpoints=len(checkpoints),
+        first_seq=start_seq + 1 if count else None,
+        last_seq=last_seq if count else None,
+        awaiting_prune=skipped,
+    )
+
+
+def _check_event(
+    row: sa.Row, expected: int, prev_hash: str, checkpoints: dict[int, AuditCheckpoint]
+) -> None:
+    where = f"event seq {row.seq} (id {row.id})"
+    if row.seq != expected:
+        raise ChainError(f"{where}: expected seq {expected}: events before it are missing")
+    if row.prev_hash != prev_hash:
+        raise ChainError(
+            f"{where}: prev_hash does not match event seq {expected - 1}: an event before it "
+            "was inserted, removed, reordered or rewritten"
+        )
+    if event_hash(row._mapping, row.prev_hash) != row.hash:
+        raise ChainError(f"{where}: hash does not match its content: the event was edited")
+    checkpoint = checkpoints.get(row.seq)
+    if checkpoint is not None and checkpoint.head_hash != row.hash:
+        raise ChainError(
+            f"{where}: differs from the signed checkpoint at seq {row.seq}: the chain was rewritten"
+        )
