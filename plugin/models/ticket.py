@@ -67,6 +67,8 @@ class Finding(db.Model):
     )
     masked: Mapped[str] = mapped_column(sa.String(255))  # the token written to the CRM
     written_back: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    # Keyed hash of (ticket, field, type, value, occurrence): a re-run finds the same row.
+    dedupe_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     over_collection: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
