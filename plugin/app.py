@@ -9,7 +9,9 @@ from flask import Flask
 
 from plugin import database, errors, logs
 from plugin.config import ROOT, Settings, load_settings
+from plugin.consent.routes import bp as consents_bp
 from plugin.keys import Keyring
+from plugin.agents import init_app as init_agents
 from plugin.manifest import load_manifest
 from plugin.ops import metrics
 from plugin.ops.routes import bp as ops_bp
@@ -62,4 +64,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     # 5. Routes.
     app.register_blueprint(ops_bp)
+    init_agents(app)  # /api/tickets, /auth/exchange, /widget/
+    app.register_blueprint(consents_bp)
     return app
