@@ -38,6 +38,7 @@ class SpecValidator:
                         spec = json.loads((self.spec_dir / name).read_text(encoding="utf-8"))
                         spec["servers"] = [{"url": base_url}]  # the simulator, not api.hubapi.com
                         _drop_security(spec)  # auth is the simulator's own check
+                        _json_errors(spec)
                         self._apis[key] = self._openapi.from_dict(spec)
                     return self._apis[key]
         return None
@@ -89,3 +90,11 @@ def _drop_security(spec: dict[str, Any]) -> None:
         for operation in operations.values():
             if isinstance(operation, dict):
                 operation.pop("security", None)
+
+
+def _json_errors(spec: dict[str, Any]) -> None:
+    """The specs declare error bodies as `*/*`; HubSpot sends JSON, so check them as JSON."""
+    for response in spec.get("components", {}).get("responses", {}).values():
+        content = response.get("content", {})
+        if "*/*" in content:
+            content["application/json"] = content.pop("*/*")
