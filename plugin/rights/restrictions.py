@@ -1,0 +1,121 @@
+"""Restriction (Art. 18) and objection (Art. 21): stop processing a person's data for a purpose."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from plugin import audit
+from plugin.auth.guard import Actor
+from plugin.extensions import db
+from plugin.models import DataSubject, ProcessingRestriction
+from plugin.models.restriction import RESTRICTION_KINDS
+from plugin.models.types import utcnow
+from plugin.rights.errors import RightsError, not_found
+from plugin.rights.lookup import get_subject, group_ids
+
+
+def _root(subject_id: str) -> str:
+    """The surviving subject of a merge chain (flags are kept on it and its merged ones)."""
+    seen = {subject_id}
+    current = db.session.get(DataSubject, subject_id)
+    while current is not None and current.merged_into_id and current.merged_into_id not in seen:
+        seen.add(current.merged_into_id)
+        current = db.session.get(DataSubject, current.merged_into_id)
+    return current.id if current is not None else subject_id
+
+
+def is_restricted(subject_id: str | None, purpose: str | None = None) -> bool:
+    """True when processing ``subject_id``'s data for ``purpose`` is stopped (any purpose: None)."""
+    if subject_id is None:
+        return False
+    ids = group_ids(_root(subject_id))
+    query = sa.select(ProcessingRestriction.id).where(
+        ProcessingRestriction.subject_id.in_(ids), ProcessingRestriction.lifted_at.is_(None)
+    )
+    if purpose is not None:
+        query = query.where(
+            sa.or_(
+                ProcessingRestriction.purpose.is_(None), ProcessingRestriction.purpose == purpose
+            )
+        )
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def active(subject_id: str) -> list[dict[str, Any]]:
+    """Active flags of a subject, for agents and the admin console."""
+    ids = group_ids(_root(subject_id))
+    rows = db.session.scalars(
+        sa.select(ProcessingRestriction)
+        .where(ProcessingRestriction.subject_id.in_(ids), ProcessingRestriction.lifted_at.is_(None))
+        .order_by(ProcessingRestriction.id)
+    )
+    return [serialise(r) for r in rows]
+
+
+def serialise(row: ProcessingRestriction) -> dict[str, Any]:
+    """The JSON form of a flag."""
+    return {
+        "id": row.id,
+        "subject_id": row.subject_id,
+        "kind": row.kind,
+        "purpose": row.purpose,
+        "reason": row.reason,
+        "created_by": row.created_by,
+        "created_at": row.created_at.isoformat(),
+        "lifted_at": row.lifted_at.isoformat() if row.lifted_at else None,
+    }
+
+
+def restrict(
+    subject_id: str, kind: str, reason: str, actor: Actor, purpose: str | None = None
+) -> ProcessingRestriction:
+    """Flag a subject (for one purpose, or all); audited as restrict or object."""
+    if kind not in RESTRICTION_KINDS:
+        raise RightsError(422, "validation_failed", "kind must be restriction or objection")
+    if purpose is not None and purpose not in current_app.extensions["datavagt.manifest"].purposes:
+        raise RightsError(422, "validation_failed", "Unknown purpose")
+    if not reason.strip():
+        raise RightsError(422, "validation_failed", "A reason is required")
+    subject = get_subject(_root(subject_id))
+    row = ProcessingRestriction(
+        subject_id=subject.id,
+        kind=kind,
+        purpose=purpose,
+        reason=reason.strip(),
+        created_by=actor.id,
+    )
+    db.session.add(row)
+    db.session.flush()
+    action = audit.actions.RESTRICT if kind == "restriction" else audit.actions.OBJECT
+    audit.record(
+        action,
+        actor=actor,
+        subject_id=subject.id,
+        reason=row.reason,
+        details={"restriction": row.id, "purpose": purpose or "*"},
+    )
+    db.session.commit()
+    return row
+
+
+def lift(restriction_id: int, reason: str, actor: Actor) -> ProcessingRestriction:
+    """End a flag (e.g. the accuracy was verified); audited."""
+    row = db.session.get(ProcessingRestriction, restriction_id)
+    if row is None:
+        raise not_found("restriction")
+    if row.lifted_at is not None:
+        raise RightsError(409, "conflict", "The restriction was already lifted")
+    row.lifted_at = utcnow()
+    row.lifted_by = actor.id
+    audit.record(
+        audit.actions.RESTRICT,
+        actor=actor,
+        subject_id=row.subject_id,
+        reason=reason.strip() or None,
+        details={"restriction": row.id, "lifted": True},
+    )
+    db.session.commit()
+    return row
