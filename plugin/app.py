@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from plugin import database, errors, logs
+from plugin.audit.routes import bp as audit_bp
 from plugin.config import ROOT, Settings, load_settings
 from plugin.consent.routes import bp as consents_bp
 from plugin.keys import Keyring
@@ -66,4 +67,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(ops_bp)
     init_agents(app)  # /api/tickets, /auth/exchange, /widget/
     app.register_blueprint(consents_bp)
+    app.register_blueprint(audit_bp)
     return app

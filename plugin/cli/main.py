@@ -6,7 +6,10 @@ import click
 
 from plugin import __version__
 from plugin.cli.agents import agents_group
+from plugin.cli.audit import audit_group
 from plugin.cli.db import db_group
+from plugin.cli.keys import keys_group
+from plugin.cli.keys import verify as verify_command
 from plugin.cli.serve import serve
 from plugin.cli.subject import subject_group
 
@@ -18,6 +21,9 @@ def cli() -> None:
 
 
 cli.add_command(agents_group)
+cli.add_command(audit_group)
+cli.add_command(keys_group)
+cli.add_command(verify_command)
 cli.add_command(db_group)
 cli.add_command(serve)
 cli.add_command(subject_group)

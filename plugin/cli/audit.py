@@ -1,0 +1,129 @@
+"""``datavagt audit``: verify the chain, export events and checkpoints, checkpoint, prune."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO
+
+import click
+from flask import Flask
+
+from plugin.audit.actions import ACTIONS
+from plugin.audit.checkpoint_file import export_checkpoints
+from plugin.audit.checkpoints import checkpoint_if_due
+from plugin.audit.csvout import csv_lines
+from plugin.audit.queries import AuditFilter, stream
+from plugin.audit.retention import prune
+from plugin.audit.verify import ChainError, verify_chain
+from plugin.auth.guard import Actor
+from plugin.cli.context import fail, with_app
+from plugin.extensions import db
+
+CLI_ACTOR = Actor(id="cli", role="admin", source="cli")
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """The tamper-evident audit trail."""
+
+
+@audit_group.command("verify")
+@with_app
+def verify(app: Flask) -> None:
+    """Recompute the hash chain and check every checkpoint signature."""
+    try:
+        result = verify_chain(db.session, app.extensions["datavagt.keyring"])
+    except ChainError as exc:
+        fail(f"audit chain broken: {exc}")
+        return
+    span = f" (seq {result.first_seq}..{result.last_seq})" if result.events else ""
+    click.echo(
+        f"audit chain OK: {result.events} events verified{span}, "
+        f"{result.checkpoints} checkpoints verified"
+    )
+
+
+@audit_group.command("export")
+@click.option("--subject", help="Data subject id.")
+@click.option("--agent", help="Agent (actor) id.")
+@click.option("--ticket", help="Ticket reference <vendor>:<id>.")
+@click.option("--action", type=click.Choice(sorted(ACTIONS)))
+@click.option("--since", type=click.DateTime(), help="From this UTC time (inclusive).")
+@click.option("--until", type=click.DateTime(), help="Up to this UTC time (exclusive).")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Default: stdout.")
+@with_app
+def export(
+    app: Flask,
+    subject: str | None,
+    agent: str | None,
+    ticket: str | None,
+    action: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    fmt: str,
+    out: Path | None,
+) -> None:
+    """Export matching events, oldest first (JSON lines array or CSV), streamed."""
+    selection = AuditFilter(subject, agent, ticket, action, _utc(since), _utc(until))
+    handle: IO[str] = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
+    try:
+        if fmt == "csv":
+            for line in csv_lines(stream(selection)):
+                handle.write(line)
+        else:
+            handle.write("[")
+            for index, event in enumerate(stream(selection)):
+                handle.write(("," if index else "") + "\n" + json.dumps(event, sort_keys=True))
+            handle.write("\n]\n")
+    finally:
+        if out:
+            handle.close()
+
+
+@audit_group.command("checkpoints")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@with_app
+def checkpoints(app: Flask, out: Path) -> None:
+    """Write every signed checkpoint to FILE for anchoring outside Datavagt."""
+    document = export_checkpoints(db.session)
+    out.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+    click.echo(f"{len(document['checkpoints'])} checkpoints written to {out}")
+
+
+@audit_group.command("checkpoint")
+@with_app
+def checkpoint(app: Flask) -> None:
+    """Sign the current chain head now."""
+    created = checkpoint_if_due(force=True)
+    db.session.commit()
+    if created is None:
+        click.echo("no new events since the last checkpoint")
+    else:
+        click.echo(f"checkpoint signed at seq {created.seq} (key {created.kid})")
+
+
+@audit_group.command("prune")
+@click.option("--dry-run", is_flag=True, help="Only count what would be removed.")
+@click.option("--chunk", default=5000, show_default=True, type=click.IntRange(1, 100_000))
+@with_app
+def prune_command(app: Flask, dry_run: bool, chunk: int) -> None:
+    """Remove events older than the manifest's audit.retention_years, oldest first."""
+    try:
+        result = prune(CLI_ACTOR, chunk=chunk, dry_run=dry_run)
+    except ChainError as exc:
+        fail(f"not pruning, the audit chain is broken: {exc}")
+        return
+    if result.through_seq is None:
+        click.echo(f"nothing older than {result.cutoff:%Y-%m-%d}")
+    elif dry_run:
+        click.echo(f"would remove {result.deleted} events (through seq {result.through_seq})")
+    else:
+        click.echo(f"removed {result.deleted} events (through seq {result.through_seq})")
