@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 import uuid
@@ -22,7 +23,7 @@ class AzureAdSim:
         self.client_secret = client_secret
         self.token_ttl = token_ttl
         self.kid = uuid.uuid4().hex[:16]
-        self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self._key = _signing_key()
         self.app_object_id = str(uuid.uuid4())
         self.base_url = ""
 
@@ -136,6 +137,12 @@ class AzureAdSim:
                 "access_token": self.sign(claims),
             }
             return Response(json.dumps(body), mimetype="application/json")
+
+
+@functools.cache
+def _signing_key() -> rsa.RSAPrivateKey:
+    """One RSA key per process: generating keys is slow and simulators are throwaway."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
 def _oauth_error(status: int, error: str, description: str) -> Response:

@@ -40,7 +40,10 @@ class SimulatorServer:
                 self.host, self.port, self.app, threaded=True, request_handler=QuietHandler
             )
             self._thread = threading.Thread(
-                target=self._server.serve_forever, name=f"sim-{self.app.name}", daemon=True
+                target=self._server.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name=f"sim-{self.app.name}",
+                daemon=True,
             )
             self._thread.start()
         return self

@@ -113,10 +113,10 @@ def test_own_change_is_the_application_user(
 def test_openid_discovery_jwks_and_user_tokens(dynamics_sim: DynamicsSimulator) -> None:
     tenant = dynamics_sim.aad.tenant_id
     config = requests.get(
-        f"{dynamics_sim.url}/{tenant}/v2.0/.well-known/openid-configuration"
+        f"{dynamics_sim.url}/{tenant}/v2.0/.well-known/openid-configuration", timeout=5
     ).json()
     assert config["token_endpoint"].endswith(f"/{tenant}/oauth2/v2.0/token")
-    keys = requests.get(config["jwks_uri"]).json()
+    keys = requests.get(config["jwks_uri"], timeout=5).json()
     token = dynamics_sim.mint_user_token("agent@contoso.dk", name="Agent A")
     key = jwt.PyJWKSet.from_dict(keys).keys[0].key
     claims = jwt.decode(
@@ -128,7 +128,9 @@ def test_openid_discovery_jwks_and_user_tokens(dynamics_sim: DynamicsSimulator) 
 def test_api_rejects_expired_token(dynamics_sim: DynamicsSimulator) -> None:
     token = dynamics_sim.mint_user_token("a@b.dk", ttl=-10)
     response = requests.get(
-        f"{dynamics_sim.url}/api/data/v9.2/incidents", headers={"Authorization": f"Bearer {token}"}
+        f"{dynamics_sim.url}/api/data/v9.2/incidents",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=5,
     )
     assert response.status_code == 401 and "WWW-Authenticate" in response.headers
 

@@ -50,7 +50,10 @@ def test_page_beyond_300_is_the_documented_error(freshdesk_sim: FreshdeskSimulat
     import requests
 
     response = requests.get(
-        f"{freshdesk_sim.url}/api/v2/tickets", params={"page": 301}, auth=("sim-freshdesk-key", "X")
+        f"{freshdesk_sim.url}/api/v2/tickets",
+        params={"page": 301},
+        auth=("sim-freshdesk-key", "X"),
+        timeout=5,
     )
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "page"

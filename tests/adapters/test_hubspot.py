@@ -109,6 +109,7 @@ def test_simulator_rejects_requests_outside_the_spec(hubspot_sim: HubSpotSimulat
         f"{hubspot_sim.url}/crm/v3/objects/contacts/gdpr-delete",
         json={"idProperty": "email"},  # objectId is required
         headers={"Authorization": f"Bearer {hubspot_sim.token}"},
+        timeout=5,
     )
     assert response.status_code == 400
     assert response.json()["category"] == "VALIDATION_ERROR"
