@@ -63,6 +63,13 @@ class PersonNameDetector(Detector):
         rf"(?P<name>{_NAME_TOKEN}(?:[ -]{_NAME_TOKEN}){{0,3}})",
         re.MULTILINE,
     )
+    # Chat speakers and letter headings ("Agent Camilla:", "To Keith") only count for
+    # names the lexicon knows, since "Til København" has the same shape.
+    WEAK_CONTEXT: ClassVar[re.Pattern[str]] = re.compile(
+        r"^[ \t]*(?i:agent|kunde|customer|rådgiver|advisor|medarbejder|til|to|fra|from|attn\.?)"
+        rf"[ \t]+(?P<name>{_NAME_TOKEN}(?: {_NAME_TOKEN}){{0,2}})(?=[ \t]*(?::|,|\r?\n|$))",
+        re.MULTILINE,
+    )
     NEXT_TOKEN: ClassVar[re.Pattern[str]] = re.compile(rf" ({_NAME_TOKEN})")
     PAIR_SCORE: ClassVar[float] = 0.85
     UNKNOWN_SURNAME_SCORE: ClassVar[float] = 0.7
@@ -72,6 +79,7 @@ class PersonNameDetector(Detector):
     def detect(self, doc: Document) -> Iterator[Finding]:
         """Yield names announced by context, then lexicon first+last pairs."""
         yield from self._in_context(doc)
+        yield from self._weak_context(doc)
         yield from self._pairs(doc)
 
     def _in_context(self, doc: Document) -> Iterator[Finding]:
@@ -92,6 +100,14 @@ class PersonNameDetector(Detector):
             known = any(word in automaton for word in words[:kept])
             score = self.CONTEXT_SCORE if known else self.UNKNOWN_CONTEXT_SCORE
             yield self.finding(start, end, score)
+
+    def _weak_context(self, doc: Document) -> Iterator[Finding]:
+        automaton = name_lexicon()
+        for match in self.WEAK_CONTEXT.finditer(doc.text):
+            first = match.group("name").split(" ")[0]
+            kind = automaton.get(first, None)
+            if kind is not None and kind[1].first and first.lower() not in common_words():
+                yield self.finding(match.start("name"), match.end("name"), self.CONTEXT_SCORE)
 
     def _pairs(self, doc: Document) -> Iterator[Finding]:
         text = doc.text

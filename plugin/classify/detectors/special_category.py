@@ -67,7 +67,8 @@ class SpecialCategoryDetector(Detector):
     GENERAL: ClassVar[re.Pattern[str]] = re.compile(
         r"\b(?:ikke|ingen|aldrig|not|no|never|don't|doesn't|without|uden|hvis|if|any"
         r"|generelt|general|generally|policy|politik|e\.g\.|f\.eks\.|such as|som fx"
-        r"|information about|oplysninger om|regarding customers|kunder med)\b"
+        r"|information about|oplysninger om|questions about|spørgsmål om|regarding customers"
+        r"|kunder med|data about|data om)\b"
     )
     WINDOW: ClassVar[int] = 40
 
@@ -80,7 +81,7 @@ class SpecialCategoryDetector(Detector):
             before = lower[max(0, start - self.WINDOW) : start]
             after = lower[end : end + self.WINDOW // 2]
             score = self.score
-            if self.GENERAL.search(lower[max(0, start - 25) : start]):
+            if self.GENERAL.search(lower[max(0, start - 45) : start]):
                 score -= 0.35
             elif self.PERSONAL.search(before) or self.PERSONAL.search(after):
                 score += 0.25
