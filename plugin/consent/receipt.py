@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import datetime
 from typing import Any
 
-import jwt
 from flask import current_app
 
 from plugin.extensions import db
-from plugin.keys import Keyring, KeyringError
+from plugin.keys import Keyring
 from plugin.models import Consent, ConsentText, Purpose
+from plugin.signing.jws import KeySource, SignatureError, sign_payload, verify_compact
 
 SPEC_VERSION = "KI-CR-v1.1.0"
 RECEIPT_TYP = "consent-receipt+jwt"
@@ -102,12 +101,8 @@ def build_receipt(consent: Consent, *, withdrawn: bool) -> dict[str, Any]:
 
 
 def sign_receipt(keyring: Keyring, body: dict[str, Any]) -> str:
-    """Compact JWS (EdDSA, kid of the active key) over the receipt's JSON."""
-    key = keyring.active_signing_key
-    payload = json.dumps(body, sort_keys=True, separators=(",", ":")).encode("utf-8")
-    return jwt.api_jws.PyJWS().encode(
-        payload, key.private, algorithm="EdDSA", headers={"kid": key.kid, "typ": RECEIPT_TYP}
-    )
+    """Compact JWS (EdDSA, kid of the active key) over the receipt's canonical JSON."""
+    return sign_payload(keyring, body, RECEIPT_TYP)
 
 
 def issue(consent: Consent, *, withdrawn: bool) -> str:
@@ -116,23 +111,41 @@ def issue(consent: Consent, *, withdrawn: bool) -> str:
     return sign_receipt(keyring, build_receipt(consent, withdrawn=withdrawn))
 
 
-def verify_receipt(keyring: Keyring, token: str) -> dict[str, Any]:
-    """The receipt body of a valid receipt JWS, or ReceiptError naming the problem."""
+def verify_receipt(keys: KeySource, token: str) -> dict[str, Any]:
+    """The body of a valid receipt (keyring or JWK Set), or ReceiptError naming the problem."""
     try:
-        header = jwt.get_unverified_header(token)
-    except jwt.PyJWTError as exc:
-        raise ReceiptError("not a compact JWS") from exc
-    if header.get("typ") != RECEIPT_TYP:
-        raise ReceiptError(f"not a consent receipt (typ {header.get('typ')!r})")
-    try:
-        key = keyring.signing_key(str(header.get("kid")))
-    except KeyringError as exc:
-        raise ReceiptError("signed with an unknown key") from exc
-    try:
-        payload = jwt.api_jws.PyJWS().decode(token, key.public, algorithms=["EdDSA"])
-    except jwt.PyJWTError as exc:
-        raise ReceiptError("the signature does not verify") from exc
-    body = json.loads(payload)
+        body = verify_compact(keys, token.strip(), typ=RECEIPT_TYP)
+    except SignatureError as exc:
+        raise ReceiptError(str(exc)) from exc
     if body.get("version") != SPEC_VERSION or "consentReceiptID" not in body:
         raise ReceiptError("the payload is not a Kantara v1.1 consent receipt")
     return body
+
+
+FILE_TYPE = "consent_receipt"
+
+
+def receipt_file(consent: Consent, kind: str) -> dict[str, Any] | None:
+    """The downloadable file for a consent's receipt (``kind`` given or withdrawn)."""
+    token = consent.receipt if kind == "given" else consent.withdrawal_receipt
+    if not token:
+        return None
+    return {"type": FILE_TYPE, "consent_id": consent.id, "kind": kind, "receipt": token}
+
+
+def verify_file(document: dict[str, Any], keys: KeySource) -> str:
+    """``datavagt verify`` hook: check a receipt file, return a one-line summary."""
+    token = document.get("receipt")
+    if not isinstance(token, str):
+        raise ReceiptError('the file has no "receipt" JWS')
+    body = verify_receipt(keys, token)
+    if document.get("consent_id") not in (None, body.get("consentId")):
+        raise ReceiptError("consent_id in the file does not match the signed receipt")
+    if document.get("kind") not in (None, body.get("consentStatus")):
+        raise ReceiptError("kind in the file does not match the signed receipt")
+    text = body.get("consentText", {})
+    return (
+        f"consent receipt {body['consentReceiptID']}: {body['consentStatus']}, purpose "
+        f"{text.get('purpose')} text v{text.get('version')} ({body.get('language')}), "
+        f"signed by {body.get('piiControllers', [{}])[0].get('piiController')}"
+    )

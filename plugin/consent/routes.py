@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, url_for
+from flask import Blueprint, current_app, jsonify, url_for
 from flask.typing import ResponseReturnValue
 
 from plugin.api.contract import documented, load_json, load_query
 from plugin.auth import current_actor, require_role
 from plugin.consent import service
+from plugin.consent.receipt import receipt_file
 from plugin.consent.schemas import (
     ConsentOut,
     GiveSchema,
@@ -120,7 +121,7 @@ def list_consents() -> ResponseReturnValue:
 
 @bp.get("/<consent_id>/receipt")
 @documented(
-    summary="Download a signed consent receipt (compact JWS, Kantara CR v1.1 payload)",
+    summary="Download a signed consent receipt file (JWS of a Kantara CR v1.1 body)",
     tags=["consents"],
     query=ReceiptQuery,
     errors=(401, 403, 404, 422),
@@ -133,15 +134,13 @@ def receipt(consent_id: str) -> ResponseReturnValue:
     consent = db.session.get(Consent, consent_id[:64])
     if consent is None:
         raise ApiError(404, "unknown_consent", "unknown consent")
-    token = consent.receipt if query["kind"] == "given" else consent.withdrawal_receipt
-    if not token:
+    document = receipt_file(consent, query["kind"])
+    if document is None:
         raise ApiError(404, "no_receipt", "the consent has no receipt of that kind")
-    name = f"consent-receipt-{consent.id}-{query['kind']}.jws"
-    return Response(
-        token,
-        mimetype="application/jose",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    name = f"consent-receipt-{consent.id}-{query['kind']}.json"
+    response = jsonify(document)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @bp.get("/texts")
