@@ -8,14 +8,18 @@ from typing import Any
 from flask import Flask
 
 from plugin import database, errors, logs
+from plugin.admin import init_app as init_admin
+from plugin.agents import init_app as init_agents
 from plugin.audit.routes import bp as audit_bp
 from plugin.config import ROOT, Settings, load_settings
 from plugin.consent.routes import bp as consents_bp
 from plugin.keys import Keyring
-from plugin.agents import init_app as init_agents
 from plugin.manifest import load_manifest
 from plugin.ops import metrics
 from plugin.ops.routes import bp as ops_bp
+from plugin.rights.request_routes import bp as requests_bp
+from plugin.rights.routes import bp as rights_bp
+from plugin.ropa.routes import bp as ropa_bp
 from plugin.vendors import registry
 from plugin.vendors.contract import Adapter
 from plugin.vendors.errors import UnknownAdapterError
@@ -68,4 +72,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_agents(app)  # /api/tickets, /auth/exchange, /widget/
     app.register_blueprint(consents_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(rights_bp)
+    app.register_blueprint(requests_bp)
+    app.register_blueprint(ropa_bp)
+    init_admin(app)  # /admin/ console (session cookie keyed from the keyring)
     return app

@@ -10,6 +10,8 @@ from plugin.cli.audit import audit_group
 from plugin.cli.db import db_group
 from plugin.cli.keys import keys_group
 from plugin.cli.keys import verify as verify_command
+from plugin.cli.requests import requests_group
+from plugin.cli.ropa import ropa
 from plugin.cli.serve import serve
 from plugin.cli.subject import subject_group
 
@@ -25,6 +27,8 @@ cli.add_command(audit_group)
 cli.add_command(keys_group)
 cli.add_command(verify_command)
 cli.add_command(db_group)
+cli.add_command(requests_group)
+cli.add_command(ropa)
 cli.add_command(serve)
 cli.add_command(subject_group)
 

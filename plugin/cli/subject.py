@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from plugin.cli.subject_erase import erase
+from plugin.rights.cli import export, find
 
 
 @click.group("subject")
@@ -13,3 +14,5 @@ def subject_group() -> None:
 
 
 subject_group.add_command(erase)
+subject_group.add_command(find)
+subject_group.add_command(export)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,18 @@ def export(subject_id: str, actor: Actor, fmt: str = "json", lang: str = "en") -
     )
     db.session.commit()
     return envelope
+
+
+def to_json(envelope: dict[str, Any]) -> str:
+    """The envelope as the JSON file people download."""
+    return json.dumps(envelope, indent=2, ensure_ascii=False)
+
+
+def render_answers(document: dict[str, Any], lang: str = "en") -> str:
+    """Only the seven-answers section of a document (for the admin subject page)."""
+    return _TEMPLATES.get_template("answers.html").render(
+        doc=document, t=labels(lang if lang in LANGUAGES else "en")
+    )
 
 
 def render_html(envelope: dict[str, Any], lang: str = "en") -> str:

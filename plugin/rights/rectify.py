@@ -15,7 +15,6 @@ from plugin.rights.errors import RightsError, not_found
 from plugin.rights.lookup import get_subject, group_ids
 from plugin.subjects import blind_index
 from plugin.vault import VaultError, get_vault
-from plugin.vendors import registry
 from plugin.vendors.contract import Adapter
 from plugin.vendors.errors import AdapterError
 
@@ -29,11 +28,11 @@ def token_for(kind: str, value: str) -> str:
 
 
 def _adapter(vendor: str) -> Adapter:
-    settings = current_app.extensions["datavagt.settings"]
-    try:
-        return registry.build(vendor, settings.vendor(vendor))
-    except AdapterError as exc:
-        raise RightsError(409, "vendor_unavailable", f"{vendor} is not configured") from exc
+    # The app's own adapter: it remembers our writes, so their webhook echo is ignored.
+    adapter = current_app.extensions.get("datavagt.adapters", {}).get(vendor)
+    if adapter is None:
+        raise RightsError(409, "vendor_unavailable", f"{vendor} is not configured")
+    return adapter
 
 
 def _item(item_id: str | None) -> VaultItem:
@@ -86,20 +85,17 @@ def _rectify_finding(
     old_token, new_token = finding.masked, token_for(finding.type, new_value)
     vendor_updated = False
     adapter = _adapter(ticket.vendor)
-    try:
-        if adapter.can_write(finding.field):
-            current = adapter.get_ticket(ticket.external_id).fields.get(finding.field)
-            text = current.text if current is not None else ""
-            # The vendor shows our old token, or still the original when it was never rewritten.
-            for old in (old_token, old_value):
-                if old and old in text:
-                    adapter.write_fields(
-                        ticket.external_id, {finding.field: text.replace(old, new_token)}
-                    )
-                    vendor_updated = True
-                    break
-    finally:
-        adapter.close()
+    if adapter.can_write(finding.field):
+        current = adapter.get_ticket(ticket.external_id).fields.get(finding.field)
+        text = current.text if current is not None else ""
+        # The vendor shows our old token, or still the original when it was never rewritten.
+        for old in (old_token, old_value):
+            if old and old in text:
+                adapter.write_fields(
+                    ticket.external_id, {finding.field: text.replace(old, new_token)}
+                )
+                vendor_updated = True
+                break
     finding.masked = new_token
     finding.written_back = finding.written_back or vendor_updated
     audit.record(
@@ -149,11 +145,7 @@ def _rectify_identifier(
     row.blind_index = new_index
     updated: list[str] = []
     for vendor, contact_id in _contact_ids(ids):
-        adapter = _adapter(vendor)
-        try:
-            adapter.anonymise_contact(contact_id, {CONTACT_FIELDS[row.kind]: new_value})
-        finally:
-            adapter.close()
+        _adapter(vendor).anonymise_contact(contact_id, {CONTACT_FIELDS[row.kind]: new_value})
         updated.append(vendor)
     audit.record(
         audit.actions.RECTIFY,

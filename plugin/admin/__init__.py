@@ -1,0 +1,16 @@
+"""The admin console: server-rendered pages for the DPO (no build step)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from plugin.admin.session import csrf_token, init_session
+
+
+def init_app(app: Flask) -> None:
+    """Session cookie settings, the blueprint and the template helpers."""
+    from plugin.admin.routes import bp
+
+    init_session(app)
+    app.register_blueprint(bp)
+    app.jinja_env.globals.setdefault("csrf_token", csrf_token)

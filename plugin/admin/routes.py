@@ -1,0 +1,286 @@
+"""Admin console pages: login, requests, subjects, erasure, audit, compliance, consents, ROPA."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
+
+from plugin import audit
+from plugin.admin import data
+from plugin.admin.session import admin_required, check_csrf, login
+from plugin.auth.guard import Actor
+from plugin.auth.tokens import TokenError
+from plugin.extensions import db
+from plugin.models.request import REQUEST_KINDS
+from plugin.rights import export, lookup, rectify, requests, restrictions
+from plugin.rights.errors import RightsError
+from plugin.ropa import build_ropa
+from plugin.ropa.render import render as render_ropa
+
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+MAX_TOKEN = 4096
+
+
+@bp.errorhandler(HTTPException)
+def _page_error(exc: HTTPException) -> ResponseReturnValue:
+    # Pages answer with a page, not the API's JSON.
+    return render_template("admin/error.html", error=exc), exc.code or 500
+
+
+@bp.after_request
+def _headers(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
+    )
+    return response
+
+
+@bp.get("/login")
+def login_form() -> ResponseReturnValue:
+    """The login form: paste a token from `datavagt agents token --role dpo`."""
+    return render_template("admin/login.html")
+
+
+@bp.post("/login")
+def login_submit() -> ResponseReturnValue:
+    """Verify the pasted token and set the session cookie."""
+    check_csrf()
+    token = request.form.get("token", "").strip()
+    try:
+        if not token or len(token) > MAX_TOKEN:
+            raise TokenError("paste a Datavagt token")
+        actor = login(token)
+    except TokenError as exc:
+        return render_template("admin/login.html", error=str(exc)), 401
+    audit.record(audit.actions.LOGIN, actor=actor, details={"console": "admin"})
+    db.session.commit()
+    return redirect(url_for("admin.requests_page"))
+
+
+@bp.post("/logout")
+@admin_required
+def logout(actor: Actor) -> ResponseReturnValue:
+    """End the session."""
+    session.clear()
+    return redirect(url_for("admin.login_form"))
+
+
+@bp.get("/")
+@bp.get("/requests")
+@admin_required
+def requests_page(actor: Actor) -> ResponseReturnValue:
+    """The requests queue with deadlines, overdue first."""
+    rows = [requests.serialise(r) for r in requests.list_requests()]
+    rows.sort(key=lambda r: (r["status"] not in requests.OPEN, r["due_on"]))
+    return render_template(
+        "admin/requests.html", rows=rows, kinds=REQUEST_KINDS, reminders=requests.reminders(7)
+    )
+
+
+@bp.post("/requests")
+@admin_required
+def requests_action(actor: Actor) -> ResponseReturnValue:
+    """Create a request or move one on."""
+    form = request.form
+    try:
+        if form.get("action") == "create":
+            received = form.get("received_on") or None
+            requests.create(
+                form.get("kind", ""),
+                actor,
+                subject_id=form.get("subject_id") or None,
+                received_on=datetime.strptime(received, "%Y-%m-%d").date() if received else None,
+                channel=form.get("channel", "email"),
+            )
+        else:
+            requests.apply(
+                form.get("request_id", ""),
+                form.get("action", ""),
+                actor,
+                int(form.get("months", "2") or 2),
+                form.get("reason", ""),
+            )
+    except (RightsError, ValueError) as exc:
+        flash(getattr(exc, "message", "Invalid date or number"), "error")
+    return redirect(url_for("admin.requests_page"))
+
+
+@bp.route("/subjects", methods=["GET", "POST"])
+@admin_required
+def subjects_page(actor: Actor) -> ResponseReturnValue:
+    """Subject lookup (POST form: identifiers stay out of URLs)."""
+    results = None
+    if request.method == "POST":
+        form = request.form
+        try:
+            found = lookup.find(
+                form.get("email") or None, form.get("phone") or None, form.get("vendor_id") or None
+            )
+            results = [lookup.describe(s) for s in found]
+        except RightsError as exc:
+            flash(exc.message, "error")
+    return render_template("admin/subjects.html", results=results)
+
+
+@bp.get("/subjects/<subject_id>")
+@admin_required
+def subject_page(actor: Actor, subject_id: str) -> ResponseReturnValue:
+    """The seven answers for one person, from live data, with the rights actions."""
+    document = export.build(subject_id)
+    audit.record(
+        audit.actions.VIEW, actor=actor, subject_id=subject_id, details={"page": "admin_subject"}
+    )
+    db.session.commit()
+    answers = export.render_answers(document, "en")
+    return render_template(
+        "admin/subject.html",
+        doc=document,
+        answers=Markup(answers),  # noqa: S704 - rendered by our autoescaping template
+        purposes=current_app.extensions["datavagt.manifest"].purposes,
+        active=restrictions.active(subject_id),
+        erasure=data.optional("plugin.erasure.service", "request_erasure") is not None,
+    )
+
+
+@bp.get("/subjects/<subject_id>/export.<fmt>")
+@admin_required
+def subject_export(actor: Actor, subject_id: str, fmt: str) -> ResponseReturnValue:
+    """Download the signed export (json) or its readable page (html)."""
+    if fmt not in ("json", "html"):
+        return render_template("admin/error.html", error=None), 404
+    lang = request.args.get("lang", "en") if request.args.get("lang") in ("da", "en") else "en"
+    envelope = export.export(subject_id, actor, fmt, lang)
+    if fmt == "html":
+        body, mimetype = export.render_html(envelope, lang), "text/html"
+    else:
+        body, mimetype = export.to_json(envelope), "application/json"
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="export-{subject_id}.{fmt}"'
+    return response
+
+
+@bp.post("/subjects/<subject_id>/<action>")
+@admin_required
+def subject_action(actor: Actor, subject_id: str, action: str) -> ResponseReturnValue:
+    """Rectify, restrict, lift or erase from the subject page."""
+    form = request.form
+    reason = form.get("reason", "")
+    try:
+        if action == "rectify":
+            result = rectify.rectify(
+                subject_id,
+                form.get("new_value", ""),
+                reason,
+                actor,
+                finding_id=int(form["finding_id"]) if form.get("finding_id") else None,
+                identifier_id=int(form["identifier_id"]) if form.get("identifier_id") else None,
+            )
+            vendors = result.get("vendor_updated", result.get("vendors_updated"))
+            flash(f"Corrected; vendor updated: {vendors}", "ok")
+        elif action == "restrict":
+            restrictions.restrict(
+                subject_id, form.get("kind", ""), reason, actor, purpose=form.get("purpose") or None
+            )
+            flash("Flag set", "ok")
+        elif action == "lift":
+            restrictions.lift(int(form.get("restriction_id", "0")), reason, actor)
+            flash("Flag lifted", "ok")
+        elif action == "erase":
+            _erase(subject_id, actor, reason)
+        else:
+            flash("Unknown action", "error")
+    except (RightsError, ValueError) as exc:
+        flash(getattr(exc, "message", "Invalid input"), "error")
+    return redirect(url_for("admin.subject_page", subject_id=subject_id))
+
+
+def _erase(subject_id: str, actor: Actor, reason: str) -> None:
+    request_erasure = data.optional("plugin.erasure.service", "request_erasure")
+    if request_erasure is None:
+        flash("Erasure is not available in this installation yet", "error")
+        return
+    errors = data.optional("plugin.erasure.errors", "ErasureError") or RightsError
+    try:
+        request_erasure(subject_id, actor_id=actor.id, reason=reason or "Art. 17 request")
+    except errors as exc:
+        flash(getattr(exc, "message", "Erasure failed"), "error")
+        return
+    flash("Erasure requested: vendor jobs queued", "ok")
+
+
+@bp.get("/erasure")
+@admin_required
+def erasure_page(actor: Actor) -> ResponseReturnValue:
+    """Pending deletion jobs and dead letters."""
+    return render_template("admin/erasure.html", queue=data.erasure_queue())
+
+
+@bp.get("/audit")
+@admin_required
+def audit_page(actor: Actor) -> ResponseReturnValue:
+    """Audit search by subject id, actor, action and date."""
+    args = request.args
+    since = None
+    if args.get("since"):
+        try:
+            since = datetime.fromisoformat(args["since"])
+        except ValueError:
+            flash("since: expected a date such as 2026-01-31", "error")
+    events = data.audit_search(
+        args.get("subject", "")[:36],
+        args.get("actor", "")[:128],
+        args.get("action", "")[:48],
+        since,
+    )
+    return render_template("admin/audit.html", events=events, args=args)
+
+
+@bp.get("/compliance")
+@admin_required
+def compliance_page(actor: Actor) -> ResponseReturnValue:
+    """Special categories, over-collection and consent problems."""
+    report = data.optional("plugin.compliance", "report")
+    return render_template(
+        "admin/compliance.html",
+        report=report() if report else None,
+        flags=data.finding_flags(),
+    )
+
+
+@bp.get("/consents")
+@admin_required
+def consents_page(actor: Actor) -> ResponseReturnValue:
+    """Published consent wording, per purpose, language and version."""
+    return render_template("admin/consents.html", texts=data.consent_texts())
+
+
+@bp.get("/retention")
+@admin_required
+def retention_page(actor: Actor) -> ResponseReturnValue:
+    """Tickets by retention deadline."""
+    return render_template("admin/retention.html", tickets=data.retention_due(), now=data.now())
+
+
+@bp.get("/ropa")
+@admin_required
+def ropa_page(actor: Actor) -> ResponseReturnValue:
+    """The record of processing as a page."""
+    record = build_ropa(current_app.extensions["datavagt.manifest"])
+    body = render_ropa(record, "html")
+    return render_template("admin/ropa.html", body=Markup(body))  # noqa: S704

@@ -1,0 +1,105 @@
+"""Admin console sessions: a pasted Datavagt JWT exchanged for a signed, HttpOnly cookie."""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import secrets
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask import Flask, abort, current_app, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
+
+from plugin.auth.guard import Actor
+from plugin.auth.tokens import TokenError, verify_token
+from plugin.keys import Keyring
+
+F = TypeVar("F", bound=Callable[..., Any])
+ADMIN_ROLE = "dpo"  # admin implies dpo in the manifest
+MAX_SESSION_SECONDS = 8 * 3600
+
+
+def session_secret(keyring: Keyring) -> bytes:
+    """A cookie-signing key derived from the index key (HKDF-SHA256); never stored."""
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"datavagt-admin-session-v1")
+    return hkdf.derive(keyring.index_key)
+
+
+class AdminSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed cookie, marked Secure whenever the request (or public URL) is HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """Secure on HTTPS: the cookie must never travel in clear."""
+        public = app.extensions["datavagt.settings"].public_url or ""
+        return bool(
+            request.is_secure or public.startswith("https://") or super().get_cookie_secure(app)
+        )
+
+
+def init_session(app: Flask) -> None:
+    """Signed, HttpOnly, SameSite=Strict cookies keyed from the keyring."""
+    app.secret_key = session_secret(app.extensions["datavagt.keyring"])
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Strict"
+    app.config["SESSION_COOKIE_NAME"] = "datavagt_admin"
+    app.session_interface = AdminSessionInterface()
+
+
+def login(token: str) -> Actor:
+    """Verify a pasted JWT (role must imply dpo) and start a session; raises TokenError."""
+    claims = verify_token(current_app.extensions["datavagt.keyring"], token)
+    manifest = current_app.extensions["datavagt.manifest"]
+    role = str(claims.get("role", ""))
+    if ADMIN_ROLE not in manifest.implied_roles(role):
+        raise TokenError("this console is for the DPO and administrators")
+    session.clear()
+    session["admin"] = {
+        "sub": str(claims["sub"]),
+        "role": role,
+        "exp": min(int(claims["exp"]), int(time.time()) + MAX_SESSION_SECONDS),
+    }
+    session["csrf"] = secrets.token_urlsafe(32)
+    return Actor(id=str(claims["sub"]), role=role, source="admin")
+
+
+def current_admin() -> Actor | None:
+    """The signed-in admin, or None (expired sessions count as signed out)."""
+    data = session.get("admin")
+    if not data or int(data.get("exp", 0)) < time.time():
+        return None
+    return Actor(id=data["sub"], role=data["role"], source="admin")
+
+
+def csrf_token() -> str:
+    """This session's CSRF token (made on first use)."""
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return str(session["csrf"])
+
+
+def check_csrf() -> None:
+    """Abort 400 unless the form carries this session's CSRF token."""
+    sent = request.form.get("csrf_token", "")
+    expected = session.get("csrf", "")
+    if not expected or not hmac.compare_digest(str(sent), str(expected)):
+        abort(400, description="The form expired; reload the page and try again")
+
+
+def admin_required(view: F) -> F:
+    """Redirect to the login page unless signed in; check CSRF on every POST."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        actor = current_admin()
+        if actor is None:
+            session.pop("admin", None)
+            return redirect(url_for("admin.login_form"))
+        if request.method == "POST":
+            check_csrf()
+        return view(actor, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
