@@ -14,6 +14,7 @@ from plugin.audit.routes import bp as audit_bp
 from plugin.config import ROOT, Settings, load_settings
 from plugin.consent.routes import bp as consents_bp
 from plugin.keys import Keyring
+from plugin.agents import init_app as init_agents
 from plugin.manifest import load_manifest
 from plugin.ops import metrics
 from plugin.ops.routes import bp as ops_bp
@@ -69,6 +70,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     # 5. Routes.
     app.register_blueprint(ops_bp)
+    init_agents(app)  # /api/tickets, /auth/exchange, /widget/
     init_agents(app)  # /api/tickets, /auth/exchange, /widget/
     app.register_blueprint(consents_bp)
     app.register_blueprint(audit_bp)

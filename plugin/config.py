@@ -12,8 +12,15 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR_VARIABLES: dict[str, tuple[str, ...]] = {
-    "freshdesk": ("domain", "api_key", "base_url", "webhook_user", "webhook_password"),
-    "hubspot": ("token", "client_secret", "base_url", "app_id"),
+    "freshdesk": (
+        "domain",
+        "api_key",
+        "base_url",
+        "webhook_user",
+        "webhook_password",
+        "app_secret",
+    ),
+    "hubspot": ("token", "client_secret", "base_url", "app_id", "portal_id"),
     "dynamics": (
         "org_url",
         "tenant_id",

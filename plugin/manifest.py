@@ -10,6 +10,8 @@ from typing import Any
 import yaml
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from plugin.access.manifest_schema import PoliciesSchema, VendorMappingSchema, access_references
+
 CATEGORIES = ("identity", "contact", "location", "financial", "online", "special")
 LEGAL_BASES = (
     "consent",
@@ -135,6 +137,11 @@ class ManifestSchema(_Strict):
     purposes = fields.Dict(keys=fields.String(), values=fields.Nested(PurposeSchema), required=True)
     jobs = fields.Dict(keys=fields.String(), values=fields.Nested(JobSchema), required=True)
     assets = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+    # Role x category access levels and vendor user -> role mapping (plugin/access).
+    policies = fields.Nested(PoliciesSchema, load_default=None)
+    agent_mapping = fields.Dict(
+        keys=fields.String(), values=fields.Nested(VendorMappingSchema), load_default=dict
+    )
     recipients = fields.Dict(
         keys=fields.String(), values=fields.Nested(RecipientSchema), load_default=dict
     )
@@ -159,6 +166,7 @@ class ManifestSchema(_Strict):
     @validates_schema
     def _cross_references(self, data: dict[str, Any], **_: Any) -> None:
         roles = data.get("roles", {})
+        access_references(data)
         purposes = data.get("purposes", {})
         for section in ("consent_texts",):
             for purpose in data.get(section, {}):

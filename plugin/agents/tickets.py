@@ -1,0 +1,155 @@
+"""The agent view service: render a ticket's findings by role, reveal with a reason, audit."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from typing import Any
+
+import sqlalchemy as sa
+
+from plugin.access.levels import REVEAL_WITH_REASON, at_most
+from plugin.access.policy import get_policy
+from plugin.access.render import level_allows_reveal, render_finding
+from plugin.access.restriction import RESTRICTED_CEILING, is_restricted
+from plugin.agents.context import ticket_context
+from plugin.audit import actions, record
+from plugin.auth.guard import Actor
+from plugin.errors import ApiError
+from plugin.extensions import db
+from plugin.models import DataSubject, Finding, Ticket, VaultItem
+from plugin.vault import VaultError, VaultShredded, get_vault
+
+log = logging.getLogger(__name__)
+
+
+def find_ticket(vendor: str, external_id: str) -> Ticket:
+    """The live ticket or a 404 that says nothing about why."""
+    ticket = db.session.scalars(
+        sa.select(Ticket).where(Ticket.vendor == vendor, Ticket.external_id == external_id)
+    ).first()
+    if ticket is None or ticket.deleted_at is not None:
+        raise ApiError(404, "not_found", "Ticket not found")
+    return ticket
+
+
+def _decrypt(finding: Finding) -> str | None:
+    """The original value, or None once erased or unreadable (never raises to the agent)."""
+    if finding.vault_item_id is None:
+        return None
+    item = db.session.get(VaultItem, finding.vault_item_id)
+    if item is None:
+        return None
+    try:
+        return get_vault().decrypt(item)
+    except VaultShredded:
+        return None
+    except VaultError:
+        log.warning("vault item unreadable", extra={"finding_id": finding.id})
+        return None
+
+
+def _level(actor: Actor, ticket: Ticket, finding: Finding, restricted: bool) -> str:
+    level = get_policy().level(
+        actor.role or "", finding.category, vendor=ticket.vendor, field=finding.field
+    )
+    return at_most(level, RESTRICTED_CEILING) if restricted else level
+
+
+def _ordered_findings(ticket: Ticket) -> list[Finding]:
+    return list(
+        db.session.scalars(
+            sa.select(Finding)
+            .where(Finding.ticket_id == ticket.id)
+            .order_by(Finding.field, Finding.start, Finding.id)
+        )
+    )
+
+
+def view_ticket(actor: Actor, vendor: str, external_id: str) -> dict[str, Any]:
+    """The ticket rendered for ``actor``'s role; one ``view`` audit event per call."""
+    ticket = find_ticket(vendor, external_id)
+    subject = db.session.get(DataSubject, ticket.subject_id) if ticket.subject_id else None
+    restricted = is_restricted(subject)
+    keep = get_policy().partial_chars
+    findings = _ordered_findings(ticket)
+    fields: dict[str, list[dict[str, Any]]] = {}
+    levels: Counter[str] = Counter()
+    for finding in findings:
+        level = _level(actor, ticket, finding, restricted)
+        levels[level] += 1
+        rendered = render_finding(finding, level, keep=keep, decrypt=_decrypt)
+        fields.setdefault(finding.field, []).append(rendered)
+    record(
+        actions.VIEW,
+        actor=actor,
+        subject_id=ticket.subject_id,
+        ticket_ref=f"{ticket.vendor}:{ticket.external_id}",
+        details={"findings": [f.id for f in findings], "levels": dict(levels)},
+    )
+    db.session.commit()
+    context = ticket_context(ticket, findings)
+    return {
+        "ticket": {
+            "vendor": ticket.vendor,
+            "id": ticket.external_id,
+            "status": ticket.status,
+            "closed_at": ticket.closed_at.isoformat() if ticket.closed_at else None,
+        },
+        "role": actor.role,
+        "restricted": restricted,
+        "fields": [{"name": name, "findings": items} for name, items in fields.items()],
+        **context,
+    }
+
+
+def reveal(
+    actor: Actor, vendor: str, external_id: str, *, field: str, finding_id: int, reason: str
+) -> dict[str, Any]:
+    """The clear value where policy allows; a denial is audited and answered with 403."""
+    ticket = find_ticket(vendor, external_id)
+    finding = db.session.get(Finding, finding_id)
+    if finding is None or finding.ticket_id != ticket.id or finding.field != field:
+        raise ApiError(404, "not_found", "Finding not found on this ticket")
+    subject = db.session.get(DataSubject, ticket.subject_id) if ticket.subject_id else None
+    restricted = is_restricted(subject)
+    level = _level(actor, ticket, finding, restricted)
+    reason = reason.strip()
+    ref = f"{ticket.vendor}:{ticket.external_id}"
+    details: dict[str, Any] = {"finding": finding.id, "category": finding.category, "level": level}
+    if not level_allows_reveal(level):
+        details["restricted"] = restricted
+        record(
+            actions.REVEAL_DENIED,
+            actor=actor,
+            subject_id=ticket.subject_id,
+            ticket_ref=ref,
+            field=finding.field,
+            reason=reason or None,
+            details=details,
+        )
+        db.session.commit()
+        code = "processing_restricted" if restricted else "reveal_denied"
+        raise ApiError(403, code, "Your role may not reveal this value")
+    minimum = get_policy().reason_min_length
+    if level == REVEAL_WITH_REASON and len(reason) < minimum:
+        raise ApiError(
+            422,
+            "reason_required",
+            f"A reason of at least {minimum} characters is required",
+            {"fields": {"reason": [f"at least {minimum} characters"]}},
+        )
+    value = _decrypt(finding)
+    if value is None:
+        raise ApiError(410, "erased", "The value was erased and cannot be revealed")
+    record(
+        actions.REVEAL,
+        actor=actor,
+        subject_id=ticket.subject_id,
+        ticket_ref=ref,
+        field=finding.field,
+        reason=reason or None,
+        details=details,
+    )
+    db.session.commit()
+    return {"finding": finding.id, "field": finding.field, "type": finding.type, "value": value}
