@@ -45,17 +45,19 @@ def _is_word_char(char: str) -> bool:
 
 
 def iter_words(
-    automaton: ahocorasick.Automaton, text: str, prefix_ok: bool = False
+    automaton: ahocorasick.Automaton, text: str, prefix_ok: bool = False, longest: bool = False
 ) -> Iterator[tuple[int, int, str, object]]:
     """Yield (start, end, key, payload) for matches that start and end on word boundaries.
 
     With ``prefix_ok`` a match may end inside a word when its payload allows it (lexicon
-    stems such as "diabet*" match "diabetes" and "diabetiker").
+    stems such as "diabet*" match "diabetes" and "diabetiker"). With ``longest`` only the
+    longest of overlapping matches is kept ("Anne-Marie", not "Anne" and "Marie").
     """
     if len(automaton) == 0:
         return
     size = len(text)
-    for last, (key, payload) in automaton.iter(text):
+    matches = automaton.iter_long(text) if longest else automaton.iter(text)
+    for last, (key, payload) in matches:
         start = last - len(key) + 1
         end = last + 1
         if start > 0 and _is_word_char(text[start - 1]):

@@ -113,7 +113,7 @@ class PersonNameDetector(Detector):
         text = doc.text
         common = common_words()
         chain: list[tuple[int, int, NameKind]] = []
-        for start, end, key, kind in iter_words(name_lexicon(), text):
+        for start, end, key, kind in iter_words(name_lexicon(), text, longest=True):
             if key.lower() in common:
                 continue
             if chain and start - chain[-1][1] == 1 and text[chain[-1][1]] in " -":

@@ -1,0 +1,48 @@
+"""Phone detector table: Danish default region, international formats, hard negatives."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.classify.helpers import spans
+
+CASES = [
+    ("Ring på +45 20 12 34 56 i dag", "auto", ["+45 20 12 34 56"]),
+    ("tlf. 20123456", "da", ["20123456"]),
+    ("Mobil: 0045 31 22 45 67", "da", ["0045 31 22 45 67"]),
+    ("Mit nummer er 28 44 19 02.", "da", ["28 44 19 02"]),
+    (
+        "Call me on +44 20 7946 0018 or +1 212 555 0198",
+        "en",
+        ["+44 20 7946 0018", "+1 212 555 0198"],
+    ),
+    ("Please call 020 7946 0958 today, thanks", "en", ["020 7946 0958"]),
+    ("Phone (212) 555-0143 please and thanks", "en", ["(212) 555-0143"]),
+    ("Mit svenske nummer +46 8 1234 5678", "da", ["+46 8 1234 5678"]),
+    # Hard negatives: order, invoice, tracking numbers, timestamps, dates, prices, CPR.
+    ("Ordrenummer 40123456 er afsendt", "da", []),
+    ("The order number is 40123456", "en", []),
+    ("Faktura 2024-1362 er betalt", "da", []),
+    ("Sporingsnummer 00370712345678901234", "da", []),
+    ("Logget 2024-03-12 14:33:05 fra serveren", "da", []),
+    ("Leveret 12.03.2024 kl. 10.15", "da", []),
+    ("Pris 1.234,50 kr.", "da", []),
+    ("CPR 010190-1234", "da", []),
+    ("IP 192.168.100.200", "da", []),
+    ("", "auto", []),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), CASES)
+def test_phone(text: str, lang: str, expected: list[str]) -> None:
+    assert spans("phone", text, lang=lang) == [("phone", e) for e in expected]
+
+
+def test_bare_number_scores_lower_than_one_with_context() -> None:
+    from plugin.classify import Classifier
+
+    classifier = Classifier({"enabled": ["phone"]})
+    bare = classifier.classify("Her er 20123456")
+    context = classifier.classify("Her er tlf. 20123456")
+    assert bare and context
+    assert bare[0].score < context[0].score
