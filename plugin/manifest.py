@@ -40,11 +40,29 @@ class RoleSchema(_Strict):
     implies = fields.List(fields.String(), load_default=list)
 
 
+class CategoryRetentionSchema(_Strict):
+    """A stricter rule for tickets holding one category; unset keys inherit the purpose's."""
+
+    days = fields.Integer(validate=validate.Range(min=0, max=36500))
+    start = fields.String(data_key="from", validate=validate.OneOf(RETENTION_FROM))
+    action = fields.String(validate=validate.OneOf(RETENTION_ACTIONS))
+
+    @validates_schema
+    def _not_empty(self, data: dict[str, Any], **_: Any) -> None:
+        if not data:
+            raise ValidationError("set at least one of days, from, action")
+
+
 class RetentionSchema(_Strict):
     days = fields.Integer(required=True, validate=validate.Range(min=0, max=36500))
     # "from" is a Python keyword, so the attribute is start and the key stays "from".
     start = fields.String(data_key="from", required=True, validate=validate.OneOf(RETENTION_FROM))
     action = fields.String(required=True, validate=validate.OneOf(RETENTION_ACTIONS))
+    categories = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(CATEGORIES)),
+        values=fields.Nested(CategoryRetentionSchema),
+        load_default=dict,
+    )
 
 
 class PurposeSchema(_Strict):

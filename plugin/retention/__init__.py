@@ -1,0 +1,1 @@
+"""Retention: policies, the sweep that enqueues due work, and the outbox dispatchers."""
