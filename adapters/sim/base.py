@@ -43,6 +43,7 @@ class VendorSimulator(SimulatorServer):
         super().__init__(Flask(f"{self.vendor}-simulator"), host, port)
         self.lock = threading.RLock()
         self.calls: Counter[tuple[str, str]] = Counter()
+        self.rejected = 0  # requests answered 429 by the rate limit
         self.config: dict[str, Any] = {
             "fail_rate": fail_rate,
             "fail_status": 503,
@@ -117,6 +118,7 @@ class VendorSimulator(SimulatorServer):
         """Forget records, counters and faults-in-progress."""
         with self.lock:
             self.calls.clear()
+            self.rejected = 0
             self.window.reset()
             self.config.update(fail_next=0, drop_next=0, hang_next=0)
             self.reset_data()
@@ -202,7 +204,11 @@ class VendorSimulator(SimulatorServer):
     def _limit(self) -> Response | None:
         state = self.window.hit()
         request._sim_rate = state  # type: ignore[attr-defined]
-        return None if state.allowed else self.rate_limited(state)
+        if state.allowed:
+            return None
+        with self.lock:
+            self.rejected += 1
+        return self.rate_limited(state)
 
     def _install_control(self) -> None:
         app = self.app
