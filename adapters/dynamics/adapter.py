@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
@@ -194,6 +195,38 @@ class DynamicsAdapter(Adapter):
                 raise AdapterError(self.name, f"field {name!r} is not writable")
         path = config.ENDPOINTS["incident"].format(id=ticket_id)
         self.http.patch(path, json=dict(values), headers={"If-Match": "*"})
+
+    def create_ticket(
+        self, subject: str, fields: Mapping[str, str], requester: VendorContact
+    ) -> str:
+        """POST an incident whose customer is the requester's contact (found or created)."""
+        contact_id = requester.external_id or self._contact_for(requester)
+        body: dict[str, Any] = {"title": subject, **dict(fields)}
+        body["customerid_contact@odata.bind"] = f"/contacts({contact_id})"
+        return self._created_id(self.http.post(config.ENDPOINTS["incidents"], json=body))
+
+    def _contact_for(self, requester: VendorContact) -> str:
+        try:
+            return self._contact_id(requester.email or "")
+        except NotFound:
+            pass
+        first, _, last = (requester.name or "").partition(" ")
+        body = {
+            "firstname": first,
+            "lastname": last or first,
+            "emailaddress1": requester.email,
+            "telephone1": requester.phone,
+        }
+        return self._created_id(self.http.post(config.ENDPOINTS["contacts"], json=body))
+
+    @staticmethod
+    def _created_id(response: requests.Response) -> str:
+        """Dataverse answers 204 with the new record's URL in OData-EntityId."""
+        entity = response.headers.get("OData-EntityId", "")
+        match = re.search(r"\(([0-9a-fA-F-]{36})\)\s*$", entity)
+        if match is None:
+            raise AdapterError(config.NAME, "no OData-EntityId in the create answer")
+        return match.group(1)
 
     def delete_ticket(self, ticket_id: str) -> None:
         """DELETE the case (204)."""

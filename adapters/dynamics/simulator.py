@@ -24,6 +24,7 @@ _FILTER_GE = re.compile(r"^modifiedon ge (\S+)$")
 _FILTER_EMAIL = re.compile(r"^emailaddress1 eq '((?:[^']|'')*)'$")
 _MAXPAGE = re.compile(r"odata\.maxpagesize=(\d+)")
 _SKIP = re.compile(r'pagenumber="(\d+)"')
+_BIND = re.compile(r"^/contacts\(([0-9a-fA-F-]{36})\)$")
 
 
 def _now() -> str:
@@ -279,6 +280,8 @@ class DynamicsSimulator(VendorSimulator):
         self.aad.register(app)
         app.add_url_rule(f"{API}/WhoAmI", view_func=self._whoami, methods=["GET"])
         app.add_url_rule(f"{API}/incidents", view_func=self._list_incidents, methods=["GET"])
+        app.add_url_rule(f"{API}/incidents", view_func=self._create_incident, methods=["POST"])
+        app.add_url_rule(f"{API}/contacts", view_func=self._create_contact, methods=["POST"])
         app.add_url_rule(
             f"{API}/incidents(<id>)", view_func=self._incident, methods=["GET", "PATCH", "DELETE"]
         )
@@ -351,6 +354,33 @@ class DynamicsSimulator(VendorSimulator):
                 email = match.group(1).replace("''", "'").lower()
                 items = [c for c in items if (c["emailaddress1"] or "").lower() == email]
         return self._page(items, "contacts")
+
+    def _created(self, entity_set: str, rid: str) -> Response:
+        """204 No Content with the record's URL, as Dataverse answers without Prefer."""
+        headers = {"OData-EntityId": f"{self.url}{API}/{entity_set}({rid})"}
+        return Response(status=204, headers=headers)
+
+    def _create_incident(self) -> Response:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict) or not body.get("title"):
+            return _error(400, "0x80040203", "Required field 'title' is missing")
+        bind = _BIND.match(str(body.get("customerid_contact@odata.bind") or ""))
+        if bind is None or bind.group(1).lower() not in self.contacts:
+            return _error(400, "0x80040203", "A customer (customerid) is required")
+        iid = self.add_incident(body["title"], str(body.get("description") or ""), bind.group(1))
+        return self._created("incidents", iid)
+
+    def _create_contact(self) -> Response:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return _error(400, "0x80040203", "Invalid JSON")
+        cid = self.add_contact(
+            str(body.get("firstname") or ""),
+            str(body.get("lastname") or ""),
+            str(body.get("emailaddress1") or ""),
+            body.get("telephone1"),
+        )
+        return self._created("contacts", cid)
 
     def _incident(self, id: str) -> Response:  # noqa: A002 - the key in the URL
         return self._record("incident", self.incidents, id.strip("'").lower())

@@ -232,6 +232,27 @@ class FreshdeskAdapter(Adapter):
         if updated is not None:
             self.own_writes.add(str(ticket_id), updated.isoformat())
 
+    def create_ticket(
+        self, subject: str, fields: Mapping[str, str], requester: VendorContact
+    ) -> str:
+        """POST /api/v2/tickets; Freshdesk matches or creates the contact by e-mail."""
+        body: dict[str, Any] = {"subject": subject, "status": 2, "priority": 1}
+        for name, text in fields.items():
+            if name.startswith(config.CUSTOM_FIELD_PREFIX):
+                body.setdefault("custom_fields", {})[name.split(".", 1)[1]] = text
+            else:
+                body[name] = text
+        body.setdefault("description", "")
+        if requester.email:
+            body["email"] = requester.email
+        elif requester.external_id:
+            body["requester_id"] = int(requester.external_id)
+        if requester.name:
+            body["name"] = requester.name
+        if requester.phone:
+            body["phone"] = requester.phone
+        return str(self.http.post(config.ENDPOINTS["tickets"], json=body).json()["id"])
+
     def delete_ticket(self, ticket_id: str) -> None:
         """Move the ticket to trash (restorable in Freshdesk)."""
         self.http.delete(config.ENDPOINTS["ticket"].format(id=ticket_id))

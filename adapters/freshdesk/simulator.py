@@ -218,6 +218,7 @@ class FreshdeskSimulator(VendorSimulator):
     def register_routes(self, app: Flask) -> None:
         """Freshdesk API v2 endpoints the adapter uses."""
         app.add_url_rule("/api/v2/tickets", view_func=self._list_tickets, methods=["GET"])
+        app.add_url_rule("/api/v2/tickets", view_func=self._create_ticket, methods=["POST"])
         app.add_url_rule(
             "/api/v2/tickets/<int:id>", view_func=self._ticket, methods=["GET", "PUT", "DELETE"]
         )
@@ -318,6 +319,45 @@ class FreshdeskSimulator(VendorSimulator):
         if request.method == "DELETE":
             return Response(status=204)
         return jsonify(self._render_ticket(ticket))
+
+    def _create_ticket(self) -> Any:
+        """Create a ticket; the requester is found or created by e-mail (or given by id)."""
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return _error(400, "body", "Invalid JSON", "invalid_json")
+        allowed = {"subject", "description", "status", "priority", "email", "name", "phone"}
+        allowed |= {"requester_id", "tags", "custom_fields", "type"}
+        bad = sorted(set(body) - allowed)
+        if bad:
+            return _error(400, bad[0], "Unexpected/invalid field in request", "invalid_field")
+        if not any(body.get(k) for k in ("requester_id", "email", "phone")):
+            message = "Please fill at least 1 of requester_id, email"
+            return _error(400, "requester_id", message, "missing_field")
+        requester = body.get("requester_id")
+        if requester is None and body.get("email"):
+            found = [
+                c["id"]
+                for c in self.contacts.values()
+                if not c["deleted"] and (c["email"] or "").lower() == body["email"].lower()
+            ]
+            requester = found[0] if found else None
+        if requester is None:
+            requester = self.add_contact(
+                body.get("name") or body.get("email") or "", body.get("email"), body.get("phone")
+            )
+        elif requester not in self.contacts:
+            return _error(400, "requester_id", "There is no contact matching", "invalid_value")
+        tid = self.add_ticket(
+            str(body.get("subject") or ""),
+            str(body.get("description") or ""),
+            int(requester),
+            status=int(body.get("status") or 2),
+            tags=list(body.get("tags") or []),
+            custom_fields=dict(body.get("custom_fields") or {}),
+        )
+        with self.lock:
+            rendered = self._render_ticket(self.tickets[tid])
+        return jsonify(rendered), 201
 
     def _conversations(self, id: int) -> Any:  # noqa: A002
         with self.lock:

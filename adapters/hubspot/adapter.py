@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
@@ -200,6 +201,43 @@ class HubSpotAdapter(Adapter):
         updated = parse_iso(answer.get("updatedAt"))
         if updated is not None:
             self.own_writes.add(str(ticket_id), _ms(updated))
+
+    def create_ticket(
+        self, subject: str, fields: Mapping[str, str], requester: VendorContact
+    ) -> str:
+        """POST the ticket in the default pipeline, associated with the requester's contact."""
+        contact_id = requester.external_id or self._contact_for(requester)
+        properties = {"hs_pipeline": "0", "hs_pipeline_stage": "1", "subject": subject}
+        properties.update({("content" if k == "description" else k): v for k, v in fields.items()})
+        body = {
+            "properties": properties,
+            "associations": [
+                {
+                    "to": {"id": contact_id},
+                    "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 16}],
+                }
+            ],
+        }
+        return str(self.http.post(config.ENDPOINTS["tickets"], json=body).json()["id"])
+
+    def _contact_for(self, requester: VendorContact) -> str:
+        """Create the contact; HubSpot answers 409 naming the existing id for a known e-mail."""
+        names = (requester.name or "").split(" ", 1)
+        properties = {"email": requester.email or "", "firstname": names[0]}
+        if len(names) > 1:
+            properties["lastname"] = names[1]
+        if requester.phone:
+            properties["phone"] = requester.phone
+        try:
+            body = {"properties": properties, "associations": []}
+            answer = self.http.post(config.ENDPOINTS["contacts"], json=body)
+        except AdapterError as exc:
+            body = exc.response.json() if exc.status == 409 and exc.response is not None else {}
+            match = re.search(r"Existing ID: (\d+)", str(body.get("message", "")))
+            if match is None:
+                raise
+            return match.group(1)
+        return str(answer.json()["id"])
 
     def delete_ticket(self, ticket_id: str) -> None:
         """Archive the ticket (restorable for 90 days in HubSpot)."""

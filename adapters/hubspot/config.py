@@ -9,6 +9,8 @@ AUTH = "bearer:token"
 DEFAULT_BASE_URL = "https://api.hubapi.com"
 ENDPOINTS = {
     "ticket": "crm/v3/objects/tickets/{id}",
+    "tickets": "crm/v3/objects/tickets",
+    "contacts": "crm/v3/objects/contacts",
     "ticket_search": "crm/v3/objects/tickets/search",
     "contact": "crm/v3/objects/contacts/{id}",
     "gdpr_delete": "crm/v3/objects/contacts/gdpr-delete",

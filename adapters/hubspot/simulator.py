@@ -231,6 +231,8 @@ class HubSpotSimulator(VendorSimulator):
         """The CRM endpoints the adapter uses."""
         base = "/crm/v3/objects"
         app.add_url_rule(f"{base}/tickets", view_func=self._list, methods=["GET"])
+        app.add_url_rule(f"{base}/tickets", view_func=self._create_ticket, methods=["POST"])
+        app.add_url_rule(f"{base}/contacts", view_func=self._create_contact, methods=["POST"])
         app.add_url_rule(f"{base}/tickets/search", view_func=self._search, methods=["POST"])
         app.add_url_rule(
             f"{base}/tickets/<ticketId>", view_func=self._ticket, methods=["GET", "PATCH", "DELETE"]
@@ -321,6 +323,37 @@ class HubSpotSimulator(VendorSimulator):
                 "ticket.propertyChange", ticketId, propertyName=name, propertyValue=str(value)
             )
         return _json(ticket)
+
+    def _create_ticket(self) -> Response:
+        """Create a ticket; associations to contacts use type 16 (ticket to contact)."""
+        body = request.get_json(silent=True) or {}
+        props = dict(body.get("properties") or {})
+        contacts = [str(a["to"]["id"]) for a in body.get("associations") or [] if a.get("to")]
+        with self.lock:
+            unknown = [c for c in contacts if c not in self.contacts]
+        if unknown:
+            return _error(400, "One or more associated objects do not exist", "VALIDATION_ERROR")
+        subject = str(props.pop("subject", "") or "")
+        content = str(props.pop("content", "") or "")
+        tid = self.add_ticket(subject, content, contacts[0] if contacts else None, **props)
+        with self.lock:
+            return _json(self.tickets[tid], 201)
+
+    def _create_contact(self) -> Response:
+        """Create a contact; a known e-mail is a 409 naming the existing id."""
+        props = dict((request.get_json(silent=True) or {}).get("properties") or {})
+        email = str(props.get("email") or "").lower()
+        with self.lock:
+            existing = [
+                c["id"]
+                for c in self.contacts.values()
+                if email and (c["properties"].get("email") or "").lower() == email
+            ]
+        if existing:
+            return _error(409, f"Contact already exists. Existing ID: {existing[0]}", "CONFLICT")
+        cid = self.add_contact(**props)
+        with self.lock:
+            return _json(self.contacts[cid], 201)
 
     def _contact(self, contactId: str) -> Response:  # noqa: N803
         with self.lock:

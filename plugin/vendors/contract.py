@@ -192,6 +192,16 @@ class Adapter(ABC):
     def anonymise_contact(self, contact_id: str, values: Mapping[str, str]) -> None:
         """Overwrite a contact's personal fields with the given values."""
 
+    def create_ticket(
+        self, subject: str, fields: Mapping[str, str], requester: VendorContact
+    ) -> str:
+        """Open a ticket for ``requester`` (matched or created by e-mail); returns its id.
+
+        ``fields["description"]`` is the ticket body; other keys are vendor field names.
+        Adapters that cannot create tickets keep this default.
+        """
+        raise AdapterError(self.name, "this adapter cannot create tickets")
+
     @abstractmethod
     def is_own_change(self, event: WebhookEvent) -> bool:
         """Return whether an event echoes a change Datavagt itself made."""
