@@ -50,7 +50,7 @@ def rectify(
     finding_id: int | None = None,
     identifier_id: int | None = None,
 ) -> dict[str, Any]:
-    """Correct one finding or identifier; the vendor is updated before the change commits."""
+    """Correct one finding or identifier; vendors are updated before the change commits."""
     if (finding_id is None) == (identifier_id is None):
         raise RightsError(422, "validation_failed", "Give exactly one of finding_id, identifier")
     ids = group_ids(get_subject(subject_id).id)
@@ -144,8 +144,15 @@ def _rectify_identifier(
     get_vault().update(_item(row.vault_item_id), new_value)
     row.blind_index = new_index
     updated: list[str] = []
+    pending: list[str] = []
     for vendor, contact_id in _contact_ids(ids):
-        _adapter(vendor).anonymise_contact(contact_id, {CONTACT_FIELDS[row.kind]: new_value})
+        # Not in the adapter contract yet: anonymise_contact may blank other fields (Dynamics),
+        # so only adapters offering update_contact(contact_id, {"email"|"phone": value}) are used.
+        update = getattr(_adapter(vendor), "update_contact", None)
+        if update is None:
+            pending.append(vendor)
+            continue
+        update(contact_id, {CONTACT_FIELDS[row.kind]: new_value})
         updated.append(vendor)
     audit.record(
         audit.actions.RECTIFY,
@@ -153,6 +160,14 @@ def _rectify_identifier(
         subject_id=ids[0],
         field=f"identifier.{row.kind}",
         reason=reason,
-        details={"identifier": row.id, "vendors_updated": sorted(updated)},
+        details={
+            "identifier": row.id,
+            "vendors_updated": sorted(updated),
+            "vendors_pending": sorted(pending),
+        },
     )
-    return {"identifier_id": row.id, "vendors_updated": sorted(updated)}
+    return {
+        "identifier_id": row.id,
+        "vendors_updated": sorted(updated),
+        "vendors_pending": sorted(pending),
+    }

@@ -77,6 +77,7 @@ class ExportQuerySchema(_Strict):
 
 
 class ExportSchema(Schema):
+    type = fields.String()
     export = fields.Dict()
     jws = fields.String()
 
@@ -99,6 +100,7 @@ class RectifyResultSchema(Schema):
     masked = fields.String()
     vendor_updated = fields.Boolean()
     vendors_updated = fields.List(fields.String())
+    vendors_pending = fields.List(fields.String())
 
 
 class RestrictSchema(_Strict):
