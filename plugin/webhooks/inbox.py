@@ -53,7 +53,7 @@ def _insert(event: WebhookEvent) -> bool:
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         statement = (
             insert(table)
-            .values(**_defaults(), **_values(event))
+            .values({**_defaults(), **_values(event)})
             .on_conflict_do_nothing(index_elements=["vendor", "event_key"])
         )
         return bool(db.session.execute(statement).rowcount)
