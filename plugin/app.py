@@ -24,6 +24,7 @@ from plugin.ropa.routes import bp as ropa_bp
 from plugin.vendors import registry
 from plugin.vendors.contract import Adapter
 from plugin.vendors.errors import UnknownAdapterError
+from plugin.webhooks import register as register_webhooks
 
 
 def load_vendor_adapters(depends: list[str], settings: Settings) -> dict[str, Adapter]:
@@ -70,6 +71,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     # 5. Routes.
     app.register_blueprint(ops_bp)
+    register_webhooks(app)  # POST /webhooks/<vendor> -> durable inbox
     init_agents(app)  # /api/tickets, /auth/exchange, /widget/
     init_agents(app)  # /api/tickets, /auth/exchange, /widget/
     app.register_blueprint(consents_bp)

@@ -11,6 +11,7 @@ import yaml
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from plugin.access.manifest_schema import PoliciesSchema, VendorMappingSchema, access_references
+from plugin.ingest.manifest_schema import IngestSchema, ingest_references
 
 CATEGORIES = ("identity", "contact", "location", "financial", "online", "special")
 LEGAL_BASES = (
@@ -179,12 +180,14 @@ class ManifestSchema(_Strict):
         load_default=dict,
     )
     compliance = fields.Nested(ComplianceSchema, load_default=dict)
+    ingest = fields.Nested(IngestSchema, load_default=lambda: IngestSchema().load({}))
     audit = fields.Nested(AuditSchema, load_default=lambda: AuditSchema().load({}))
 
     @validates_schema
     def _cross_references(self, data: dict[str, Any], **_: Any) -> None:
         roles = data.get("roles", {})
         access_references(data)
+        ingest_references(data)
         purposes = data.get("purposes", {})
         for section in ("consent_texts",):
             for purpose in data.get(section, {}):

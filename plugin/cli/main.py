@@ -7,13 +7,16 @@ import click
 from plugin import __version__
 from plugin.cli.agents import agents_group
 from plugin.cli.audit import audit_group
+from plugin.cli.backfill import backfill
 from plugin.cli.db import db_group
+from plugin.cli.inbox import inbox_group
 from plugin.cli.keys import keys_group
 from plugin.cli.keys import verify as verify_command
 from plugin.cli.requests import requests_group
 from plugin.cli.ropa import ropa
 from plugin.cli.serve import serve
 from plugin.cli.subject import subject_group
+from plugin.cli.worker import worker
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -31,6 +34,9 @@ cli.add_command(requests_group)
 cli.add_command(ropa)
 cli.add_command(serve)
 cli.add_command(subject_group)
+cli.add_command(inbox_group)
+cli.add_command(backfill)
+cli.add_command(worker)
 
 
 def main() -> None:

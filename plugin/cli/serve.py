@@ -27,7 +27,11 @@ class SidecarServer(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> Flask:
         """Each worker builds its own app (own pool, own scheduler lock attempt)."""
-        return build_app()
+        from plugin.worker import start_for_server
+
+        app = build_app()
+        start_for_server(app)  # only the worker holding the scheduler lock starts it
+        return app
 
 
 def ensure_ready(app: Flask) -> None:

@@ -1,0 +1,41 @@
+"""The fields of a vendor ticket as Datavagt classifies them: name -> text form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from plugin.classify import field_text
+from plugin.vendors.contract import Adapter, VendorTicket
+
+CONVERSATION_PREFIX = "conversation."
+
+
+@dataclass(frozen=True)
+class TicketField:
+    """One classifiable field: its text form, whether it is HTML, whether we may write it."""
+
+    name: str
+    text: str
+    is_html: bool
+    writable: bool
+
+
+def ticket_fields(adapter: Adapter, ticket: VendorTicket) -> list[TicketField]:
+    """Ticket fields then conversations; conversations are never written through the
+    contract's ``write_fields`` (it rewrites ticket fields only), so they count as unwritable."""
+    out = [
+        TicketField(
+            name, field_text(value.text, value.is_html), value.is_html, adapter.can_write(name)
+        )
+        for name, value in ticket.fields.items()
+    ]
+    for convo in ticket.conversations:
+        out.append(
+            TicketField(
+                CONVERSATION_PREFIX + convo.external_id,
+                field_text(convo.body.text, convo.body.is_html),
+                convo.body.is_html,
+                False,
+            )
+        )
+    return out

@@ -1,0 +1,207 @@
+"""Ingest one vendor ticket: classify, vault, record findings, write tokens back.
+
+Crash safety: phase 1 commits the findings and vault items *before* the vendor write, so an
+original value is never lost; phase 2 writes the tokens; phase 3 (the caller's transaction,
+together with the inbox row) marks what was written. A re-run after a crash anywhere finds
+the same findings by their dedupe key, and a field already tokenised yields no findings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask import current_app
+
+from plugin.classify import Classifier, Hints
+from plugin.classify import Finding as Detected
+from plugin.extensions import db
+from plugin.ingest.fields import TicketField, ticket_fields
+from plugin.ingest.rewrite import render, substitute
+from plugin.ingest.settings import IngestSettings, ingest_settings
+from plugin.ingest.tickets import refresh_retention, upsert_ticket
+from plugin.ingest.tokens import token_for
+from plugin.models import DataSubject, Finding, Ticket
+from plugin.subjects import find_or_create_subject
+from plugin.vault import get_vault
+from plugin.vendors.contract import Adapter, VendorTicket
+from plugin.vendors.errors import AdapterError
+
+log = logging.getLogger(__name__)
+CLASSIFIER = "datavagt.classifier"
+
+
+@dataclass
+class IngestResult:
+    """What one ingest did (ids and counts only)."""
+
+    ticket_id: int
+    new_findings: int = 0
+    written_fields: list[str] = field(default_factory=list)
+    unwritable_fields: list[str] = field(default_factory=list)
+
+
+def get_classifier() -> Classifier:
+    """The app's classifier, configured by the ``classify:`` settings key."""
+    classifier = current_app.extensions.get(CLASSIFIER)
+    if classifier is None:
+        settings = current_app.extensions["datavagt.settings"]
+        classifier = Classifier(settings.extra.get("classify"))
+        current_app.extensions[CLASSIFIER] = classifier
+    return classifier
+
+
+def dedupe_key(ticket: Ticket, field_name: str, kind: str, value: str, ordinal: int) -> str:
+    """Keyed hash naming one finding without revealing its value."""
+    keyring = current_app.extensions["datavagt.keyring"]
+    message = "\x1f".join(
+        ("finding", ticket.vendor, ticket.external_id, field_name, kind, value, str(ordinal))
+    )
+    return hmac.new(keyring.index_key, message.encode(), hashlib.sha256).hexdigest()
+
+
+def _subject(adapter: Adapter, vt: VendorTicket, ticket: Ticket | None) -> DataSubject:
+    if vt.requester is not None:
+        return find_or_create_subject(adapter.name, vt.requester)
+    if ticket is not None and ticket.subject_id:
+        subject = db.session.get(DataSubject, ticket.subject_id)
+        if subject is not None:
+            return subject
+    # No requester: a subject of its own, so the ticket's data can still be shredded.
+    subject = DataSubject()
+    db.session.add(subject)
+    db.session.flush()
+    return subject
+
+
+def _hints(vt: VendorTicket) -> Hints:
+    requester = vt.requester
+    if requester is None:
+        return Hints()
+    return Hints(names=[requester.name or ""], emails=[requester.email or ""])
+
+
+def _record(
+    ticket: Ticket, subject_id: str, tf: TicketField, hints: Hints, allowed: set[str]
+) -> tuple[list[Finding], int]:
+    """Findings of one field and how many are new; rows a previous run stored are reused."""
+    found = get_classifier().classify(tf.text, hints=hints)
+    ordinals: Counter[tuple[str, str]] = Counter()
+    planned: list[tuple[str, Detected, str]] = []
+    for hit in found:
+        value = hit.value_in(tf.text)
+        ordinals[(hit.type, value)] += 1
+        key = dedupe_key(ticket, tf.name, hit.type, value, ordinals[(hit.type, value)])
+        planned.append((key, hit, value))
+    if not planned:
+        return [], 0
+    existing = {
+        row.dedupe_key: row
+        for row in db.session.scalars(
+            sa.select(Finding).where(Finding.dedupe_key.in_([key for key, _, _ in planned]))
+        )
+    }
+    vault = get_vault()
+    rows: list[Finding] = []
+    new = 0
+    for key, hit, value in planned:
+        row = existing.get(key)
+        if row is None:
+            new += 1
+            item = vault.encrypt(
+                subject_id, value, field=tf.name, kind=hit.type, ticket_id=ticket.id
+            )
+            row = Finding(
+                ticket_id=ticket.id,
+                subject_id=subject_id,
+                field=tf.name,
+                type=hit.type,
+                category=hit.category,
+                score=float(hit.score),
+                detector=hit.detector,
+                vault_item_id=item.id,
+                masked=token_for(hit.type, value)[:255],
+                written_back=False,
+                over_collection=hit.category not in allowed,
+                dedupe_key=key,
+            )
+            db.session.add(row)
+        # Offsets of this run's text (they may differ from when the row was first stored).
+        row.start, row.end = hit.start, hit.end
+        rows.append(row)
+    db.session.flush()
+    return rows, new
+
+
+def ingest_ticket(
+    adapter: Adapter, vt: VendorTicket, settings: IngestSettings | None = None
+) -> IngestResult:
+    """Classify, vault and tokenise one ticket; the caller commits the last phase."""
+    settings = settings or ingest_settings()
+    # Phase 1: subject, ticket, findings and vault items, committed before any vendor write.
+    ticket = upsert_ticket(vt, settings)
+    subject = _subject(adapter, vt, ticket)
+    ticket.subject_id = subject.id
+    purposes = current_app.extensions["datavagt.manifest"].purposes
+    allowed = set(purposes.get(ticket.purpose or "", {}).get("allowed_categories", []))
+    hints = _hints(vt)
+    fields = ticket_fields(adapter, vt)
+    per_field: dict[str, list[Finding]] = {}
+    new = 0
+    for tf in fields:
+        per_field[tf.name], created = _record(ticket, subject.id, tf, hints, allowed)
+        new += created
+    db.session.commit()
+
+    # Phase 2: rewrite writable fields that still hold personal data.
+    values: dict[str, str] = {}
+    for tf in fields:
+        rows = per_field.get(tf.name) or []
+        if rows and tf.writable:
+            text = substitute(tf.text, [(r.start, r.end, r.masked) for r in rows])
+            values[tf.name] = render(text, tf.is_html)
+    result = IngestResult(ticket_id=ticket.id, new_findings=new)
+    rejected: set[str] = set()
+    if values:
+        try:
+            adapter.write_fields(vt.external_id, values)
+        except AdapterError as exc:
+            if exc.retryable or exc.status in (None, 401, 403, 404, 409, 429) or exc.status >= 500:
+                raise
+            # The vendor refuses these values for good: keep the data, shorten retention.
+            log.warning(
+                "vendor refused write-back", extra={"vendor": adapter.name, "status": exc.status}
+            )
+            rejected = set(values)
+    # Phase 3 (caller's transaction): what was written, what stays in clear at the vendor.
+    written = set(values) - rejected
+    by_field = {tf.name: tf for tf in fields}
+    for name, rows in per_field.items():
+        for row in rows:
+            row.written_back = name in written
+    _recover_written(ticket, by_field)
+    unwritable = set(ticket.unwritable_fields or [])
+    unwritable |= {name for name, rows in per_field.items() if rows and name not in written}
+    unwritable -= written
+    ticket.unwritable_fields = sorted(unwritable)
+    refresh_retention(ticket, settings)
+    result.written_fields = sorted(written)
+    result.unwritable_fields = ticket.unwritable_fields
+    db.session.flush()
+    return result
+
+
+def _recover_written(ticket: Ticket, fields: dict[str, TicketField]) -> None:
+    """After a crash between the vendor write and the commit, the vendor already shows the
+    tokens: findings whose token is in the field's current text were written back."""
+    pending = db.session.scalars(
+        sa.select(Finding).where(Finding.ticket_id == ticket.id, Finding.written_back.is_(False))
+    )
+    for row in pending:
+        tf = fields.get(row.field)
+        if tf is not None and tf.writable and row.masked in tf.text:
+            row.written_back = True
