@@ -55,8 +55,9 @@ def _insert(event: WebhookEvent) -> bool:
             insert(table)
             .values({**_defaults(), **_values(event)})
             .on_conflict_do_nothing(index_elements=["vendor", "event_key"])
+            .returning(table.c.id)  # rowcount is -1 under psycopg 3: RETURNING tells
         )
-        return bool(db.session.execute(statement).rowcount)
+        return db.session.execute(statement).scalar_one_or_none() is not None
     try:
         with db.session.begin_nested():
             db.session.add(InboxEvent(**_values(event)))
