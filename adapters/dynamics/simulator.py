@@ -79,6 +79,20 @@ class DynamicsSimulator(VendorSimulator):
         kwargs.setdefault("audience", self.url)
         return self.aad.mint_user_token(upn, **kwargs)
 
+    def sidecar_settings(self) -> dict[str, str]:
+        """The DATAVAGT_DYNAMICS_* values that point the sidecar at this simulator."""
+        settings = {
+            "org_url": self.url,
+            "authority_url": self.url,
+            "tenant_id": self.aad.tenant_id,
+            "client_id": self.aad.client_id,
+            "client_secret": self.aad.client_secret,
+            "webhook_key": self.webhook_key,
+        }
+        if self.webhook_header:
+            settings["webhook_header"] = self.webhook_header
+        return settings
+
     # -- data -------------------------------------------------------------------------
     def reset_data(self) -> None:
         """Empty the environment."""

@@ -51,6 +51,15 @@ class FreshdeskSimulator(VendorSimulator):
         self.webhook_shape = webhook_shape
         super().__init__(rate_limit=rate_limit, rate_window=rate_window, **kwargs)
 
+    def sidecar_settings(self) -> dict[str, str]:
+        """The DATAVAGT_FRESHDESK_* values that point the sidecar at this simulator."""
+        return {
+            "base_url": self.url,
+            "api_key": self.api_key,
+            "webhook_user": self.webhook_user,
+            "webhook_password": self.webhook_password,
+        }
+
     # -- data -------------------------------------------------------------------------
     def reset_data(self) -> None:
         """Empty the account."""

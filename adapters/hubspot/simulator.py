@@ -70,6 +70,15 @@ class HubSpotSimulator(VendorSimulator):
         """OpenAPI violations seen so far (requests and our answers)."""
         return list(self.validator.errors) if self.validator else []
 
+    def sidecar_settings(self) -> dict[str, str]:
+        """The DATAVAGT_HUBSPOT_* values that point the sidecar at this simulator."""
+        return {
+            "base_url": self.url,
+            "token": self.token,
+            "client_secret": self.client_secret,
+            "app_id": str(self.app_id),
+        }
+
     # -- data -------------------------------------------------------------------------
     def reset_data(self) -> None:
         """Empty the portal."""

@@ -98,6 +98,10 @@ class VendorSimulator(SimulatorServer):
         """The vendor's 5xx answer."""
         return Response(status=status)
 
+    def sidecar_settings(self) -> dict[str, str]:
+        """Settings (prefix stripped, lower-case) that point the sidecar at this simulator."""
+        return {}
+
     # -- runtime control -------------------------------------------------------------
     def configure(self, **changes: Any) -> dict[str, Any]:
         """Change faults, limits or the webhook URL at runtime."""
