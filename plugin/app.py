@@ -13,8 +13,8 @@ from plugin.agents import init_app as init_agents
 from plugin.audit.routes import bp as audit_bp
 from plugin.config import ROOT, Settings, load_settings
 from plugin.consent.routes import bp as consents_bp
+from plugin.forms.routes import init_app as init_forms
 from plugin.keys import Keyring
-from plugin.agents import init_app as init_agents
 from plugin.manifest import load_manifest
 from plugin.ops import metrics
 from plugin.ops.routes import bp as ops_bp
@@ -73,8 +73,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(ops_bp)
     register_webhooks(app)  # POST /webhooks/<vendor> -> durable inbox
     init_agents(app)  # /api/tickets, /auth/exchange, /widget/
-    init_agents(app)  # /api/tickets, /auth/exchange, /widget/
     app.register_blueprint(consents_bp)
+    init_forms(app)  # /forms/<name> public intake forms
     app.register_blueprint(audit_bp)
     app.register_blueprint(rights_bp)
     app.register_blueprint(requests_bp)
