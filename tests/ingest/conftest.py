@@ -62,7 +62,13 @@ def write_manifest(tmp_path: Path, **ingest: Any) -> str:
     """A copy of the shipped manifest with ``ingest`` keys overridden."""
     data = yaml.safe_load((ROOT / "manifest.yaml").read_text(encoding="utf-8"))
     data.setdefault("ingest", {}).update(ingest)
-    path = tmp_path / "manifest.yaml"
+    # Sections may name files relative to the manifest (forms, texts): link them beside it.
+    folder = tmp_path / "manifest"
+    folder.mkdir(exist_ok=True)
+    for entry in ROOT.iterdir():
+        if entry.name != "manifest.yaml" and not (folder / entry.name).exists():
+            (folder / entry.name).symlink_to(entry)
+    path = folder / "manifest.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     return str(path)
 
