@@ -11,6 +11,7 @@ from plugin import database, errors, logs
 from plugin.admin import init_app as init_admin
 from plugin.agents import init_app as init_agents
 from plugin.audit.routes import bp as audit_bp
+from plugin.compliance.routes import bp as compliance_bp
 from plugin.config import ROOT, Settings, load_settings
 from plugin.consent.routes import bp as consents_bp
 from plugin.forms.routes import init_app as init_forms
@@ -75,6 +76,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_agents(app)  # /api/tickets, /auth/exchange, /widget/
     app.register_blueprint(consents_bp)
     init_forms(app)  # /forms/<name> public intake forms
+    app.register_blueprint(compliance_bp)  # /api/compliance
     app.register_blueprint(audit_bp)
     app.register_blueprint(rights_bp)
     app.register_blueprint(requests_bp)
