@@ -1,4 +1,8 @@
-"""The admin console in chromium: login, lookup, export download, requests queue."""
+"""The admin console in chromium: login, lookup, export download, requests queue.
+
+Uses the shared ``browser`` fixture of tests/browser/conftest.py; the sidecar here has the
+three vendor simulators configured, so it is served by this module's ``live`` fixture.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from adapters.sim.server import SimulatorServer
 from plugin.auth.tokens import issue_token
@@ -17,20 +21,7 @@ from tests.rights.conftest import person, sims, vendor_app
 from tests.rights.seeding import EMAIL, Person
 
 __all__ = ["person", "sims", "vendor_app"]
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
@@ -38,15 +29,6 @@ def live(vendor_app: Flask, person: Person) -> Iterator[str]:
     """The sidecar over real HTTP on a free port."""
     with SimulatorServer(vendor_app) as server:
         yield server.url
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    """Headless chromium through Playwright."""
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield instance
-        instance.close()
 
 
 def _login(page: Page, live: str, app: Flask) -> None:
