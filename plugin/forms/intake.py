@@ -144,11 +144,18 @@ def submit(sub: Submission) -> dict[str, Any]:
     ticked = check_consents(sub)
     vendor, adapter = _adapter(sub.form)
     actor = Actor(id=f"form:{sub.form.name}", source="form")
-    contact = VendorContact(
-        external_id="",
-        email=next((sub.values[f.name] for f in sub.form.fields if f.type == "email"), None),
-        phone=next((sub.values[f.name] for f in sub.form.fields if f.type == "phone"), None),
-    )
+
+    def first(kind: str) -> str | None:
+        return next(
+            (
+                sub.values[f.name]
+                for f in sub.form.fields
+                if f.type == kind and f.name in sub.values
+            ),
+            None,
+        )
+
+    contact = VendorContact(external_id="", email=first("email"), phone=first("phone"))
     if not (contact.email or contact.phone):
         raise ApiError(422, "identifier_required", "An e-mail address or phone number is needed")
     safe, pieces = pseudonymise(sub.form, sub.values, _classifier())

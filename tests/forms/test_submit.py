@@ -14,7 +14,7 @@ from plugin.extensions import db
 from plugin.models import AuditEvent, Consent, ConsentText, Finding, Ticket, VaultItem
 from plugin.vault import get_vault
 from tests.forms.conftest import Vendor
-from tests.forms.helpers import load, post
+from tests.forms.helpers import CONTACT, load, post
 
 SECRETS = (
     "Jens",
@@ -125,3 +125,15 @@ def test_no_vendor_configured(make_app: Callable[..., Flask]) -> None:
         response = post(client)
         assert response.status_code == 503
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Ticket)) == 0
+
+
+def test_optional_fields_may_be_left_out(
+    forms_app: Callable[..., Flask], freshdesk_vendor: Vendor
+) -> None:
+    app = forms_app(freshdesk_vendor)
+    client = app.test_client()
+    values = {k: v for k, v in CONTACT.items() if k != "phone"}
+    with app.app_context():
+        response = post(client, values=values)
+        assert response.status_code == 201, response.get_json()
+        assert "form.phone" not in {f.field for f in db.session.scalars(sa.select(Finding))}
