@@ -17,6 +17,7 @@ from plugin.cli.ropa import ropa
 from plugin.cli.serve import serve
 from plugin.cli.subject import subject_group
 from plugin.cli.worker import worker
+from plugin.consent.cli import consent_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,6 +28,7 @@ def cli() -> None:
 
 cli.add_command(agents_group)
 cli.add_command(audit_group)
+cli.add_command(consent_group)
 cli.add_command(keys_group)
 cli.add_command(verify_command)
 cli.add_command(db_group)

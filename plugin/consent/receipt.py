@@ -26,7 +26,7 @@ COLLECTION_METHODS = {
 CHANNELS = tuple(COLLECTION_METHODS)
 
 
-class ReceiptError(ValueError):
+class ReceiptError(SignatureError):
     """A receipt that does not verify; the message says why (safe to show)."""
 
 

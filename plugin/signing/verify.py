@@ -21,6 +21,7 @@ Verifier = Callable[[dict[str, Any], KeySource], str]
 VERIFIERS: dict[str, str | Verifier] = {
     "datavagt.audit.checkpoints": "plugin.audit.checkpoint_file:verify_file",
     "datavagt.access_export": "plugin.rights.signature:verify_file",
+    "consent_receipt": "plugin.consent.receipt:verify_file",
 }
 
 
