@@ -20,6 +20,12 @@ class TicketField:
     writable: bool
 
 
+def clean(text: str) -> str:
+    """Replace lone surrogates (invalid UTF-8 that JSON let through) one-for-one with '?',
+    so offsets stay valid and the text can be encrypted and written back."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def ticket_fields(adapter: Adapter, ticket: VendorTicket) -> list[TicketField]:
     """Ticket fields then conversations; conversations are never written through the
     contract's ``write_fields`` (it rewrites ticket fields only), so they count as unwritable."""
@@ -33,7 +39,7 @@ def ticket_fields(adapter: Adapter, ticket: VendorTicket) -> list[TicketField]:
         out.append(
             TicketField(
                 CONVERSATION_PREFIX + convo.external_id,
-                field_text(convo.body.text, convo.body.is_html),
+                clean(field_text(convo.body.text, convo.body.is_html)),
                 convo.body.is_html,
                 False,
             )
