@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from typing import ClassVar
@@ -45,6 +46,27 @@ class Detector(ABC):
             score=max(0.0, min(1.0, score)),
             detector=self.name,
         )
+
+    @staticmethod
+    def in_digit_runs(
+        doc: Document,
+        pattern: re.Pattern[str],
+        min_digits: int,
+        max_digits: int = 10**9,
+        before: int = 3,
+        after: int = 2,
+    ) -> Iterator[re.Match[str]]:
+        """Matches of ``pattern`` inside the document's digit runs, not a full-text rescan."""
+        text = doc.text
+        size = len(text)
+        last_end = 0
+        for start, end in doc.runs(min_digits, max_digits):
+            # Look-behinds still see the real text before the window; look-aheads see
+            # ``after`` real characters, enough for the one-character boundary checks.
+            for match in pattern.finditer(text, max(0, start - before), min(size, end + after)):
+                if match.start() >= last_end:
+                    last_end = match.end()
+                    yield match
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"

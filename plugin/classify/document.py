@@ -7,7 +7,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from plugin.classify.finding import Hints
-from plugin.classify.language import resolve_language
+from plugin.classify.language import detect_language, resolve_language
+
+# Digits joined by at most two separators: every number-shaped identifier lies in one run.
+_DIGIT_RUN = re.compile(r"\d(?:[ \-.+()/:\u00a0]{0,2}\d)*")
+_SEPARATORS = str.maketrans("", "", " -.+()/:\u00a0")
+# Long bodies mix languages (quoted replies, forwarded mails): decide near the span.
+_LOCAL_LANGUAGE_WINDOW = 1500
 
 
 def words_pattern(words: tuple[str, ...] | list[str]) -> re.Pattern[str]:
@@ -23,6 +29,7 @@ class Document:
     text: str
     lang: str = "auto"
     hints: Hints = field(default_factory=Hints)
+    _block_languages: dict[int, str] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
     def language(self) -> str:
@@ -42,6 +49,30 @@ class Document:
         if len(lowered) != len(self.text):
             lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in self.text)
         return lowered
+
+    def language_at(self, position: int) -> str:
+        """The language around ``position`` (the document's own for short texts)."""
+        if self.lang != "auto" or len(self.text) <= 2 * _LOCAL_LANGUAGE_WINDOW:
+            return self.language
+        block = position // _LOCAL_LANGUAGE_WINDOW
+        if block not in self._block_languages:
+            start = max(0, (block - 1) * _LOCAL_LANGUAGE_WINDOW)
+            sample = self.text[start : (block + 2) * _LOCAL_LANGUAGE_WINDOW]
+            self._block_languages[block] = detect_language(sample)
+        return self._block_languages[block]
+
+    @cached_property
+    def digit_runs(self) -> list[tuple[int, int, int]]:
+        """(start, end, digit count) of every run of digits, found once for all detectors."""
+        text = self.text
+        return [
+            (m.start(), m.end(), len(m.group().translate(_SEPARATORS)))
+            for m in _DIGIT_RUN.finditer(text)
+        ]
+
+    def runs(self, min_digits: int, max_digits: int = 10**9) -> list[tuple[int, int]]:
+        """Digit runs with a digit count in the given range (number-shaped candidates)."""
+        return [(s, e) for s, e, n in self.digit_runs if min_digits <= n <= max_digits]
 
     def before(self, start: int, window: int) -> str:
         """Return up to ``window`` characters before ``start``."""

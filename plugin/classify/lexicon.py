@@ -68,3 +68,15 @@ def iter_words(
             while end < size and _is_word_char(text[end]):
                 end += 1
         yield start, end, key, payload
+
+
+class PhraseFinder:
+    """Word-bounded occurrences of fixed phrases in lower-cased text, each with a payload."""
+
+    def __init__(self, phrases: dict[str, object]) -> None:
+        self.automaton = build_automaton({k.lower(): v for k, v in phrases.items()})
+
+    def find(self, lower: str) -> Iterator[tuple[int, int, object]]:
+        """Yield (start, end, payload) of every phrase occurrence, in order of their ends."""
+        for start, end, _key, payload in iter_words(self.automaton, lower):
+            yield start, end, payload

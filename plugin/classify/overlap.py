@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
-
 from plugin.classify.finding import Finding
 
 # Ties on score go to the type with the stricter validation (checksums beat patterns).
@@ -30,19 +28,27 @@ def _rank(finding: Finding) -> tuple[float, int, int, int]:
     )
 
 
-def resolve_overlaps(findings: list[Finding]) -> list[Finding]:
-    """Greedily keep the best-ranked findings so that no two kept spans overlap."""
-    starts: list[int] = []
-    ends: list[int] = []
+def _best_disjoint(cluster: list[Finding]) -> list[Finding]:
+    """Greedily keep the best-ranked findings of a cluster that do not overlap."""
     kept: list[Finding] = []
-    for finding in sorted(findings, key=_rank):
-        i = bisect.bisect_right(starts, finding.start)
-        # Only the neighbours in start order can overlap, because kept spans are disjoint.
-        if i > 0 and ends[i - 1] > finding.start:
-            continue
-        if i < len(starts) and starts[i] < finding.end:
-            continue
-        starts.insert(i, finding.start)
-        ends.insert(i, finding.end)
-        kept.insert(i, finding)
-    return kept
+    for finding in sorted(cluster, key=_rank):
+        if not any(finding.overlaps(other) for other in kept):
+            kept.append(finding)
+    return sorted(kept, key=lambda f: f.start)
+
+
+def resolve_overlaps(findings: list[Finding]) -> list[Finding]:
+    """Keep the best-ranked findings so that no two kept spans overlap, in text order."""
+    result: list[Finding] = []
+    cluster: list[Finding] = []
+    cluster_end = -1
+    # Most findings overlap nothing; only clusters of overlapping spans need ranking.
+    for finding in sorted(findings, key=lambda f: (f.start, f.end)):
+        if cluster and finding.start >= cluster_end:
+            result.extend(cluster if len(cluster) == 1 else _best_disjoint(cluster))
+            cluster = []
+        cluster.append(finding)
+        cluster_end = max(cluster_end, finding.end) if len(cluster) > 1 else finding.end
+    if cluster:
+        result.extend(cluster if len(cluster) == 1 else _best_disjoint(cluster))
+    return result

@@ -23,6 +23,7 @@ class CprDetector(Detector):
     base_score = 0.6
 
     PATTERN: ClassVar[re.Pattern[str]] = re.compile(r"(?<![\d-])(\d{6})([- ]?)(\d{4})(?![\d-])")
+    DIGITS: ClassVar[int] = 10
     CONTEXT: ClassVar[re.Pattern[str]] = words_pattern(
         ["cpr", "cpr-nr", "cpr-nummer", "cprnr", "cpr.nr", "personnummer", "personnr",
          "cpr nummer", "personal id", "civil registration", "social security", "ssn"]
@@ -34,7 +35,7 @@ class CprDetector(Detector):
 
     def detect(self, doc: Document) -> Iterator[Finding]:
         """Yield numbers whose first six digits are a real birth date."""
-        for match in self.PATTERN.finditer(doc.text):
+        for match in self.in_digit_runs(doc, self.PATTERN, self.DIGITS):
             digits = match.group(1) + match.group(3)
             try:
                 cpr.get_birth_date(digits)

@@ -31,7 +31,7 @@ class CvrDetector(Detector):
 
     def detect(self, doc: Document) -> Iterator[Finding]:
         """Yield checksum-valid eight-digit numbers with CVR context (or a DK prefix)."""
-        for match in self.PATTERN.finditer(doc.text):
+        for match in self.in_digit_runs(doc, self.PATTERN, 8):
             digits = match.group(2).replace(" ", "")
             if not cvr.is_valid(digits):
                 continue

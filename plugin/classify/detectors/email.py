@@ -29,7 +29,18 @@ class EmailDetector(Detector):
 
     def detect(self, doc: Document) -> Iterator[Finding]:
         """Yield addresses that pass the syntax check (no DNS lookups)."""
-        for match in self.PATTERN.finditer(doc.text):
+        text = doc.text
+        resume = 0
+        at = text.find("@")
+        while at >= 0:
+            # Only the neighbourhood of an "@" can hold an address; skip the rest unread.
+            match = self.PATTERN.search(text, max(resume, at - 70), at + 260)
+            at = text.find("@", at + 1)
+            if match is None:
+                continue
+            resume = match.end()
+            while 0 <= at < resume:
+                at = text.find("@", at + 1)
             start, end = match.span()
             candidate = match.group()
             # A sentence-ending dot is not part of the address.

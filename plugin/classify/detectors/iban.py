@@ -22,7 +22,9 @@ class IbanDetector(Detector):
     base_score = 0.95
 
     PATTERN: ClassVar[re.Pattern[str]] = re.compile(
-        r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])"
+        # The look-behind sits after the first letter so the scan can skip to capitals fast.
+        r"[A-Z](?<![A-Za-z0-9][A-Z])[A-Z]\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?"
+        r"(?![A-Za-z0-9])"
     )
     # Without spaces the pattern above can't tell where an IBAN stops; this one can try.
     GROUP: ClassVar[re.Pattern[str]] = re.compile(r" ?[A-Z0-9]{1,4}$")

@@ -33,7 +33,7 @@ class IpAddressDetector(Detector):
     def detect(self, doc: Document) -> Iterator[Finding]:
         """Yield syntactically valid addresses."""
         text = doc.text
-        for match in self.V4.finditer(text):
+        for match in self.in_digit_runs(doc, self.V4, 4, before=1, after=2):
             if self._valid(match.group(), ipaddress.IPv4Address):
                 yield self._scored(doc, *match.span())
         if "::" not in text and text.count(":") < 5:

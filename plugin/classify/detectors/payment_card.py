@@ -53,7 +53,7 @@ class PaymentCardDetector(Detector):
 
     def detect(self, doc: Document) -> Iterator[Finding]:
         """Yield Luhn-valid numbers from known issuers, grouped consistently."""
-        for match in self.PATTERN.finditer(doc.text):
+        for match in self.in_digit_runs(doc, self.PATTERN, 12):
             raw = match.group()
             # Mixed separators ("1234 5678-...") are not how anyone writes a card number.
             if " " in raw and "-" in raw:

@@ -13,11 +13,13 @@ import ahocorasick
 from plugin.classify.detector import Detector
 from plugin.classify.document import Document
 from plugin.classify.finding import Finding
-from plugin.classify.lexicon import build_automaton, iter_words, load_words
+from plugin.classify.lexicon import PhraseFinder, build_automaton, iter_words, load_words
 
 _UP = "A-ZÆØÅÄÖÜÉ"
 _LOW = "a-zæøåäöüéèáíóúëï"
 _NAME_TOKEN = rf"[{_UP}][{_LOW}]+(?:['’-][{_UP}][{_LOW}]+)?"
+_NAMES = rf"(?P<name>{_NAME_TOKEN}(?:[ -]{_NAME_TOKEN}){{0,3}})"
+_SPLIT = re.compile(r"([ -])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,17 +54,25 @@ class PersonNameDetector(Detector):
 
     # Greetings and introductions announce a name right after them; sign-offs announce one
     # that stands alone at the end of its line ("Mvh. Peter", "Best regards,\nSarah Miller").
-    CONTEXT: ClassVar[re.Pattern[str]] = re.compile(
-        r"(?i:\b(?:(?:hej|hejsa|hi|hello|hey|dear|kære|hallo|goddag|good morning|god morgen)"
-        r"[ \t]+|(?:mit navn er|jeg hedder|my name is|this is|name|navn|kontaktperson"
-        r"|contact person)[ \t]*:?[ \t]*|(?:med venlig hilsen|venlig hilsen|de bedste hilsner"
-        r"|bedste hilsner|mange hilsner|hilsen|mvh|vh|kh|bh|kind regards|best regards"
-        r"|warm regards|regards|best wishes|many thanks|thanks|thank you|cheers|sincerely"
-        r"|yours sincerely|yours truly|på forhånd tak|tak|signed|underskrevet)"
-        r"[ \t]*[.,!]?(?:[ \t]*\r?\n[ \t]*|[ \t]+)(?=[^\n]{1,40}$)))"
-        rf"(?P<name>{_NAME_TOKEN}(?:[ -]{_NAME_TOKEN}){{0,3}})",
-        re.MULTILINE,
-    )
+    CONTEXT: ClassVar[PhraseFinder] = PhraseFinder(
+        dict.fromkeys(["hej", "hejsa", "hi", "hello", "hey", "dear", "kære", "hallo", "goddag",
+                       "good morning", "god morgen"], "greeting")
+        | dict.fromkeys(["mit navn er", "jeg hedder", "my name is", "this is", "name", "navn",
+                         "kontaktperson", "contact person"], "intro")
+        | dict.fromkeys(["med venlig hilsen", "venlig hilsen", "de bedste hilsner", "hilsen",
+                         "bedste hilsner", "mange hilsner", "mvh", "vh", "kh", "bh", "tak",
+                         "kind regards", "best regards", "warm regards", "regards", "cheers",
+                         "best wishes", "many thanks", "thanks", "thank you", "sincerely",
+                         "yours sincerely", "yours truly", "på forhånd tak", "signed",
+                         "underskrevet"], "signoff")
+    )  # fmt: skip
+    TAILS: ClassVar[dict[str, re.Pattern[str]]] = {
+        "greeting": re.compile(rf"[ \t]+{_NAMES}"),
+        "intro": re.compile(rf"[ \t]*:?[ \t]*{_NAMES}"),
+        "signoff": re.compile(
+            rf"[ \t]*[.,!]?(?:[ \t]*\r?\n[ \t]*|[ \t]+)(?=[^\n]{{1,40}}$){_NAMES}", re.MULTILINE
+        ),
+    }
     # Chat speakers and letter headings ("Agent Camilla:", "To Keith") only count for
     # names the lexicon knows, since "Til København" has the same shape.
     WEAK_CONTEXT: ClassVar[re.Pattern[str]] = re.compile(
@@ -85,9 +95,13 @@ class PersonNameDetector(Detector):
     def _in_context(self, doc: Document) -> Iterator[Finding]:
         automaton = name_lexicon()
         common = common_words()
-        for match in self.CONTEXT.finditer(doc.text):
+        text = doc.text
+        for _start, end, kind in self.CONTEXT.find(doc.lower):
+            match = self.TAILS[str(kind)].match(text, end)
+            if match is None:
+                continue
             start = match.start("name")
-            tokens = re.split(r"([ -])", match.group("name"))
+            tokens = _SPLIT.split(match.group("name"))
             words = tokens[::2]
             kept = 0
             for word in words:

@@ -12,6 +12,8 @@ from plugin.classify.detector import Detector
 from plugin.classify.document import Document, words_pattern
 from plugin.classify.finding import Finding
 
+_NOT_DIGITS = str.maketrans("", "", " -().\u00a0/+")
+
 
 class PhoneDetector(Detector):
     """Phone numbers, Danish by default, international with a country code (contact)."""
@@ -53,11 +55,9 @@ class PhoneDetector(Detector):
 
     def detect(self, doc: Document) -> Iterator[Finding]:
         """Yield valid numbers; bare digit runs without context score low."""
-        english = doc.language == "en"
-        text = doc.text
-        for candidate in self.CANDIDATE.finditer(text):
+        for candidate in self.in_digit_runs(doc, self.CANDIDATE, 7, before=4):
             window = candidate.group()
-            regions = self._regions(window, english)
+            regions = self._regions(window, doc, candidate.start())
             if not regions:
                 continue
             offset = candidate.start()
@@ -65,7 +65,7 @@ class PhoneDetector(Detector):
                 if not self.DATE_LIKE.fullmatch(window[start:end]):
                     yield self._scored(doc, offset + start, offset + end)
 
-    def _regions(self, window: str, english: bool) -> tuple[str, ...]:
+    def _regions(self, window: str, doc: Document, position: int) -> tuple[str, ...]:
         """Pick the regions worth asking the (slow) matcher about, or none at all."""
         digits = sum(c.isdigit() for c in window)
         # No numbering plan is shorter or longer than this (E.164 allows 15 digits).
@@ -75,13 +75,35 @@ class PhoneDetector(Detector):
             return ()
         if self.ISO_DATE.match(window):  # "2024-09-26 07:12" is a timestamp
             return ()
-        if window.startswith(("+", "00")) or digits == 8 or not english:
+        if window.startswith(("+", "00")) or digits == 8 or digits not in (10, 11):
+            return (self.DEFAULT_REGION,)
+        if doc.language_at(position) != "en":
             return (self.DEFAULT_REGION,)
         # National British and US numbers have 10 or 11 digits; Danish ones have 8.
-        return self.EXTRA_REGIONS["en"] if digits in (10, 11) else (self.DEFAULT_REGION,)
+        return self.EXTRA_REGIONS["en"]
 
     @staticmethod
-    def _matches(window: str, regions: tuple[str, ...]) -> list[tuple[int, int]]:
+    def _danish(window: str) -> bool | None:
+        """Validate a plain Danish number without parsing; None when it is not that shape."""
+        digits = window.translate(_NOT_DIGITS)
+        if window.startswith("+45"):
+            digits = digits[2:]
+        elif window.startswith("0045"):
+            digits = digits[4:]
+        elif window.startswith(("+", "00")):
+            return None
+        if len(digits) != 8 or not digits.isdigit():
+            return None
+        number = phonenumbers.PhoneNumber(country_code=45, national_number=int(digits))
+        return phonenumbers.is_valid_number(number)
+
+    @classmethod
+    def _matches(cls, window: str, regions: tuple[str, ...]) -> list[tuple[int, int]]:
+        if regions[0] == "DK":
+            # Most numbers in Danish tickets are eight digits; skip the general parser.
+            danish = cls._danish(window)
+            if danish is not None and (danish or len(regions) == 1):
+                return [(0, len(window))] if danish else []
         for region in regions:
             # Fast path: most windows are exactly one number, and one parse settles that.
             try:

@@ -1,0 +1,174 @@
+"""Classifier throughput and structured-identifier recall against Presidio, in one run.
+
+Run: .venv/bin/python bench/classify.py   (needs the `bench` extra: presidio-analyzer, spacy)
+
+Ticket texts of about 1 KB, 10 KB and 100 KB are built from the labelled corpus
+(tests/classify/corpus/corpus.jsonl) so both engines see identical texts with known gold
+spans. Presidio runs its predefined rule-based recognizers (pattern recognizers plus its
+phonenumbers-based phone recognizer, given the same regions as ours: DK, GB, US) on an NLP
+engine built from ``spacy.blank("en")``; its NER recognizer is removed (no model download).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from plugin.classify import Classifier  # noqa: E402
+from tests.classify.corpus_eval import load_corpus, match  # noqa: E402
+
+SIZES = {"1 KB": (1_000, 40), "10 KB": (10_000, 8), "100 KB": (100_000, 2)}
+# Presidio entity -> our type, for the identifiers both engines claim to find.
+PRESIDIO_TYPES = {
+    "EMAIL_ADDRESS": "email",
+    "PHONE_NUMBER": "phone",
+    "CREDIT_CARD": "payment_card",
+    "IBAN_CODE": "iban",
+    "IP_ADDRESS": "ip_address",
+}
+STRUCTURED = ("email", "phone", "payment_card", "iban", "ip_address", "cpr", "cvr")
+MIN_SECONDS = 1.0  # repeat the fast engine until timings are above the noise
+
+Text = dict[str, Any]
+Predict = Callable[[str], list[tuple[str, int, int]]]
+
+
+def build_texts(docs: list[dict[str, Any]], size: int, count: int, seed: int) -> list[Text]:
+    """Concatenate shuffled corpus documents into ``count`` texts of at least ``size`` chars."""
+    rng = random.Random(seed)
+    texts = []
+    for _ in range(count):
+        parts: list[str] = []
+        spans: list[tuple[str, int, int]] = []
+        length = 0
+        while length < size:
+            doc = rng.choice(docs)
+            spans += [(s["type"], length + s["start"], length + s["end"]) for s in doc["spans"]]
+            parts.append(doc["text"] + "\n\n")
+            length += len(doc["text"]) + 2
+        texts.append({"text": "".join(parts), "spans": spans})
+    return texts
+
+
+def presidio_engine() -> Predict:
+    """Presidio's analyzer with rule-based recognizers on a blank spaCy pipeline."""
+    import spacy
+    import tldextract
+    import tldextract.tldextract
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.nlp_engine import SpacyNlpEngine
+    from presidio_analyzer.predefined_recognizers import PhoneRecognizer, SpacyRecognizer
+
+    # Offline: use tldextract's bundled suffix list instead of fetching it on first use.
+    tldextract.tldextract.TLD_EXTRACTOR = tldextract.TLDExtract(suffix_list_urls=())
+    nlp_engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": "blank"}])
+    nlp_engine.nlp = {"en": spacy.blank("en")}
+    registry = RecognizerRegistry(supported_languages=["en"])
+    registry.load_predefined_recognizers(languages=["en"], nlp_engine=nlp_engine)
+    registry.remove_recognizer(SpacyRecognizer.__name__)
+    registry.remove_recognizer(PhoneRecognizer.__name__)
+    registry.add_recognizer(PhoneRecognizer(supported_regions=("DK", "GB", "US")))
+    analyzer = AnalyzerEngine(nlp_engine=nlp_engine, registry=registry, supported_languages=["en"])
+
+    def predict(text: str) -> list[tuple[str, int, int]]:
+        return [
+            (PRESIDIO_TYPES.get(r.entity_type, r.entity_type), r.start, r.end)
+            for r in analyzer.analyze(text, language="en")
+        ]
+
+    return predict
+
+
+def ours_engine() -> Predict:
+    """Datavagt's classifier with the default configuration."""
+    classifier = Classifier()
+
+    def predict(text: str) -> list[tuple[str, int, int]]:
+        return [(f.type, f.start, f.end) for f in classifier.classify(text)]
+
+    return predict
+
+
+def throughput(predict: Predict, texts: list[Text], min_seconds: float) -> float:
+    """Characters per second over the texts, repeating the set until ``min_seconds``."""
+    chars = sum(len(t["text"]) for t in texts)
+    rounds = 0
+    started = time.perf_counter()
+    while True:
+        for text in texts:
+            predict(text["text"])
+        rounds += 1
+        elapsed = time.perf_counter() - started
+        if elapsed >= min_seconds:
+            return chars * rounds / elapsed
+
+
+def recall(predict: Predict, texts: list[Text]) -> dict[str, tuple[int, int]]:
+    """(found, gold) per structured type over the texts."""
+    counts = {kind: [0, 0] for kind in STRUCTURED}
+    for text in texts:
+        found = predict(text["text"])
+        for kind in STRUCTURED:
+            gold = [s for s in text["spans"] if s[0] == kind]
+            tp, _fp, fn = match(gold, [f for f in found if f[0] == kind])
+            counts[kind][0] += tp
+            counts[kind][1] += tp + fn
+    return {kind: (tp, total) for kind, (tp, total) in counts.items()}
+
+
+def main() -> None:
+    """Measure both engines on the same texts and print throughput, ratio and recall."""
+    warnings.filterwarnings("ignore")
+    logging.disable(logging.WARNING)
+    docs = load_corpus()
+    sets = {
+        label: build_texts(docs, size, count, seed=i)
+        for i, (label, (size, count)) in enumerate(SIZES.items())
+    }
+    ours = ours_engine()
+    started = time.perf_counter()
+    presidio = presidio_engine()
+    print(f"presidio set-up: {time.perf_counter() - started:.1f}s")
+    ours(sets["1 KB"][0]["text"])  # warm caches (lexicons, automata) before timing
+    presidio(sets["1 KB"][0]["text"])
+
+    print(f"\n{'size':>7} {'texts':>5} {'ours KB/s':>10} {'presidio KB/s':>14} {'ratio':>7}")
+    for label, texts in sets.items():
+        ours_rate = throughput(ours, texts, MIN_SECONDS)
+        presidio_rate = throughput(presidio, texts, 0.0)
+        print(
+            f"{label:>7} {len(texts):5d} {ours_rate / 1000:10.1f} {presidio_rate / 1000:14.1f} "
+            f"{ours_rate / presidio_rate:6.1f}x"
+        )
+
+    everything = [t for texts in sets.values() for t in texts]
+    ours_recall = recall(ours, everything)
+    presidio_recall = recall(presidio, everything)
+    print(f"\n{'recall':14} {'gold':>5} {'ours':>7} {'presidio':>9}")
+    both_ours = both_presidio = both_gold = 0
+    for kind in STRUCTURED:
+        tp, gold = ours_recall[kind]
+        ptp, _ = presidio_recall[kind]
+        note = "" if kind in PRESIDIO_TYPES.values() else "  (no Presidio recognizer)"
+        print(f"{kind:14} {gold:5d} {tp / gold:7.3f} {ptp / gold:9.3f}{note}")
+        if kind in PRESIDIO_TYPES.values():
+            both_ours += tp
+            both_presidio += ptp
+            both_gold += gold
+    print(
+        f"{'shared types':14} {both_gold:5d} {both_ours / both_gold:7.3f} "
+        f"{both_presidio / both_gold:9.3f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
