@@ -29,6 +29,8 @@ VENDOR_VARIABLES: dict[str, tuple[str, ...]] = {
         "authority_url",
         "webhook_key",
         "webhook_header",
+        "erase_mode",
+        "app_user_id",
     ),
 }
 # Plain settings: name -> default. Environment variables are DATAVAGT_<NAME>.

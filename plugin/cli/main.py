@@ -9,12 +9,16 @@ from plugin.cli.agents import agents_group
 from plugin.cli.audit import audit_group
 from plugin.cli.backfill import backfill
 from plugin.cli.db import db_group
+from plugin.cli.demo import demo
 from plugin.cli.inbox import inbox_group
 from plugin.cli.keys import keys_group
 from plugin.cli.keys import verify as verify_command
 from plugin.cli.requests import requests_group
+from plugin.cli.retention import retention_group
 from plugin.cli.ropa import ropa
+from plugin.cli.scan import scan
 from plugin.cli.serve import serve
+from plugin.cli.simulate import simulate
 from plugin.cli.subject import subject_group
 from plugin.cli.worker import worker
 from plugin.consent.cli import consent_group
@@ -32,10 +36,14 @@ cli.add_command(consent_group)
 cli.add_command(keys_group)
 cli.add_command(verify_command)
 cli.add_command(db_group)
+cli.add_command(demo)
 cli.add_command(requests_group)
 cli.add_command(ropa)
+cli.add_command(scan)
 cli.add_command(serve)
+cli.add_command(simulate)
 cli.add_command(subject_group)
+cli.add_command(retention_group)
 cli.add_command(inbox_group)
 cli.add_command(backfill)
 cli.add_command(worker)

@@ -1,0 +1,42 @@
+"""What the demo prints: what happened, and the URLs to open."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from plugin.agents.demo import widget_urls
+from plugin.auth.tokens import issue_token
+from plugin.demo.runner import Demo, first_ticket
+
+Echo = Callable[[str], None]
+DEMO_TTL = timedelta(hours=12)
+
+
+def print_report(demo: Demo, counts: dict[str, int], echo: Echo) -> None:
+    """Counts of the ingest, then widget, admin, form and operations URLs."""
+    app, base = demo.app, demo.url
+    echo(
+        f"Ingested {counts['tickets']} of {counts['seeded']} seeded tickets: "
+        f"{counts['findings']} pieces of personal data vaulted and replaced by tokens in the "
+        f"simulators ({counts['parked']} events parked)."
+    )
+    echo("\nAgent widget, one URL per role (the token rides in the fragment, never the query):")
+    for vendor in demo.simulators:
+        ticket = first_ticket(app, vendor)
+        if ticket is None:
+            continue
+        echo(f"  {vendor} ticket {ticket}:")
+        for role, url in widget_urls(app, base, vendor, ticket, ttl=DEMO_TTL).items():
+            echo(f"    {role:<13} {url}")
+    dpo_token = issue_token(
+        app.extensions["datavagt.keyring"], agent="demo-dpo", role="dpo", ttl=DEMO_TTL
+    )
+    echo(f"\nAdmin console: {base}/admin/login  (paste this DPO token to log in)")
+    echo(f"  {dpo_token}")
+    echo("\nIntake forms:")
+    for name in app.extensions["datavagt.manifest"].data.get("forms", {}):
+        echo(f"  {base}/forms/{name}")
+    echo("\nOperations:")
+    for path in ("/healthz", "/readyz", "/metrics", "/openapi.json", "/.well-known/jwks.json"):
+        echo(f"  {base}{path}")
