@@ -19,6 +19,7 @@ from plugin.keys import Keyring
 from plugin.manifest import load_manifest
 from plugin.ops import metrics
 from plugin.ops.routes import bp as ops_bp
+from plugin.retention.routes import bp as retention_bp
 from plugin.rights.request_routes import bp as requests_bp
 from plugin.rights.routes import bp as rights_bp
 from plugin.ropa.routes import bp as ropa_bp
@@ -81,5 +82,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(rights_bp)
     app.register_blueprint(requests_bp)
     app.register_blueprint(ropa_bp)
+    app.register_blueprint(retention_bp)  # /api/retention (preview, jobs, holds)
     init_admin(app)  # /admin/ console (session cookie keyed from the keyring)
     return app

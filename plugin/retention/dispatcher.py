@@ -9,21 +9,33 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import Flask
 
 from plugin.extensions import db
+from plugin.models import Ticket
 from plugin.models.types import utcnow
 from plugin.retention import outbox
 from plugin.retention.effects import apply, recheck
 from plugin.retention.evidence import evidence_claims, sign
-from plugin.retention.executor import JobFailed, execute
+from plugin.retention.executor import JobFailed, Outcome, execute
 from plugin.retention.outbox import ClaimedJob
 from plugin.retention.settings import RetentionSettings, retention_settings
 from plugin.retention.vendors import adapters
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A vendor call that succeeded, waiting to be recorded."""
+
+    job: ClaimedJob
+    outcome: Outcome
+    at: datetime
+    evidence: str
 
 
 @dataclass
@@ -51,57 +63,83 @@ class Dispatcher:
         self._workers: list[threading.Thread] = []
         self._prefix = f"{socket.gethostname()[:40]}:{os.getpid()}"
 
-    # -- one job ------------------------------------------------------------------------
-    def run_job(self, job: ClaimedJob, worker: str) -> str:
-        """Execute a claimed job and record the outcome; returns the job's new status."""
+    # -- jobs -------------------------------------------------------------------------
+    def call(self, job: ClaimedJob, worker: str) -> Finished | None:
+        """Make the job's vendor call; a failure is recorded at once (backoff or dead)."""
         try:
             outcome = execute(job, adapters(self.app))
         except JobFailed as exc:
             status = outbox.mark_failed(job, worker, str(exc), exc.retryable, self.settings)
             self.stats.add(status)
             log.warning("outbox job failed", extra={"job": job.id, "status": status})
-            return status
+            return None
         now = utcnow()
-        token = sign(
-            evidence_claims(
-                job_id=job.id,
-                vendor=job.vendor,
-                action=job.kind,
-                object_ref=outcome.object_ref,
-                at=now,
-                result=outcome.result,
-                reason=job.reason,
-                rule=job.params.get("rule"),
-            )
+        claims = evidence_claims(
+            job_id=job.id,
+            vendor=job.vendor,
+            action=job.kind,
+            object_ref=outcome.object_ref,
+            at=now,
+            result=outcome.result,
+            reason=job.reason,
+            rule=job.params.get("rule"),
         )
+        return Finished(job, outcome, now, sign(claims))
+
+    def record(self, finished: list[Finished], worker: str) -> None:
+        """Record results: job done + ticket + audit + evidence, one transaction per batch."""
+        if not finished:
+            return
         try:
-            if not outbox.mark_done(job.id, worker, token):
-                # Our lease ran out and another worker owns the job; its call will see 404.
-                db.session.rollback()
-                self.stats.add("lost")
-                return "lost"
-            apply(job, outcome, now)
+            done = self._record(finished, worker)
             db.session.commit()
         except (sa.exc.SQLAlchemyError, ValueError) as exc:
             db.session.rollback()
+            if len(finished) > 1:  # find the one that fails: record the others one by one
+                for item in finished:
+                    self.record([item], worker)
+                return
             self.stats.add("error")
             log.error(
                 "recording a job failed",
-                extra={"job": job.id, "error": type(exc).__name__},
-                exc_info=True,
+                extra={"job": finished[0].job.id, "error": type(exc).__name__},
             )
             outbox.mark_failed(
-                job, worker, f"recording failed: {type(exc).__name__}", True, self.settings
+                finished[0].job,
+                worker,
+                f"recording failed: {type(exc).__name__}",
+                True,
+                self.settings,
             )
-            return "pending"
-        self.stats.add("done")
-        return "done"
+            return
+        for status in done:
+            self.stats.add(status)
+
+    def _record(self, finished: list[Finished], worker: str) -> list[str]:
+        # One query loads every ticket of the batch into the session's identity map.
+        ids = [item.job.ticket_id for item in finished if item.job.ticket_id is not None]
+        if ids:
+            list(db.session.scalars(sa.select(Ticket).where(Ticket.id.in_(ids))))
+        statuses = []
+        for item in finished:
+            if outbox.mark_done(item.job.id, worker, item.evidence):
+                apply(item.job, item.outcome, item.at)
+                statuses.append("done")
+            else:
+                # Our lease ran out and another worker owns the job; its call will see 404.
+                statuses.append("lost")
+        return statuses
+
+    def run_job(self, job: ClaimedJob, worker: str) -> None:
+        """Execute one claimed job and record its outcome."""
+        finished = self.call(job, worker)
+        self.record([finished] if finished else [], worker)
 
     def cycle(self, worker: str) -> int:
-        """Claim a small batch and run it; returns how many jobs were claimed."""
+        """Claim a small batch, call the vendor for each, record them; returns the count."""
         jobs = outbox.claim(worker, self.settings.claim_batch, self.settings, recheck)
-        for job in jobs:
-            self.run_job(job, worker)
+        finished = [item for item in (self.call(job, worker) for job in jobs) if item]
+        self.record(finished, worker)
         return len(jobs)
 
     # -- loops --------------------------------------------------------------------------

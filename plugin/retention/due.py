@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from plugin.extensions import db
+from plugin.ingest.settings import ingest_settings
 from plugin.models import Consent, DataSubject, Finding, OutboxJob, Ticket
 from plugin.retention.policy import Rule, TicketDates, due_now, rules_for, schedule
 
@@ -39,11 +40,11 @@ def dedupe_key(ticket_id: int, action: str) -> str:
 
 
 def plan_tickets(
-    tickets: Sequence[Ticket], now: datetime, ignore_key: str | None = None
+    tickets: Sequence[Ticket], now: datetime, ignore_keys: Collection[str] = ()
 ) -> list[TicketPlan]:
     """Plans for a chunk of tickets, a few queries for the whole chunk.
 
-    ``ignore_key`` leaves one job out of "already done" (the job being re-checked).
+    ``ignore_keys`` leaves jobs out of "already done" (the jobs being re-checked).
     """
     if not tickets:
         return []
@@ -59,13 +60,14 @@ def plan_tickets(
             OutboxJob.ticket_id.in_(ids),
             OutboxJob.reason == RETENTION,
             OutboxJob.status != "cancelled",
-            OutboxJob.dedupe_key != (ignore_key or ""),
+            OutboxJob.dedupe_key.not_in(list(ignore_keys) or [""]),
         )
     ):
         done[ticket_id].add(kind)
     withdrawn = _withdrawals({(t.subject_id, t.purpose) for t in tickets if t.subject_id})
     held_subjects = _held_subjects({t.subject_id for t in tickets if t.subject_id})
     purposes = current_app.extensions["datavagt.manifest"].purposes
+    unwritable_days = ingest_settings().unwritable_retention_days
     plans = []
     for ticket in tickets:
         spec = purposes.get(ticket.purpose or "")
@@ -77,7 +79,8 @@ def plan_tickets(
             created=ticket.vendor_created_at or ticket.ingested_at,
             consent_withdrawn=withdrawn.get((ticket.subject_id, ticket.purpose)),
         )
-        rules = rules_for(ticket.purpose or "", spec, categories[ticket.id])
+        unwritable = unwritable_days if ticket.unwritable_fields else None
+        rules = rules_for(ticket.purpose or "", spec, categories[ticket.id], unwritable)
         planned = schedule(rules, dates, done[ticket.id])
         held = bool(ticket.legal_hold) or ticket.subject_id in held_subjects
         plans.append(TicketPlan(ticket, held, planned, due_now(planned, now)))
@@ -152,14 +155,12 @@ def due_tickets(now: datetime, chunk: int) -> Iterator[list[Ticket]]:
         after = (last.retention_due_at, last.id)  # type: ignore[assignment]
 
 
-def blocker(ticket: Ticket, action: str, now: datetime) -> str | None:
-    """Why a retention job must not run now (None when it may); called under the claim."""
+def blocker(plan: TicketPlan | None, ticket: Ticket, action: str) -> str | None:
+    """Why a retention job must not run now (None when it may); decided under the claim."""
     if ticket.deleted_at is not None:
         return "already_deleted"
-    plans = plan_tickets([ticket], now, ignore_key=dedupe_key(ticket.id, action))
-    if not plans:
+    if plan is None:
         return "no_rule"
-    plan = plans[0]
     if plan.held:
         return "legal_hold"
     if action not in {rule.action for rule, _ in plan.due}:

@@ -10,7 +10,7 @@ from plugin.audit import actions, record
 from plugin.auth.guard import Actor
 from plugin.extensions import db
 from plugin.models import DataSubject, Finding, OutboxJob, Ticket, VaultItem
-from plugin.retention.due import RETENTION, blocker
+from plugin.retention.due import RETENTION, blocker, plan_tickets
 from plugin.retention.executor import Outcome
 from plugin.retention.outbox import ClaimedJob
 
@@ -18,26 +18,52 @@ WORKER = Actor.system("worker")
 TICKET_KINDS = ("delete_ticket", "anonymise_ticket")
 
 
-def recheck(job: OutboxJob, now: datetime) -> str | None:
-    """Why a claimed job must not run (legal hold, no longer due, gone); None if it may."""
-    ticket = None
-    if job.ticket_id is not None:
-        # Locks the ticket row on PostgreSQL: a hold being set waits for this claim, or wins.
-        ticket = db.session.get(Ticket, job.ticket_id, with_for_update=True, populate_existing=True)
-    if job.reason == RETENTION and job.kind in TICKET_KINDS:
-        if ticket is None:
-            return "ticket_unknown"
-        return blocker(ticket, job.kind, now)
-    subject = db.session.get(DataSubject, job.subject_id) if job.subject_id else None
-    if subject is not None and subject.legal_hold:
-        return "legal_hold"
-    if ticket is not None and ticket.legal_hold:
-        return "legal_hold"
-    if ticket is not None and ticket.deleted_at is not None and job.kind in TICKET_KINDS:
-        return "already_deleted"
-    if job.reason == RETENTION and ticket is not None:
-        return blocker(ticket, job.kind, now) if job.kind.endswith("_contact") else None
-    return None
+def recheck(jobs: list[OutboxJob], now: datetime) -> dict[int, str]:
+    """Jobs that must not run (legal hold, no longer due, gone) with the reason, by job id.
+
+    Runs inside the claiming transaction; on PostgreSQL it locks the tickets' rows, so a
+    hold being set either waits for this claim or is seen by it.
+    """
+    ticket_ids = {job.ticket_id for job in jobs if job.ticket_id is not None}
+    tickets = {
+        t.id: t
+        for t in db.session.scalars(
+            sa.select(Ticket)
+            .where(Ticket.id.in_(ticket_ids))
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    }
+    subject_ids = {job.subject_id for job in jobs if job.subject_id}
+    held = set(
+        db.session.scalars(
+            sa.select(DataSubject.id).where(
+                DataSubject.id.in_(subject_ids), DataSubject.legal_hold.is_(True)
+            )
+        )
+    )
+    retention = [job for job in jobs if job.reason == RETENTION and job.ticket_id in tickets]
+    plans = {
+        plan.ticket.id: plan
+        for plan in plan_tickets(
+            [tickets[job.ticket_id] for job in retention],  # type: ignore[index]
+            now,
+            ignore_keys=[job.dedupe_key for job in retention],
+        )
+    }
+    blocked: dict[int, str] = {}
+    for job in jobs:
+        ticket = tickets.get(job.ticket_id) if job.ticket_id is not None else None
+        if job.reason == RETENTION:
+            if ticket is None:
+                blocked[job.id] = "ticket_unknown"
+            elif reason := blocker(plans.get(ticket.id), ticket, job.kind):
+                blocked[job.id] = reason
+        elif job.subject_id in held or (ticket is not None and ticket.legal_hold):
+            blocked[job.id] = "legal_hold"
+        elif ticket is not None and ticket.deleted_at is not None and job.kind in TICKET_KINDS:
+            blocked[job.id] = "already_deleted"
+    return blocked
 
 
 def forget_ticket_copies(ticket: Ticket) -> int:

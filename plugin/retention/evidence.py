@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import jwt
 from flask import current_app
 
-from plugin.keys import Keyring, KeyringError
+from plugin.signing.jws import KeySource, sign_payload, verify_compact
 
-EVIDENCE_TYP = "deletion-evidence+jwt"
+EVIDENCE_TYP = "datavagt-deletion-evidence"
 OBJECT_TYPES = {
     "delete_ticket": "ticket",
     "anonymise_ticket": "ticket",
@@ -18,10 +17,6 @@ OBJECT_TYPES = {
     "erase_contact": "contact",
     "anonymise_contact": "contact",
 }
-
-
-class EvidenceError(ValueError):
-    """Evidence that does not verify; the message says why (safe to show)."""
 
 
 def evidence_claims(
@@ -37,8 +32,7 @@ def evidence_claims(
 ) -> dict[str, Any]:
     """The signed statement: which vendor object, what was done, when, with what outcome."""
     claims: dict[str, Any] = {
-        "typ": "deletion_evidence",
-        "iss": "datavagt",
+        "type": "deletion_evidence",
         "job": job_id,
         "vendor": vendor,
         "object_type": OBJECT_TYPES.get(action, "ticket"),
@@ -46,35 +40,32 @@ def evidence_claims(
         "action": action,
         "reason": reason,
         "at": at.isoformat(),
-        "result": result,
-        "iat": int(at.timestamp()),
+        "result": result,  # done (2xx) or already_absent (404: gone before we asked)
     }
     if rule:
         claims["rule"] = rule
     return claims
 
 
-def sign(claims: dict[str, Any], typ: str = EVIDENCE_TYP) -> str:
+def sign(claims: dict[str, Any]) -> str:
     """Compact JWS over the claims with the keyring's active Ed25519 key."""
-    keyring: Keyring = current_app.extensions["datavagt.keyring"]
-    key = keyring.active_signing_key
-    return jwt.encode(claims, key.private, algorithm="EdDSA", headers={"kid": key.kid, "typ": typ})
+    return sign_payload(current_app.extensions["datavagt.keyring"], claims, EVIDENCE_TYP)
 
 
-def verify(token: str, keyring: Keyring, typ: str = EVIDENCE_TYP) -> dict[str, Any]:
-    """The claims of a valid JWS signed by one of our published keys; EvidenceError otherwise."""
-    try:
-        header = jwt.get_unverified_header(token)
-    except jwt.PyJWTError as exc:
-        raise EvidenceError("not a compact JWS") from exc
-    if header.get("typ") != typ:
-        raise EvidenceError(f"expected typ {typ}")
-    try:
-        key = keyring.signing_key(str(header.get("kid")))
-    except KeyringError as exc:
-        raise EvidenceError("signed with an unknown key") from exc
-    try:
-        # Evidence never expires; only the signature and the algorithm are checked.
-        return jwt.decode(token, key.public, algorithms=["EdDSA"], options={"verify_iat": False})
-    except jwt.PyJWTError as exc:
-        raise EvidenceError("signature does not verify") from exc
+def verify(token: str, keys: KeySource) -> dict[str, Any]:
+    """The claims of valid evidence; SignatureError otherwise."""
+    return verify_compact(keys, token, EVIDENCE_TYP)
+
+
+def verify_file(document: dict[str, Any], keys: KeySource) -> str:
+    """``datavagt verify`` for ``{"type": "deletion_evidence", "evidence": "<jws>"}``."""
+    from plugin.signing.verify import VerificationError
+
+    token = document.get("evidence")
+    if not isinstance(token, str):
+        raise VerificationError('deletion evidence file has no "evidence" token')
+    claims = verify(token, keys)
+    return (
+        f"deletion evidence OK: job {claims['job']} {claims['action']} "
+        f"{claims['vendor']}:{claims['object_ref']} {claims['result']} at {claims['at']}"
+    )

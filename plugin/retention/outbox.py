@@ -62,13 +62,13 @@ def enqueue(rows: Iterable[dict[str, Any]]) -> int:
     return len(db.session.execute(statement).all())
 
 
-Recheck = Callable[[OutboxJob, datetime], str | None]
+Recheck = Callable[[list[OutboxJob], datetime], dict[int, str]]
 
 
 def claim(
     worker: str, limit: int, settings: RetentionSettings, recheck: Recheck
 ) -> list[ClaimedJob]:
-    """Lease up to ``limit`` due jobs; ``recheck`` may cancel one (returns a reason). Commits."""
+    """Lease up to ``limit`` due jobs; ``recheck`` names those to cancel, with why. Commits."""
     session = db.session
     now = utcnow()
     write_lock(session)
@@ -77,9 +77,9 @@ def claim(
         # A lease that ran out means its worker died mid-call: the job is picked up again.
         sa.and_(OutboxJob.status == "running", OutboxJob.locked_until < now),
     )
-    ids = list(
+    rows = list(
         session.scalars(
-            sa.select(OutboxJob.id)
+            sa.select(OutboxJob)
             .where(ready)
             .order_by(OutboxJob.next_attempt_at, OutboxJob.id)
             .limit(limit)
@@ -87,13 +87,16 @@ def claim(
         )
     )
     claimed: list[ClaimedJob] = []
-    for job in session.scalars(sa.select(OutboxJob).where(OutboxJob.id.in_(ids))):
+    live = []
+    for job in rows:
         if job.attempts >= settings.max_attempts:
             _dead(job, job.last_error or "lease expired on every attempt")
-            continue
-        reason = recheck(job, now)
-        if reason is not None:
-            job.status, job.last_error, job.completed_at = "cancelled", reason, now
+        else:
+            live.append(job)
+    blocked = recheck(live, now) if live else {}
+    for job in live:
+        if job.id in blocked:
+            job.status, job.last_error, job.completed_at = "cancelled", blocked[job.id], now
             job.locked_by = job.locked_until = None
             continue
         job.status = "running"

@@ -32,10 +32,23 @@ class TicketDates:
     consent_withdrawn: datetime | None
 
 
-def rules_for(purpose: str, spec: Mapping[str, Any], categories: Iterable[str]) -> list[Rule]:
-    """The purpose's rule plus one rule per category override that the ticket triggers."""
+def rules_for(
+    purpose: str,
+    spec: Mapping[str, Any],
+    categories: Iterable[str],
+    unwritable_days: int | None = None,
+) -> list[Rule]:
+    """The purpose's rule plus one rule per category override that the ticket triggers.
+
+    ``unwritable_days`` adds the ingest rule: personal data the vendor would not let us
+    pseudonymise stays in clear there, so the ticket is kept at most that long.
+    """
     base = spec["retention"]
     rules = [Rule(purpose, purpose, base["days"], base["start"], base["action"])]
+    if unwritable_days is not None and unwritable_days < base["days"]:
+        rules.append(
+            Rule(f"{purpose}/unwritable", purpose, unwritable_days, base["start"], base["action"])
+        )
     for category in sorted(set(categories)):
         override = base.get("categories", {}).get(category)
         if override:

@@ -16,7 +16,7 @@ class RetentionSettings:
 
     chunk: int = 500  # tickets per sweep query and per commit
     threads: int = 4  # dispatcher threads per process
-    claim_batch: int = 4  # jobs a thread claims at once
+    claim_batch: int = 8  # jobs a thread claims at once (one re-check query set per batch)
     lease_seconds: float = 300.0  # longer than one vendor call with all its retries
     max_attempts: int = 6  # then the job is dead-lettered
     backoff_base: float = 30.0  # seconds before the second attempt; doubles each time

@@ -43,6 +43,11 @@ class StatusLog:
         """How often DELETE on one ticket got ``status``."""
         return self.counts[("DELETE", f"/api/v2/tickets/{ticket_id}", status)]
 
+    def counts_for(self, ticket_id: int) -> int:
+        """Any call on one ticket's URL (used to prove a ticket was never touched)."""
+        path = f"/api/v2/tickets/{ticket_id}"
+        return sum(n for (_, p, _), n in self.counts.items() if p == path)
+
     def total(self, status: int) -> int:
         """Answers with one status, any endpoint."""
         return sum(n for (_, _, s), n in self.counts.items() if s == status)
