@@ -17,7 +17,7 @@ from plugin.audit import actions, record
 from plugin.auth.guard import Actor
 from plugin.errors import ApiError
 from plugin.extensions import db
-from plugin.models import DataSubject, Finding, Ticket, VaultItem
+from plugin.models import DataSubject, Finding, SubjectKey, Ticket, VaultItem
 from plugin.vault import VaultError, VaultShredded, get_vault
 
 log = logging.getLogger(__name__)
@@ -33,11 +33,12 @@ def find_ticket(vendor: str, external_id: str) -> Ticket:
     return ticket
 
 
-def _decrypt(finding: Finding) -> str | None:
+def _decrypt(finding: Finding, item: VaultItem | None = None) -> str | None:
     """The original value, or None once erased or unreadable (never raises to the agent)."""
     if finding.vault_item_id is None:
         return None
-    item = db.session.get(VaultItem, finding.vault_item_id)
+    if item is None:
+        item = db.session.get(VaultItem, finding.vault_item_id)
     if item is None:
         return None
     try:
@@ -73,23 +74,21 @@ def view_ticket(actor: Actor, vendor: str, external_id: str) -> dict[str, Any]:
     restricted = is_restricted(subject)
     keep = get_policy().partial_chars
     findings = _ordered_findings(ticket)
+    items, _keys = _vault_items(findings)
     fields: dict[str, list[dict[str, Any]]] = {}
     levels: Counter[str] = Counter()
     for finding in findings:
         level = _level(actor, ticket, finding, restricted)
         levels[level] += 1
-        rendered = render_finding(finding, level, keep=keep, decrypt=_decrypt)
+        rendered = render_finding(
+            finding,
+            level,
+            keep=keep,
+            decrypt=lambda f: _decrypt(f, items.get(f.vault_item_id or "")),
+        )
         fields.setdefault(finding.field, []).append(rendered)
-    record(
-        actions.VIEW,
-        actor=actor,
-        subject_id=ticket.subject_id,
-        ticket_ref=f"{ticket.vendor}:{ticket.external_id}",
-        details={"findings": [f.id for f in findings], "levels": dict(levels)},
-    )
-    db.session.commit()
-    context = ticket_context(ticket, findings)
-    return {
+    # Build the whole answer before committing: the commit expires every loaded row.
+    view = {
         "ticket": {
             "vendor": ticket.vendor,
             "id": ticket.external_id,
@@ -99,8 +98,32 @@ def view_ticket(actor: Actor, vendor: str, external_id: str) -> dict[str, Any]:
         "role": actor.role,
         "restricted": restricted,
         "fields": [{"name": name, "findings": items} for name, items in fields.items()],
-        **context,
+        **ticket_context(ticket, findings),
     }
+    record(
+        actions.VIEW,
+        actor=actor,
+        subject_id=ticket.subject_id,
+        ticket_ref=f"{ticket.vendor}:{ticket.external_id}",
+        details={"findings": [f.id for f in findings], "levels": dict(levels)},
+    )
+    db.session.commit()
+    return view
+
+
+def _vault_items(findings: list[Finding]) -> tuple[dict[str, VaultItem], list[SubjectKey]]:
+    """Every vault item of the findings and their data keys, in two queries.
+
+    The caller keeps both alive while decrypting: the session's identity map holds rows
+    weakly, and the vault then finds each item's key by primary key without a query.
+    """
+    ids = [f.vault_item_id for f in findings if f.vault_item_id]
+    if not ids:
+        return {}, []
+    items = {i.id: i for i in db.session.scalars(sa.select(VaultItem).where(VaultItem.id.in_(ids)))}
+    key_ids = {i.key_id for i in items.values()}
+    keys = list(db.session.scalars(sa.select(SubjectKey).where(SubjectKey.id.in_(key_ids))))
+    return items, keys
 
 
 def reveal(
