@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from plugin.extensions import db
+from plugin.ingest.inbox import enqueue
 from plugin.vendors.contract import Adapter, VendorTicket, WebhookEvent
-from plugin.webhooks.inbox import store_events
 
 CHUNK = 100
 
@@ -53,6 +54,7 @@ def enqueue_backfill(adapter: Adapter, since: datetime) -> BackfillResult:
 
 
 def _store(chunk: list[WebhookEvent], result: BackfillResult) -> None:
-    stored = store_events(chunk)
-    result.enqueued += stored.accepted
-    result.duplicates += stored.duplicates
+    new, duplicates = enqueue(chunk)
+    db.session.commit()
+    result.enqueued += new
+    result.duplicates += duplicates

@@ -7,15 +7,73 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql.dml import ReturningInsert
 
 from plugin.extensions import db
 from plugin.ingest.errors import safe_error
 from plugin.ingest.settings import IngestSettings
 from plugin.models import InboxEvent
 from plugin.models.types import utcnow
+from plugin.vendors.contract import WebhookEvent
 
 PENDING, PROCESSING, DONE, PARKED = "pending", "processing", "done", "parked"
 STATUSES = (PENDING, PROCESSING, DONE, PARKED)
+
+
+_INSERTS: dict[str, ReturningInsert[tuple[int]]] = {}
+
+
+def _insert(dialect: str) -> ReturningInsert[tuple[int]]:
+    """One statement per dialect, built once so SQLAlchemy compiles it once."""
+    if dialect not in _INSERTS:
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        table = InboxEvent.__table__
+        _INSERTS[dialect] = (
+            insert(table)
+            .on_conflict_do_nothing(index_elements=["vendor", "event_key"])
+            .returning(table.c.id)
+        )
+    return _INSERTS[dialect]
+
+
+def enqueue(events: Iterable[WebhookEvent]) -> tuple[int, int]:
+    """Store events in one batched INSERT, ignoring stored ones; returns (new, duplicates).
+
+    No commit: the caller commits (the webhook before answering, backfill per chunk).
+    """
+    now = utcnow()
+    given = 0
+    rows: dict[tuple[str, str], dict[str, object]] = {}
+    for event in events:
+        given += 1
+        key = (event.vendor, event.event_key[:255])
+        rows.setdefault(
+            key,
+            {
+                "vendor": event.vendor,
+                "event_key": key[1],
+                "kind": event.kind,
+                "object_type": event.object_type,
+                "object_id": event.object_id[:128],
+                "occurred_at": event.occurred_at,
+                "payload": event.to_payload(),
+                "status": PENDING,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "last_error": None,
+                "received_at": now,
+                "processed_at": None,
+                "locked_by": None,
+                "locked_until": None,
+            },
+        )
+    if not rows:
+        return 0, given
+    statement = _insert(db.session.get_bind().dialect.name)
+    new = len(db.session.execute(statement, list(rows.values())).all())
+    return new, given - new
 
 
 def _claimable(now: datetime) -> sa.ColumnElement[bool]:

@@ -166,3 +166,16 @@ def test_echo_of_own_write_is_skipped(ingest_app: Flask, sims: dict) -> None:
     assert row.last_error == "outcome: own_change"
     assert sim.count("PUT", "/api/v2/tickets/{id}") == puts
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Finding)) == findings
+
+
+def test_enqueue_batches_and_ignores_duplicates(ingest_app: Flask) -> None:
+    events = [_event(str(i)) for i in range(10)]
+    assert inbox.enqueue(events + [_event("3")]) == (10, 1)  # a repeat inside the batch
+    db.session.commit()
+    assert inbox.enqueue([_event("3"), _event("42")]) == (1, 1)
+    assert inbox.enqueue([]) == (0, 0)
+    db.session.commit()
+    rows = db.session.scalars(sa.select(InboxEvent)).all()
+    assert len(rows) == 11 and {r.status for r in rows} == {"pending"}
+    assert rows[0].payload["object_id"] == rows[0].object_id
+    assert len(inbox.claim("w", ingest_settings(), limit=100)) == 11
