@@ -17,8 +17,10 @@ from plugin.consent.routes import bp as consents_bp
 from plugin.forms.routes import init_app as init_forms
 from plugin.keys import Keyring
 from plugin.manifest import load_manifest
+from plugin.messages.routes import bp as messages_bp
 from plugin.ops import metrics
 from plugin.ops.routes import bp as ops_bp
+from plugin.portal import init_app as init_portal
 from plugin.retention.routes import bp as retention_bp
 from plugin.rights.request_routes import bp as requests_bp
 from plugin.rights.routes import bp as rights_bp
@@ -84,4 +86,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(ropa_bp)
     app.register_blueprint(retention_bp)  # /api/retention (preview, jobs, holds)
     init_admin(app)  # /admin/ console (session cookie keyed from the keyring)
+    app.register_blueprint(messages_bp)  # /api/messages, /api/outbound/check (agents)
+    init_portal(app)  # /portal/ My pages (magic-link login, server-side sessions), SMTP mailer
     return app

@@ -177,3 +177,16 @@ def init_app(app: Flask) -> Vault:
 def get_vault() -> Vault:
     """The current app's vault."""
     return init_app(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+def rewrap_all() -> int:
+    """Re-wrap every live data key of the current app under the active master key."""
+    return get_vault().rewrap_all()
+
+
+def retire_unused_masters() -> set[str]:
+    """Drop master keys no live data key is wrapped with; returns the ids kept."""
+    vault = get_vault()
+    keep = vault.master_ids_in_use()
+    vault.keyring.retire_masters_except(keep)
+    return keep

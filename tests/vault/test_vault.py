@@ -218,3 +218,30 @@ def test_master_key_from_environment(make_app, tmp_path) -> None:  # type: ignor
     with wrong.app_context():
         with pytest.raises(Exception, match="not available"):
             get_vault().decrypt(_fresh(item.id))
+
+
+def test_keys_rotate_command_rewraps(app: Flask) -> None:
+    from click.testing import CliRunner
+
+    from plugin.cli.main import cli
+    from plugin.vault import retire_unused_masters
+
+    vault = get_vault()
+    keyring = app.extensions["datavagt.keyring"]
+    item = vault.encrypt(_subject(), "kept", field="f", kind="k")
+    db.session.commit()
+    first = keyring.active_master_id
+    settings = app.extensions["datavagt.settings"]
+    env = {
+        "DATAVAGT_DATABASE_URL": settings.database_url,
+        "DATAVAGT_KEY_FILE": str(settings.key_file),
+        "DATAVAGT_SCHEDULER": "off",
+    }
+    result = CliRunner().invoke(cli, ["keys", "rotate"], env=env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "1 data keys re-wrapped" in result.output
+    keyring.reload()
+    db.session.expire_all()
+    assert vault.master_ids_in_use() == {keyring.active_master_id} != {first}
+    assert retire_unused_masters() == {keyring.active_master_id}
+    assert vault.decrypt(_fresh(item.id)) == "kept"
