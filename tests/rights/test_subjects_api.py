@@ -42,7 +42,9 @@ def _call(app: Flask, method: str, path: str, body: object, headers: dict | None
     return client.open(path.format(s=ZERO), method=method, json=body, headers=headers or {})
 
 
-@pytest.mark.parametrize(("method", "path", "body"), ROUTES)
+@pytest.mark.parametrize(
+    ("method", "path", "body"), [*ROUTES, ("GET", "/api/subjects/{s}/restrictions", None)]
+)
 def test_unauthenticated_401(app: Flask, method: str, path: str, body: object) -> None:
     assert _call(app, method, path, body).status_code == 401
     bad = {"Authorization": "Bearer not-a-token"}
