@@ -217,7 +217,13 @@ def _erase(subject_id: str, actor: Actor, reason: str) -> None:
         return
     errors = data.optional("plugin.erasure.errors", "ErasureError") or RightsError
     try:
-        request_erasure(subject_id, actor_id=actor.id, reason=reason or "Art. 17 request")
+        request_erasure(
+            subject_id,
+            actor_id=actor.id,
+            reason=reason or "Art. 17 request",
+            role=actor.role or "dpo",
+            source="admin",
+        )
     except errors as exc:
         flash(getattr(exc, "message", "Erasure failed"), "error")
         return
