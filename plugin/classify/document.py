@@ -13,7 +13,7 @@ from plugin.classify.language import detect_language, resolve_language
 _DIGIT_RUN = re.compile(r"\d(?:[ \-.+()/:\u00a0]{0,2}\d)*")
 _SEPARATORS = str.maketrans("", "", " -.+()/:\u00a0")
 # Long bodies mix languages (quoted replies, forwarded mails): decide near the span.
-_LOCAL_LANGUAGE_WINDOW = 1500
+_LOCAL_LANGUAGE_WINDOW = 400
 
 
 def words_pattern(words: tuple[str, ...] | list[str]) -> re.Pattern[str]:
@@ -52,7 +52,7 @@ class Document:
 
     def language_at(self, position: int) -> str:
         """The language around ``position`` (the document's own for short texts)."""
-        if self.lang != "auto" or len(self.text) <= 2 * _LOCAL_LANGUAGE_WINDOW:
+        if self.lang != "auto" or len(self.text) <= 3 * _LOCAL_LANGUAGE_WINDOW:
             return self.language
         block = position // _LOCAL_LANGUAGE_WINDOW
         if block not in self._block_languages:

@@ -27,6 +27,11 @@ class EmailDetector(Detector):
         r"(?<![\w.%+'-])[\w%+'-](?:[\w.%+'-]{0,63})@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,24}(?![\w-])"
     )
 
+    # Reserved names that are never real mail domains (RFC 6761), as email-validator rejects.
+    SPECIAL_USE: ClassVar[frozenset[str]] = frozenset(
+        {"arpa", "invalid", "local", "localhost", "onion", "internal"}
+    )
+
     def detect(self, doc: Document) -> Iterator[Finding]:
         """Yield addresses that pass the syntax check (no DNS lookups)."""
         text = doc.text
@@ -50,9 +55,23 @@ class EmailDetector(Detector):
             if self.validate(candidate):
                 yield self.finding(start, end, self.score)
 
-    @staticmethod
-    def validate(candidate: str) -> bool:
+    @classmethod
+    def validate(cls, candidate: str) -> bool:
         """Tell whether ``candidate`` is a syntactically valid address."""
+        if candidate.isascii():
+            # Plain ASCII addresses need only these checks (email-validator's, minus its
+            # per-call overhead); internationalised ones go through the full validator.
+            local, _, domain = candidate.rpartition("@")
+            labels = domain.split(".")
+            return (
+                len(local) <= 64
+                and ".." not in candidate
+                and not local.startswith(".")
+                and not local.endswith(".")
+                and len(domain) <= 253
+                and all(0 < len(x) <= 63 and x[0] != "-" and x[-1] != "-" for x in labels)
+                and labels[-1] not in cls.SPECIAL_USE
+            )
         try:
             validate_email(candidate, check_deliverability=False, test_environment=True)
         except EmailNotValidError:

@@ -25,6 +25,9 @@ class IpAddressDetector(Detector):
         r"(?<![\w:.])(?:[0-9A-Fa-f]{1,4}|:)?(?::[0-9A-Fa-f]{0,4}){2,7}"
         r"(?:(?<=:)(?:\d{1,3}\.){3}\d{1,3})?(?![\w:]|\.\d)"
     )
+    V6_HINT: ClassVar[re.Pattern[str]] = re.compile(
+        r"::|[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:"
+    )
     # Version strings look like addresses ("version 1.2.3.4"); they say so just before.
     NEGATIVE: ClassVar[re.Pattern[str]] = words_pattern(
         ["version", "versionsnummer", "ver", "v", "build", "release", "firmware", "app-version"]
@@ -36,9 +39,17 @@ class IpAddressDetector(Detector):
         for match in self.in_digit_runs(doc, self.V4, 4, before=1, after=2):
             if self._valid(match.group(), ipaddress.IPv4Address):
                 yield self._scored(doc, *match.span())
-        if "::" not in text and text.count(":") < 5:
-            return  # no IPv6 address can be in there; skip the second scan
-        for match in self.V6.finditer(text):
+        resume = 0
+        size = len(text)
+        # Only the neighbourhood of "::" or "h:h:h:" can hold an IPv6 address.
+        for hint in self.V6_HINT.finditer(text):
+            if hint.end() <= resume:
+                continue
+            start = max(resume, hint.start() - 40)
+            match = self.V6.search(text, start, min(size, hint.end() + 48))
+            if match is None or match.end() <= resume:
+                continue
+            resume = match.end()
             value = match.group()
             if any(c.isalnum() for c in value) and self._valid(value, ipaddress.IPv6Address):
                 yield self._scored(doc, *match.span())

@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 import phonenumbers
+import phonenumbers.re_util
 
 from plugin.classify.detector import Detector
+from plugin.classify.detectors.phone_numbering import quick_validity
 from plugin.classify.document import Document, words_pattern
 from plugin.classify.finding import Finding
-
-_NOT_DIGITS = str.maketrans("", "", " -().\u00a0/+")
 
 
 class PhoneDetector(Detector):
@@ -24,8 +24,8 @@ class PhoneDetector(Detector):
     base_score = 0.75
 
     DEFAULT_REGION: ClassVar[str] = "DK"
-    # English texts often carry British or US numbers written without a country code.
-    EXTRA_REGIONS: ClassVar[dict[str, tuple[str, ...]]] = {"en": ("GB", "US", "DK")}
+    # British and US numbers are often written without a country code (national format).
+    FOREIGN_REGIONS: ClassVar[tuple[str, ...]] = ("GB", "US", "DK")
     # Running the matcher over a whole body is slow; it only sees digit-rich windows.
     CANDIDATE: ClassVar[re.Pattern[str]] = re.compile(
         r"(?<![\w+])(?:\+|00)?\(?\d[\d \-().\u00a0/]{5,22}\d(?!\d)"
@@ -38,6 +38,7 @@ class PhoneDetector(Detector):
     ISO_DATE: ClassVar[re.Pattern[str]] = re.compile(r"(?:19|20)\d\d-\d\d-\d\d")
     # "2024-1362" is how invoices and bookings are numbered by year, not how phones are written.
     YEAR_SERIAL: ClassVar[re.Pattern[str]] = re.compile(r"(?:19|20)\d\d-\d{3,6}")
+    SEVERAL: ClassVar[re.Pattern[str]] = re.compile(r"/| - |.\+|\d{8,}\D+\d{8}")
     CPR_SHAPE: ClassVar[re.Pattern[str]] = re.compile(r"\d{6}-\d{4}")
     CONTEXT: ClassVar[re.Pattern[str]] = words_pattern(
         ["tlf", "tel", "telefon", "telefonnummer", "mobil", "mobilnummer", "mobilnr", "phone",
@@ -52,6 +53,12 @@ class PhoneDetector(Detector):
          "booking", "bestilling", "bestillingsnr", "bestillingsnummer", "produkt", "produktet",
          "product", "varenummer", "vare", "item", "sku", "transaction", "transaktion", "po"]
     )  # fmt: skip
+
+    def __init__(self, base_score: float | None = None) -> None:
+        super().__init__(base_score)
+        # Keep phonenumbers' compiled metadata patterns: they otherwise fall out of the re
+        # module's small cache and are recompiled on almost every validation.
+        phonenumbers.re_util.enable_pattern_cache()
 
     def detect(self, doc: Document) -> Iterator[Finding]:
         """Yield valid numbers; bare digit runs without context score low."""
@@ -77,44 +84,22 @@ class PhoneDetector(Detector):
             return ()
         if window.startswith(("+", "00")) or digits == 8 or digits not in (10, 11):
             return (self.DEFAULT_REGION,)
-        if doc.language_at(position) != "en":
-            return (self.DEFAULT_REGION,)
         # National British and US numbers have 10 or 11 digits; Danish ones have 8.
-        return self.EXTRA_REGIONS["en"]
-
-    @staticmethod
-    def _danish(window: str) -> bool | None:
-        """Validate a plain Danish number without parsing; None when it is not that shape."""
-        digits = window.translate(_NOT_DIGITS)
-        if window.startswith("+45"):
-            digits = digits[2:]
-        elif window.startswith("0045"):
-            digits = digits[4:]
-        elif window.startswith(("+", "00")):
-            return None
-        if len(digits) != 8 or not digits.isdigit():
-            return None
-        number = phonenumbers.PhoneNumber(country_code=45, national_number=int(digits))
-        return phonenumbers.is_valid_number(number)
+        return self.FOREIGN_REGIONS
 
     @classmethod
     def _matches(cls, window: str, regions: tuple[str, ...]) -> list[tuple[int, int]]:
-        if regions[0] == "DK":
-            # Most numbers in Danish tickets are eight digits; skip the general parser.
-            danish = cls._danish(window)
-            if danish is not None and (danish or len(regions) == 1):
-                return [(0, len(window))] if danish else []
         for region in regions:
-            # Fast path: most windows are exactly one number, and one parse settles that.
-            try:
-                number = phonenumbers.parse(window, region)
-            except phonenumbers.NumberParseException:
-                number = None
-            if number is not None and phonenumbers.is_valid_number(number):
+            # Most windows are exactly one number; settling that is cheap without parsing.
+            valid = quick_validity(window, region)
+            if valid is None:
+                valid = cls._parsed_valid(window, region)
+            if valid:
                 return [(0, len(window))]
-        if sum(c.isdigit() for c in window) < 11:
-            return []  # too short to hold a number plus something else
-        # Longer windows may hold several numbers or a number and other digits.
+        if not cls.SEVERAL.search(window):
+            return []  # one number that is not valid; the matcher would say the same, slowly
+        # Windows such as "20 12 34 56 / 30 12 34 56" hold several numbers: the matcher
+        # finds each of them.
         for region in regions:
             spans = [
                 (m.start, m.end)
@@ -126,9 +111,22 @@ class PhoneDetector(Detector):
                 return spans
         return []
 
+    @staticmethod
+    def _parsed_valid(window: str, region: str) -> bool:
+        try:
+            number = phonenumbers.parse(window, region)
+        except phonenumbers.NumberParseException:
+            return False
+        return bool(phonenumbers.is_valid_number(number))
+
     def _scored(self, doc: Document, start: int, end: int) -> Finding:
         raw = doc.text[start:end]
         score = self.score
+        digits = sum(c.isdigit() for c in raw)
+        if not raw.startswith(("+", "00")) and digits in (10, 11):
+            # A foreign national number in Danish text is more likely some other identifier.
+            if doc.language_at(start) != "en":
+                score -= 0.15
         international = raw.startswith(("+", "00"))
         grouped = any(c in raw for c in " -().")
         if not international and not grouped:

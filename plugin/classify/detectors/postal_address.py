@@ -42,8 +42,9 @@ class PostalAddressDetector(Detector):
         rf"(?:(?:{_TOK} ){{1,3}}{_DA_STREET_WORD}|{_TOK}) \d{{1,4}}(?: ?[A-Za-z])?"
         r"(?:,? (?:st|kl|sal|\d{1,2})\.(?: ?(?:tv|th|mf|sal|\d{1,3})\.?)?)?(?:,\s*|\s+)\Z"
     )
+    # The look-behind follows the first letter so the scan can jump between capitals.
     UK_ANCHOR: ClassVar[re.Pattern[str]] = re.compile(
-        r"(?<![\w-])[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}(?!\w)"
+        r"[A-Z](?<![\w-][A-Z])[A-Z]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}(?!\w)"
     )
     US_ANCHOR: ClassVar[re.Pattern[str]] = re.compile(
         r"(?<![\w-])([A-Z]{2}) \d{5}(?:-\d{4})?(?!\w)"
@@ -58,11 +59,12 @@ class PostalAddressDetector(Detector):
     def detect(self, doc: Document) -> Iterator[Finding]:
         """Yield address spans from the street line to the end of the postcode or town."""
         text = doc.text
-        for anchor in self.DA_ANCHOR.finditer(text):
+        # Danish postcodes are four-digit runs and ZIP codes five (or 5+4) digit runs.
+        for anchor in self.in_digit_runs(doc, self.DA_ANCHOR, 4, 4, before=3, after=40):
             yield from self._backwards(doc, anchor.start(), anchor.end(), self.DA_STREET)
         for anchor in self.UK_ANCHOR.finditer(text):
             yield from self._backwards(doc, anchor.start(), anchor.end(), self.EN_STREET)
-        for anchor in self.US_ANCHOR.finditer(text):
+        for anchor in self.in_digit_runs(doc, self.US_ANCHOR, 5, 9, before=3, after=2):
             if anchor.group(1) in _US_STATES:
                 yield from self._backwards(doc, anchor.start(), anchor.end(), self.EN_STREET)
 
