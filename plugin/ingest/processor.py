@@ -9,6 +9,7 @@ from datetime import datetime
 
 from flask import current_app
 
+from plugin.erasure.mirror import handle_vendor_deletion
 from plugin.extensions import db
 from plugin.ingest import inbox
 from plugin.ingest.errors import IngestError
@@ -59,11 +60,11 @@ def _mark_deleted(vendor: str, external_id: str) -> None:
 
 def handle(row: InboxEvent, settings: IngestSettings) -> str:
     """Do the work of one event; returns an outcome word. Raises to retry."""
-    if row.object_type != "ticket":
-        return "skipped_object"  # contact events belong to the rights subsystem
     if row.kind in ("deleted", "privacy_deletion"):
-        _mark_deleted(row.vendor, row.object_id)
+        handle_vendor_deletion(row)  # ticket or contact: our own copies go too
         return "deleted"
+    if row.object_type != "ticket":
+        return "skipped_object"  # other contact events belong to the rights subsystem
     adapter = _adapter(row.vendor)
     if adapter.is_own_change(_event(row)):
         return "own_change"

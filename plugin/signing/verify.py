@@ -20,6 +20,8 @@ Verifier = Callable[[dict[str, Any], KeySource], str]
 # Resolved lazily so this module imports no capability (and none imports it back).
 VERIFIERS: dict[str, str | Verifier] = {
     "datavagt.audit.checkpoints": "plugin.audit.checkpoint_file:verify_file",
+    "deletion_evidence": "plugin.retention.evidence:verify_file",
+    "deletion_certificate": "plugin.erasure.certificate:verify_file",
     "datavagt.access_export": "plugin.rights.signature:verify_file",
     "consent_receipt": "plugin.consent.receipt:verify_file",
 }

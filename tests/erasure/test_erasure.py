@@ -1,0 +1,109 @@
+"""Art. 17 erasure: fan-out to the vendor, vault shredding, certificate, holds, input errors."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from plugin.extensions import db
+from plugin.models import AuditEvent, DataSubject, Finding, SubjectIdentifier, SubjectKey
+from plugin.retention.dispatcher import Dispatcher
+from plugin.signing.verify import VerificationError, verify_document
+from tests.erasure.conftest import person
+from tests.retention.test_api import headers
+
+
+def test_erase_deletes_everywhere_and_certifies(erasure_app: Flask, freshdesk: tuple) -> None:
+    sim, log = freshdesk
+    subject, contact, tickets = person(sim)
+    client = erasure_app.test_client()
+    auth = headers(erasure_app)
+
+    answer = client.post(f"/api/subjects/{subject.id}/erase", headers=auth, json={})
+    assert answer.status_code == 202
+    assert answer.get_json()["state"] == "in_progress"
+    assert answer.get_json()["jobs"]["pending"] == 3  # two tickets and the contact
+    # Datavagt's own copies are gone at once: key destroyed, findings and identifiers removed.
+    assert db.session.query(SubjectKey).filter(SubjectKey.wrapped_key.is_not(None)).count() == 0
+    assert db.session.query(Finding).count() == 0
+    assert db.session.query(SubjectIdentifier).count() == 0
+    early = client.get(f"/api/subjects/{subject.id}/erasure-certificate", headers=auth)
+    assert early.status_code == 409
+
+    Dispatcher(erasure_app, threads=2).run_until_idle(timeout=30)
+    assert contact not in sim.contacts  # soft + hard delete
+    assert log.counts[("DELETE", f"/api/v2/contacts/{contact}/hard_delete", 204)] == 1
+    assert all(
+        int(t.external_id) not in sim.tickets or sim.tickets[int(t.external_id)]["deleted"]
+        for t in tickets
+    )
+
+    document = client.get(f"/api/subjects/{subject.id}/erasure-certificate", headers=auth)
+    assert document.status_code == 200
+    body = document.get_json()
+    claims = body["claims"]
+    assert {(i["object_type"], i["object_ref"]) for i in claims["deleted"]} == {
+        ("contact", str(contact)),
+        *{("ticket", t.external_id) for t in tickets},
+    }
+    assert claims["vault"]["keys_destroyed_at"]
+    text = document.get_data(as_text=True)
+    assert "jens" not in text.lower() and "12345678" not in text
+    assert "OK" in verify_document(body, erasure_app.extensions["datavagt.keyring"])
+    forged = dict(body, claims={**claims, "subject": "someone-else"})
+    with pytest.raises(VerificationError):
+        verify_document(forged, erasure_app.extensions["datavagt.keyring"])
+    again = client.post(f"/api/subjects/{subject.id}/erase", headers=auth, json={})
+    assert again.status_code == 202 and again.get_json()["state"] == "complete"
+    erase_events = db.session.query(AuditEvent).filter_by(action="erase").count()
+    assert erase_events == 4  # the request and one per vendor object
+
+
+def test_legal_hold_refuses_with_409(erasure_app: Flask, freshdesk: tuple) -> None:
+    sim, log = freshdesk
+    subject, _contact, tickets = person(sim, tickets=1)
+    tickets[0].legal_hold = True
+    db.session.commit()
+    answer = erasure_app.test_client().post(
+        f"/api/subjects/{subject.id}/erase", headers=headers(erasure_app), json={}
+    )
+    assert answer.status_code == 409
+    assert answer.get_json()["error"]["code"] == "legal_hold"
+    assert "legal hold" in answer.get_json()["error"]["message"]
+    db.session.expire_all()
+    assert db.session.get(DataSubject, subject.id).erased_at is None
+    assert db.session.query(SubjectKey).filter(SubjectKey.wrapped_key.is_not(None)).count() == 1
+
+
+def test_vendor_down_while_looking_up_the_contact_is_503(
+    erasure_app: Flask, freshdesk: tuple
+) -> None:
+    sim, _ = freshdesk
+    subject, _contact, _tickets = person(sim, tickets=1)
+    db.session.query(SubjectIdentifier).filter_by(kind="vendor_contact").delete()
+    db.session.commit()
+    sim.configure(fail_rate=1.0, fail_status=401)
+    answer = erasure_app.test_client().post(
+        f"/api/subjects/{subject.id}/erase", headers=headers(erasure_app), json={}
+    )
+    assert answer.status_code == 503
+    db.session.expire_all()
+    assert db.session.get(DataSubject, subject.id).erased_at is None
+
+
+def test_input_and_auth_errors(erasure_app: Flask) -> None:
+    client = erasure_app.test_client()
+    auth = headers(erasure_app)
+    url = f"/api/subjects/{'0' * 36}/erase"
+    assert client.post(url, json={}).status_code == 401
+    assert client.post(url, json={}, headers=headers(erasure_app, "team_lead")).status_code == 403
+    assert client.post(url, json={}, headers=auth).status_code == 404
+    bad = client.post(url, data="{", headers=auth, content_type="application/json")
+    assert bad.status_code == 400
+    assert client.post(url, json={"reason": ""}, headers=auth).status_code == 422
+    assert client.post(url, json={"nope": 1}, headers=auth).status_code == 422
+    assert client.post(url, json={"reason": "x" * 2_000_000}, headers=auth).status_code == 413
+    cert = f"/api/subjects/{'0' * 36}/erasure-certificate"
+    assert client.get(cert).status_code == 401
+    assert client.get(cert, headers=headers(erasure_app, "agent")).status_code == 403
+    assert client.get(cert, headers=auth).status_code == 404
