@@ -43,7 +43,15 @@ SCALARS: dict[str, Any] = {
     "log_level": "INFO",
     "max_request_bytes": 1024 * 1024,
     "scheduler": "on",  # "off": serve HTTP only (run `datavagt worker` separately)
+    # Outgoing mail (portal magic links, secure-message notices); unset host = mail off.
+    "smtp_host": None,
+    "smtp_port": 25,
+    "smtp_from": None,
+    "smtp_starttls": "off",  # "on": STARTTLS before login (required when a password is set)
+    "smtp_user": None,
+    "smtp_password": None,
 }
+SMTP_SETTINGS = tuple(name for name in SCALARS if name.startswith("smtp_"))
 
 
 class ConfigError(Exception):
@@ -64,6 +72,7 @@ class Settings:
     scheduler: str
     vendors: dict[str, dict[str, str]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    smtp: dict[str, Any] = field(default_factory=dict)  # SMTP_SETTINGS without the prefix
 
     def vendor(self, name: str) -> dict[str, str]:
         """The settings of one vendor (empty when the vendor is not configured)."""
@@ -139,6 +148,7 @@ def _resolve(merged: dict[str, Any], vendors: dict[str, dict[str, str]]) -> Sett
         scheduler=values["scheduler"],
         vendors=vendors,
         extra=merged,
+        smtp={name.removeprefix("smtp_"): values[name] for name in SMTP_SETTINGS},
     )
 
 

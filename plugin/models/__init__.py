@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from plugin.models.audit import AuditCheckpoint, AuditEvent
 from plugin.models.consent import Consent, ConsentText
+from plugin.models.message import PlainReply, SecureMessage
+from plugin.models.portal import PortalLoginToken, PortalSession
 from plugin.models.purpose import Purpose
 from plugin.models.queue import InboxEvent, OutboxJob
 from plugin.models.request import DataSubjectRequest
@@ -22,8 +24,12 @@ __all__ = [
     "Finding",
     "InboxEvent",
     "OutboxJob",
+    "PlainReply",
+    "PortalLoginToken",
+    "PortalSession",
     "ProcessingRestriction",
     "Purpose",
+    "SecureMessage",
     "SubjectIdentifier",
     "SubjectKey",
     "Ticket",
