@@ -13,6 +13,7 @@ from plugin.cli.demo import demo
 from plugin.cli.inbox import inbox_group
 from plugin.cli.keys import keys_group
 from plugin.cli.keys import verify as verify_command
+from plugin.cli.policy import policy_group
 from plugin.cli.requests import requests_group
 from plugin.cli.retention import retention_group
 from plugin.cli.ropa import ropa
@@ -31,6 +32,7 @@ def cli() -> None:
 
 
 cli.add_command(agents_group)
+cli.add_command(policy_group)
 cli.add_command(audit_group)
 cli.add_command(consent_group)
 cli.add_command(keys_group)
