@@ -269,3 +269,15 @@ def test_unconfigured_vendor_is_401(app: Flask) -> None:
     response = freshdesk_call(app, {"agent_id": "501"}, "anything")
     assert response.status_code == 401
     assert response.get_json()["error"]["message"] == "Freshdesk exchange is not configured"
+
+
+def test_role_change_between_logins_is_audited(exchange_app: Flask) -> None:
+    assert freshdesk_call(exchange_app, {"agent_id": "501", "group_ids": ["77"]}).status_code == 200
+    assert freshdesk_call(exchange_app, {"agent_id": "501", "group_ids": ["77"]}).status_code == 200
+    assert events("role_change") == []
+    # Removed from the senior group: the default is deny, so map the user explicitly instead.
+    exchange_app.extensions["datavagt.agent_mapping"].vendors["freshdesk"]["users"]["501"] = "dpo"
+    assert freshdesk_call(exchange_app, {"agent_id": "501"}).get_json()["role"] == "dpo"
+    (change,) = events("role_change")
+    assert change.details == {"from": "senior_agent", "to": "dpo"}
+    assert change.actor_id == "freshdesk:501"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app
 
 from plugin.access.mapping import MappingDenied, VendorIdentity, get_mapping
@@ -12,6 +13,21 @@ from plugin.audit import actions, record
 from plugin.auth.guard import Actor
 from plugin.auth.tokens import DEFAULT_TTL, issue_token
 from plugin.extensions import db
+from plugin.models import AuditEvent
+
+
+def _last_granted_role(agent_id: str) -> str | None:
+    """The role of the agent's previous successful login, if any."""
+    return db.session.scalars(
+        sa.select(AuditEvent.actor_role)
+        .where(
+            AuditEvent.actor_id == agent_id,
+            AuditEvent.action == actions.LOGIN,
+            AuditEvent.actor_role.is_not(None),
+        )
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
+    ).first()
 
 
 def exchange(identity: VendorIdentity, method: str) -> dict[str, Any]:
@@ -35,9 +51,14 @@ def exchange(identity: VendorIdentity, method: str) -> dict[str, Any]:
         vendor=identity.vendor,
         vendor_user=identity.user_id,
     )
+    actor = Actor(id=agent_id, role=role, vendor=identity.vendor, vendor_user=identity.user_id)
+    previous = _last_granted_role(agent_id)
+    if previous is not None and previous != role:
+        # The CRM moved the user to another group or the mapping changed: worth its own event.
+        record(actions.ROLE_CHANGE, actor=actor, details={"from": previous, "to": role})
     record(
         actions.LOGIN,
-        actor=Actor(id=agent_id, role=role, vendor=identity.vendor, vendor_user=identity.user_id),
+        actor=actor,
         details={"vendor": identity.vendor, "method": method, "outcome": "granted"},
     )
     db.session.commit()
