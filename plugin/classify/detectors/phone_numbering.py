@@ -2,8 +2,55 @@
 
 from __future__ import annotations
 
+import re
+from functools import cache
+
 import phonenumbers
-from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, PhoneMetadata
+
+# The number types phonenumbers' is_valid_number accepts (anything but UNKNOWN).
+_TYPES = (
+    "fixed_line",
+    "mobile",
+    "toll_free",
+    "premium_rate",
+    "shared_cost",
+    "personal_number",
+    "voip",
+    "pager",
+    "uan",
+    "voicemail",
+)
+
+
+@cache
+def numbering_plan(code: int) -> re.Pattern[str] | None:
+    """One compiled pattern for every valid national number of a country calling code.
+
+    It unites phonenumbers' own metadata patterns (general description and number types)
+    over the regions sharing the code, so a check is one regex match instead of a walk
+    through the metadata.
+    """
+    alternatives = []
+    for region in COUNTRY_CODE_TO_REGION_CODE.get(code, ()):
+        if region == "001":
+            metadata = PhoneMetadata.metadata_for_nongeo_region(code)
+        else:
+            metadata = PhoneMetadata.metadata_for_region(region)
+        if metadata is None or metadata.general_desc is None:
+            continue
+        general = metadata.general_desc.national_number_pattern
+        types = [
+            desc.national_number_pattern
+            for desc in (getattr(metadata, name) for name in _TYPES)
+            if desc is not None and desc.national_number_pattern
+        ]
+        if general and types:
+            alternatives.append(f"(?=(?:{general})\\Z)(?:{'|'.join(types)})")
+    if not alternatives:
+        return None
+    return re.compile("|".join(f"(?:{a})\\Z" for a in alternatives))
+
 
 _SEPARATORS = str.maketrans("", "", " -().\u00a0/")
 
@@ -45,5 +92,8 @@ def quick_validity(window: str, region: str) -> bool | None:
     code, national = parts
     if not national or national[0] == "0":
         return None  # leading zeros and "+44 (0)20" need the parser's national-prefix rules
-    number = phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
-    return bool(phonenumbers.is_valid_number(number))
+    plan = numbering_plan(code)
+    if plan is None:
+        number = phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
+        return bool(phonenumbers.is_valid_number(number))
+    return plan.match(national) is not None
