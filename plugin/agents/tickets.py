@@ -17,7 +17,7 @@ from plugin.audit import actions, record
 from plugin.auth.guard import Actor
 from plugin.errors import ApiError
 from plugin.extensions import db
-from plugin.models import DataSubject, Finding, SubjectKey, Ticket, VaultItem
+from plugin.models import Finding, SubjectKey, Ticket, VaultItem
 from plugin.vault import VaultError, VaultShredded, get_vault
 
 log = logging.getLogger(__name__)
@@ -70,8 +70,7 @@ def _ordered_findings(ticket: Ticket) -> list[Finding]:
 def view_ticket(actor: Actor, vendor: str, external_id: str) -> dict[str, Any]:
     """The ticket rendered for ``actor``'s role; one ``view`` audit event per call."""
     ticket = find_ticket(vendor, external_id)
-    subject = db.session.get(DataSubject, ticket.subject_id) if ticket.subject_id else None
-    restricted = is_restricted(subject)
+    restricted = is_restricted(ticket.subject_id, ticket.purpose)
     keep = get_policy().partial_chars
     findings = _ordered_findings(ticket)
     items, _keys = _vault_items(findings)
@@ -134,8 +133,7 @@ def reveal(
     finding = db.session.get(Finding, finding_id)
     if finding is None or finding.ticket_id != ticket.id or finding.field != field:
         raise ApiError(404, "not_found", "Finding not found on this ticket")
-    subject = db.session.get(DataSubject, ticket.subject_id) if ticket.subject_id else None
-    restricted = is_restricted(subject)
+    restricted = is_restricted(ticket.subject_id, ticket.purpose)
     level = _level(actor, ticket, finding, restricted)
     reason = reason.strip()
     ref = f"{ticket.vendor}:{ticket.external_id}"

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from plugin.auth.guard import Actor
 from plugin.extensions import db
-from plugin.models import DataSubject, Ticket
+from plugin.models import Ticket
+from plugin.rights.restrictions import restrict
 from plugin.vault import get_vault
 from tests.agents.helpers import bearer, custom_manifest, events
 from tests.agents.seeding import SAMPLES, seed_ticket
@@ -179,18 +181,10 @@ def test_erased_subject_shows_erased_and_cannot_be_revealed(app: Flask) -> None:
     assert response.status_code == 410
 
 
-def test_restricted_subject_is_masked_and_reveal_denied(app: Flask) -> None:
+@pytest.mark.parametrize("purpose", [None, "support"])
+def test_restricted_subject_is_masked_and_reveal_denied(app: Flask, purpose: str | None) -> None:
     seeded = seed_ticket()
-    subject = db.session.get(DataSubject, seeded.subject_id)
-    if hasattr(DataSubject, "restricted_at"):
-        from plugin.models.types import utcnow
-
-        subject.restricted_at = utcnow()  # type: ignore[attr-defined]
-        db.session.commit()
-    else:
-        # Until the rights engineer adds the column, the hook reads a plain attribute; the
-        # request shares this app context's session, so the instance (and flag) is the same.
-        subject.restricted = True  # type: ignore[attr-defined]
+    restrict(seeded.subject_id, "restriction", "accuracy contested", Actor("dpo-1", "dpo"), purpose)
     client = app.test_client()
     body = client.get(URL, headers=bearer(app, "team_lead")).get_json()
     assert body["restricted"] is True
@@ -212,3 +206,10 @@ def test_deleted_ticket_is_not_found(app: Flask) -> None:
     ticket.deleted_at = utcnow()
     db.session.commit()
     assert app.test_client().get(URL, headers=bearer(app, "dpo")).status_code == 404
+
+
+def test_restriction_for_another_purpose_does_not_mask(app: Flask) -> None:
+    seeded = seed_ticket()
+    restrict(seeded.subject_id, "objection", "no marketing", Actor("dpo-1", "dpo"), "marketing")
+    body = app.test_client().get(URL, headers=bearer(app, "team_lead")).get_json()
+    assert body["restricted"] is False
