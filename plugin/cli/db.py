@@ -9,6 +9,7 @@ from flask import Flask
 
 from plugin import database
 from plugin.cli.context import fail, with_app
+from plugin.consent.seed import seed_now
 from plugin.extensions import db
 from plugin.purposes import sync_purposes
 
@@ -29,7 +30,9 @@ def upgrade(app: Flask, revision: str) -> None:
     except CommandError:
         fail(f"unknown revision {revision!r}; see `datavagt db current`")
     if revision == "head":
+        # Rows refer to purposes and consent wording: mirror them from the manifest now.
         sync_purposes(app.extensions["datavagt.manifest"])
+        seed_now(app)
     click.echo(f"database at {database.current_revision(db.engine)}")
 
 

@@ -17,6 +17,7 @@ from adapters.sim.server import SimulatorServer
 from plugin import database
 from plugin.app import create_app
 from plugin.cli.simulate import simulator_class
+from plugin.consent.seed import seed_now
 from plugin.extensions import db
 from plugin.ingest.backfill import enqueue_backfill
 from plugin.models import Finding, InboxEvent, Ticket
@@ -76,6 +77,7 @@ def start(data_dir: Path, host: str, port: int) -> Demo:
     with app.app_context():
         database.upgrade(app.config["SQLALCHEMY_DATABASE_URI"])
         sync_purposes(app.extensions["datavagt.manifest"])
+        seed_now(app)
     sidecar = SimulatorServer(app, host=host, port=port).start()
     for vendor, sim in simulators.items():
         sim.configure(webhook_url=_webhook_url(sidecar.url, vendor, sim.sidecar_settings()))

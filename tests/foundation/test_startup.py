@@ -111,6 +111,10 @@ def test_first_run_creates_database_and_private_key_file(tmp_path: Path) -> None
     assert (tmp_path / "datavagt.db").exists()
     assert (tmp_path / "datavagt.keys").stat().st_mode & 0o777 == 0o600
     assert "(head)" in _run(["db", "current"], tmp_path).stdout
+    # Purposes and consent wording are mirrored from the manifest, once (idempotent).
+    assert _run(["db", "upgrade"], tmp_path).returncode == 0
+    texts = _run(["consent", "texts"], tmp_path).stdout.splitlines()
+    assert texts and len(texts) == len(set(texts))
 
 
 def test_usage_error_exits_2(tmp_path: Path) -> None:
