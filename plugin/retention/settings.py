@@ -22,6 +22,7 @@ class RetentionSettings:
     backoff_base: float = 30.0  # seconds before the second attempt; doubles each time
     backoff_max: float = 3600.0
     idle_sleep: float = 2.0  # dispatcher pause when the queue is empty
+    sweep_dispatch_seconds: float = 3600.0  # how long a scheduled run executes jobs at most
 
 
 def retention_settings(app: Flask) -> RetentionSettings:

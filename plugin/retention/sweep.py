@@ -156,7 +156,25 @@ def _revive_cancelled(keys: list[str]) -> None:
     )
 
 
-def sweep_job(app: Flask) -> dict[str, int]:
-    """Scheduler entry point for the manifest job ``retention_sweep``."""
+def sweep_job(app: Flask) -> dict[str, Any]:
+    """Scheduler entry point for the manifest job ``retention_sweep``: sweep, then execute."""
+    from plugin.retention.dispatcher import Dispatcher
+
     with app.app_context():
-        return sweep().as_dict()
+        try:
+            counts: dict[str, Any] = sweep().as_dict()
+        finally:
+            db.session.remove()
+    # Bounded so a nightly run ends; jobs still backing off are picked up by the next run
+    # or by `datavagt retention dispatch` / the retention_dispatch job.
+    stats = Dispatcher(app).run_until_idle(timeout=retention_settings(app).sweep_dispatch_seconds)
+    counts["dispatch"] = dict(stats.counts)
+    return counts
+
+
+def dispatch_job(app: Flask) -> dict[str, int]:
+    """Scheduler entry point for an interval job: run queued jobs (erasures, retries) now."""
+    from plugin.retention.dispatcher import Dispatcher
+
+    stats = Dispatcher(app).run_until_idle(timeout=retention_settings(app).sweep_dispatch_seconds)
+    return dict(stats.counts)
