@@ -18,6 +18,11 @@ bp = Blueprint("portal_auth", __name__, url_prefix="/portal", template_folder="t
 MAX_EMAIL = 254
 
 
+@bp.before_request
+def _fresh() -> None:
+    web.reset()
+
+
 @bp.after_request
 def _headers(response: Response) -> Response:
     return web.headers(response)

@@ -19,6 +19,11 @@ bp = Blueprint("portal", __name__, url_prefix="/portal", template_folder="templa
 MAX_TEXT_FIELD = 10000
 
 
+@bp.before_request
+def _fresh() -> None:
+    web.reset()
+
+
 @bp.after_request
 def _headers(response: Response) -> Response:
     return web.headers(response)

@@ -27,6 +27,12 @@ CSP = (
 )
 
 
+def reset() -> None:
+    """Forget per-request caches (``g`` outlives a request when an app context is shared)."""
+    for name in ("portal_session", "portal_session_id", "portal_lang", "portal_subject_id"):
+        g.pop(name, None)
+
+
 def lang() -> str:
     """This request's language (cached on ``g``)."""
     if "portal_lang" not in g:
