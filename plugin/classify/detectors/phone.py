@@ -14,6 +14,9 @@ from plugin.classify.detectors.phone_numbering import quick_validity
 from plugin.classify.document import Document, words_pattern
 from plugin.classify.finding import Finding
 
+# Candidate windows hold only digits and these separators (see CANDIDATE).
+_NON_DIGITS = str.maketrans("", "", " -().\u00a0/+")
+
 
 class PhoneDetector(Detector):
     """Phone numbers, Danish by default, international with a country code (contact)."""
@@ -74,7 +77,7 @@ class PhoneDetector(Detector):
 
     def _regions(self, window: str, doc: Document, position: int) -> tuple[str, ...]:
         """Pick the regions worth asking the (slow) matcher about, or none at all."""
-        digits = sum(c.isdigit() for c in window)
+        digits = len(window.translate(_NON_DIGITS))
         # No numbering plan is shorter or longer than this (E.164 allows 15 digits).
         if digits < 7 or (digits > 15 and "/" not in window):
             return ()
@@ -122,7 +125,7 @@ class PhoneDetector(Detector):
     def _scored(self, doc: Document, start: int, end: int) -> Finding:
         raw = doc.text[start:end]
         score = self.score
-        digits = sum(c.isdigit() for c in raw)
+        digits = len(raw.translate(_NON_DIGITS))
         if not raw.startswith(("+", "00")) and digits in (10, 11):
             # A foreign national number in Danish text is more likely some other identifier.
             if doc.language_at(start) != "en":
