@@ -160,7 +160,7 @@ def submit(sub: Submission) -> dict[str, Any]:
         raise ApiError(422, "identifier_required", "An e-mail address or phone number is needed")
     safe, pieces = pseudonymise(sub.form, sub.values, _classifier())
     try:
-        subject = find_or_create_subject("form", contact)
+        subject = find_or_create_subject("form", contact, verified=False)
         title = sub.form.ticket_subject.get(sub.lang) or sub.form.ticket_subject["en"]
         try:
             external_id = adapter.create_ticket(

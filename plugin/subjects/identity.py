@@ -81,8 +81,15 @@ def _lookup(kind: str, scope: str, index: str) -> SubjectIdentifier | None:
     ).first()
 
 
-def find_or_create_subject(vendor: str, contact: VendorContact) -> DataSubject:
-    """The subject matching the contact's identifiers, created when none matches (no commit)."""
+def find_or_create_subject(
+    vendor: str, contact: VendorContact, *, verified: bool = True
+) -> DataSubject:
+    """The subject matching the contact's identifiers, created when none matches (no commit).
+
+    ``verified=False`` is for identifiers a person merely typed (intake forms): such a claim
+    never attaches to an existing subject, so nobody can add consents or requests to
+    another person's record by typing their e-mail address.
+    """
     keyring = _keyring()
     wanted = [(k, s, v, blind_index(keyring, k, v)) for k, s, v in _identifiers(vendor, contact)]
     wanted.sort(key=lambda row: PRIORITY.index(row[0]))
@@ -93,7 +100,7 @@ def find_or_create_subject(vendor: str, contact: VendorContact) -> DataSubject:
         if row is None:
             continue
         present.add((kind, scope, index))
-        if subject is None and row.verified:
+        if subject is None and row.verified and verified:
             subject = _resolve(row.subject)
     if subject is None:
         subject = DataSubject()
@@ -114,7 +121,7 @@ def find_or_create_subject(vendor: str, contact: VendorContact) -> DataSubject:
                         vendor=scope,
                         blind_index=index,
                         vault_item_id=item.id,
-                        verified=True,  # read from the vendor's own contact record
+                        verified=verified,  # True: read from the vendor's own contact record
                     )
                 )
         except sa.exc.IntegrityError:
