@@ -61,13 +61,14 @@ def test_five_megabyte_body(classifier: Classifier) -> None:
     chunk = "\n\n".join(d["text"] for d in docs) + "\n\n"
     body = (chunk * (5_000_000 // len(chunk) + 1))[:5_000_000]
     copies = len(body) // len(chunk)
-    started = time.perf_counter()
+    # CPU time, not wall time: the test must not fail because the machine is shared.
+    cpu, wall = time.process_time(), time.perf_counter()
     findings = classifier.classify(body, hints=Hints(names=["Jens Hansen"]))
-    elapsed = time.perf_counter() - started
-    assert elapsed < 20, f"5 MB took {elapsed:.1f}s"
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    assert cpu < 15, f"5 MB took {cpu:.1f}s of CPU"
     per_chunk = len(classifier.classify(chunk, hints=Hints(names=["Jens Hansen"])))
     # Every copy of the corpus is found in full: nothing is dropped on a long body.
     assert len(findings) >= per_chunk * copies
     assert findings == sorted(findings, key=lambda f: f.start)
     assert all(a.end <= b.start for a, b in zip(findings, findings[1:], strict=False))
-    print(f"\n5 MB classified in {elapsed:.2f}s, {len(findings)} findings")
+    print(f"\n5 MB: {cpu:.2f}s CPU, {wall:.2f}s wall, {len(findings)} findings")
