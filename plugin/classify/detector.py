@@ -55,12 +55,18 @@ class Detector(ABC):
         max_digits: int = 10**9,
         before: int = 3,
         after: int = 2,
+        dots: int = 0,
     ) -> Iterator[re.Match[str]]:
-        """Matches of ``pattern`` inside the document's digit runs, not a full-text rescan."""
+        """Matches of ``pattern`` inside the document's digit runs, not a full-text rescan.
+
+        ``dots`` skips runs with fewer full stops (an IPv4 address has three).
+        """
         text = doc.text
         size = len(text)
         last_end = 0
         for start, end in doc.runs(min_digits, max_digits):
+            if dots and text.count(".", start, end) < dots:
+                continue
             # Look-behinds still see the real text before the window; look-aheads see
             # ``after`` real characters, enough for the one-character boundary checks.
             for match in pattern.finditer(text, max(0, start - before), min(size, end + after)):

@@ -25,9 +25,9 @@ class IpAddressDetector(Detector):
         r"(?<![\w:.])(?:[0-9A-Fa-f]{1,4}|:)?(?::[0-9A-Fa-f]{0,4}){2,7}"
         r"(?:(?<=:)(?:\d{1,3}\.){3}\d{1,3})?(?![\w:]|\.\d)"
     )
-    V6_HINT: ClassVar[re.Pattern[str]] = re.compile(
-        r"::|[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:"
-    )
+    # Any IPv6 address has two colons around a group of at most four hex digits; the
+    # leading literal colon lets the scan skip ahead quickly.
+    V6_HINT: ClassVar[re.Pattern[str]] = re.compile(r":[0-9A-Fa-f]{0,4}:")
     # Version strings look like addresses ("version 1.2.3.4"); they say so just before.
     NEGATIVE: ClassVar[re.Pattern[str]] = words_pattern(
         ["version", "versionsnummer", "ver", "v", "build", "release", "firmware", "app-version"]
@@ -36,7 +36,7 @@ class IpAddressDetector(Detector):
     def detect(self, doc: Document) -> Iterator[Finding]:
         """Yield syntactically valid addresses."""
         text = doc.text
-        for match in self.in_digit_runs(doc, self.V4, 4, before=1, after=2):
+        for match in self.in_digit_runs(doc, self.V4, 4, before=1, after=2, dots=3):
             if self._valid(match.group(), ipaddress.IPv4Address):
                 yield self._scored(doc, *match.span())
         resume = 0
