@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from plugin.cli.context import fail, with_app
 from plugin.extensions import db
 from plugin.keys import KeyringError
 from plugin.signing.verify import VerificationError, verify_file
+from plugin.vault import rewrap_all
 
 CLI_ACTOR = Actor(id="cli", role="admin", source="cli")
 
@@ -25,36 +25,25 @@ def keys_group() -> None:
     """Master and signing keys."""
 
 
-def _rewrap() -> Any:
-    """``plugin.vault.rewrap_all`` when the vault provides it, else None."""
-    try:
-        vault = importlib.import_module("plugin.vault")
-    except ImportError:
-        return None
-    return getattr(vault, "rewrap_all", None)
-
-
 @keys_group.command("rotate")
 @with_app
 def rotate(app: Flask) -> None:
-    """Rotate the signing key and, when the vault can re-wrap data keys, the master key."""
+    """Rotate the signing key and the master key (data keys are re-wrapped, values untouched)."""
     keyring = app.extensions["datavagt.keyring"]
     details: dict[str, Any] = {}
     details["signing_kid"] = keyring.rotate_signing()
     click.echo(f"signing key rotated: new key {details['signing_kid']} (old keys stay published)")
-    rewrap_all = _rewrap()
-    if rewrap_all is None:
-        click.echo("master key not rotated: plugin.vault.rewrap_all is not available yet")
-    else:
-        try:
-            details["master_key_id"] = keyring.rotate_master()
-        except KeyringError as exc:
-            fail(str(exc))
-        details["rewrapped"] = rewrap_all()
-        click.echo(
-            f"master key rotated: {details['master_key_id']}; "
-            f"{details['rewrapped']} data keys re-wrapped"
-        )
+    try:
+        details["master_key_id"] = keyring.rotate_master()
+    except KeyringError as exc:
+        fail(str(exc))
+    # Old master keys stay in the key file: running replicas still wrap new data keys with
+    # the master they loaded at start-up until they restart.
+    details["rewrapped"] = rewrap_all()
+    click.echo(
+        f"master key rotated: {details['master_key_id']}; "
+        f"{details['rewrapped']} data keys re-wrapped"
+    )
     record(actions.KEY_ROTATION, actor=CLI_ACTOR, details=details)
     db.session.commit()
 

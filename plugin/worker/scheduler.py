@@ -34,6 +34,7 @@ JOBS: dict[str, str] = {
     "inbox_worker": "plugin.worker.jobs:inbox_worker",
     "retention_sweep": "plugin.retention.sweep:sweep_job",
     "audit_checkpoint": "plugin.audit.checkpoints:checkpoint_job",
+    "audit_prune": "plugin.audit.retention:prune_job",
 }
 UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 LOCK_NAME = "datavagt-scheduler.lock"

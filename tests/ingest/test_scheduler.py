@@ -42,8 +42,9 @@ def test_bad_schedules(text: str) -> None:
 
 
 def test_mapping_names_real_functions() -> None:
-    assert set(JOBS) == {"inbox_worker", "retention_sweep", "audit_checkpoint"}
-    assert callable(resolve(JOBS["inbox_worker"]))
+    assert set(JOBS) == {"inbox_worker", "retention_sweep", "audit_checkpoint", "audit_prune"}
+    for dotted in JOBS.values():
+        assert callable(resolve(dotted))
 
 
 def test_build_adds_manifest_jobs(app: Flask) -> None:
