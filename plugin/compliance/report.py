@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from plugin.extensions import db
+from plugin.messages.outbound import plain_replies_report
 from plugin.models import Consent, Finding, Ticket
 from plugin.models.types import utcnow
 
@@ -137,9 +138,11 @@ def after_withdrawal(limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
 
 
 def report(limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
-    """Both checks with per-purpose counts (admin console and ROPA reuse this)."""
+    """The checks with their counts (admin console and ROPA reuse this)."""
     return {
         "generated_at": utcnow().isoformat(),
         "special_without_basis": special_without_basis(limit),
         "processing_after_withdrawal": after_withdrawal(limit),
+        # Agents' replies that carried personal data by plain e-mail (plugin.messages).
+        "plain_email_replies": plain_replies_report(limit),
     }

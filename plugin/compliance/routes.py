@@ -30,6 +30,7 @@ class ReportOut(Schema):
     generated_at = fields.String()
     special_without_basis = fields.Nested(CheckOut)
     processing_after_withdrawal = fields.Nested(CheckOut)
+    plain_email_replies = fields.Dict()
 
 
 @bp.get("")

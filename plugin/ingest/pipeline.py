@@ -25,6 +25,7 @@ from plugin.ingest.rewrite import render, substitute
 from plugin.ingest.settings import IngestSettings, ingest_settings
 from plugin.ingest.tickets import refresh_retention, upsert_ticket
 from plugin.ingest.tokens import token_for
+from plugin.messages.outbound import record_plain_replies
 from plugin.models import DataSubject, Finding, Ticket
 from plugin.subjects import find_or_create_subject
 from plugin.vault import get_vault
@@ -189,6 +190,8 @@ def ingest_ticket(
     unwritable -= written
     ticket.unwritable_fields = sorted(unwritable)
     refresh_retention(ticket, settings)
+    # Agents' public replies the vendor mailed in clear with personal data: compliance report.
+    record_plain_replies(ticket, vt)
     result.written_fields = sorted(written)
     result.unwritable_fields = ticket.unwritable_fields
     db.session.flush()

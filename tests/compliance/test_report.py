@@ -142,7 +142,12 @@ def test_route(app: Flask, client: FlaskClient, role: str | None, query: str, st
     assert response.status_code == status
     body = response.get_json()
     if status == 200:
-        assert set(body) == {"generated_at", "special_without_basis", "processing_after_withdrawal"}
+        assert set(body) == {
+            "generated_at",
+            "special_without_basis",
+            "processing_after_withdrawal",
+            "plain_email_replies",
+        }
     else:
         assert "error" in body
 
