@@ -23,7 +23,8 @@ def sims() -> Iterator[Sims]:
 @pytest.fixture
 def vendor_app(make_app: Callable[..., Flask], sims: Sims) -> Iterator[Flask]:
     """An app with all three adapters configured, inside an app context."""
-    app = make_app(**vendor_settings(sims))
+    # Erasure jobs run when a test dispatches them, not in a thread outliving the test.
+    app = make_app(erasure_dispatch="off", **vendor_settings(sims))
     with app.app_context():
         yield app
     for adapter in app.extensions["datavagt.adapters"].values():
