@@ -15,6 +15,8 @@ CASES = [
     ("I was born on March 12, 1979.", ["March 12, 1979"]),
     ("Leveret 12.03.2024", []),
     ("Meeting on 12/03/1985 was cancelled", []),
+    ("My date of birth? It's on file. Meeting on 12/03/1985", []),
+    ("Født d. 3. maj 1941", ["3. maj 1941"]),
     ("født 31.02.1985", []),  # no such date
     ("born 01.01.2999", []),  # in the future
 ]

@@ -59,6 +59,8 @@ class DateOfBirthDetector(Detector):
                        "d.o.b", "born", "birth date", "birthdate", "birthday", "b."])
     )  # fmt: skip
     WINDOW: ClassVar[int] = 30
+    # A sentence ending between the context and the date ("d. " and "f. " are abbreviations).
+    SENTENCE_END: ClassVar[re.Pattern[str]] = re.compile(r"[?!]|\w{3,}\.\s")
 
     def detect(self, doc: Document) -> Iterator[Finding]:
         """Yield valid past dates with birth context at most a few words before them."""
@@ -69,6 +71,8 @@ class DateOfBirthDetector(Detector):
             match = self.PATTERN.search(text, max(end, resume), end + self.WINDOW + 24)
             if match is None or match.start() > end + self.WINDOW:
                 continue
+            if self.SENTENCE_END.search(text, end, match.start()):
+                continue  # "date of birth? It's on file. Meeting on 12/03/1985"
             resume = match.end()
             date = self._parse(match)
             if date is not None and today >= date and date.year >= today.year - 125:
