@@ -34,6 +34,8 @@ class Vault:
         if row is not None:
             return row, self._unwrap(row)
         data_key = envelope.new_data_key()
+        # Another process may have rotated (and retired) master keys since we loaded the file.
+        self.keyring.reload()
         master_id = self.keyring.active_master_id
         row = SubjectKey(id=new_uuid(), subject_id=subject_id, master_key_id=master_id)
         row.wrapped_key = envelope.wrap(
@@ -48,10 +50,18 @@ class Vault:
         if row.wrapped_key is None:
             raise VaultShredded(f"data key {row.id} was destroyed")
         try:
-            master = self.keyring.master_key(row.master_key_id)
+            master = self._master(row.master_key_id)
         except KeyringError as exc:
             raise VaultError(f"master key {row.master_key_id} is not available") from exc
         return envelope.unwrap(master, row.wrapped_key, envelope.key_aad(row.id, row.subject_id))
+
+    def _master(self, key_id: str) -> bytes:
+        """A master key by id, re-reading the key file once if a rotation added it."""
+        try:
+            return self.keyring.master_key(key_id)
+        except KeyringError:
+            self.keyring.reload()
+            return self.keyring.master_key(key_id)
 
     def _key_of(self, item: VaultItem) -> bytes:
         row = db.session.get(SubjectKey, item.key_id)
@@ -130,6 +140,7 @@ class Vault:
         Commits per batch so a long run can be interrupted and resumed (it only picks keys
         not yet under the active master).
         """
+        self.keyring.reload()
         active = self.keyring.active_master_id
         master = self.keyring.master_key(active)
         done = 0

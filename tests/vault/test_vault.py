@@ -245,3 +245,19 @@ def test_keys_rotate_command_rewraps(app: Flask) -> None:
     assert vault.master_ids_in_use() == {keyring.active_master_id} != {first}
     assert retire_unused_masters() == {keyring.active_master_id}
     assert vault.decrypt(_fresh(item.id)) == "kept"
+
+
+def test_other_process_rotation_is_picked_up(app: Flask) -> None:
+    """A long-running process sees a rotation done by `datavagt keys rotate` elsewhere."""
+    from plugin.keys import Keyring
+
+    vault = get_vault()
+    keyring = app.extensions["datavagt.keyring"]
+    old = keyring.active_master_id
+    elsewhere = Keyring(keyring.path)  # e.g. the CLI process
+    new = elsewhere.rotate_master()
+    item = vault.encrypt(_subject(), "after rotation", field="f", kind="k")
+    db.session.commit()
+    assert db.session.get(SubjectKey, item.key_id).master_key_id == new != old
+    reader = Vault(Keyring(keyring.path))
+    assert reader.decrypt(_fresh(item.id)) == "after rotation"
