@@ -31,7 +31,14 @@ class IbanDetector(Detector):
 
     def detect(self, doc: Document) -> Iterator[Finding]:
         """Yield the longest valid IBAN at each candidate."""
-        for match in self.PATTERN.finditer(doc.text):
+        text = doc.text
+        # An IBAN's check digits are a digit run right after its two-letter country code.
+        for start, _end, _digits in doc.digit_runs:
+            if start < 2 or not (text[start - 2].isupper() and text[start - 1].isupper()):
+                continue
+            match = self.PATTERN.match(text, start - 2)
+            if match is None:
+                continue
             candidate = match.group()
             # Text after an IBAN ("DK50 0040 0440 1162 43 Tak") may be swallowed; trim it.
             while len(candidate) >= 15:
