@@ -8,7 +8,7 @@ from plugin.config import ROOT
 
 bp = Blueprint("agent_widget", __name__, url_prefix="/widget")
 WIDGET_DIR = ROOT / "static" / "widget"
-ASSETS = frozenset({"widget.js", "widget.css", "i18n.js", "favicon.svg"})
+ASSETS = frozenset({"widget.js", "widget.css", "i18n.js", "favicon.svg", "secure.js"})
 # The CRM UIs that may frame the widget; the YAML setting ``widget_frame_ancestors`` replaces it.
 DEFAULT_FRAME_ANCESTORS = (
     "'self'",

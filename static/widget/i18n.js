@@ -2,6 +2,16 @@
 "use strict";
 window.DATAVAGT_I18N = {
   en: {
+    secure_title: "Reply securely",
+    secure_label: "Message to the customer",
+    secure_hint: "Sent as a secure message: the customer reads it on My pages; their e-mail only says a message is waiting.",
+    secure_check: "Check for personal data",
+    secure_send: "Send securely",
+    secure_found: "Contains personal data ({types}: {categories}). Send it securely, not by e-mail.",
+    secure_clean: "No personal data found.",
+    secure_sent: "Sent securely. The customer got a notice by e-mail (without the message).",
+    secure_empty: "Write a message (at most {max} characters).",
+    secure_no_address: "No e-mail address is known for this customer.",
     title: "Personal data in this ticket",
     warnings: "Warnings",
     context: "Purpose, consent and retention",
@@ -67,6 +77,16 @@ window.DATAVAGT_I18N = {
     lb_legitimate_interests: "Legitimate interests"
   },
   da: {
+    secure_title: "Svar sikkert",
+    secure_label: "Besked til kunden",
+    secure_hint: "Sendes som sikker besked: kunden læser den på Mine sider; e-mailen siger kun, at der ligger en besked.",
+    secure_check: "Tjek for personoplysninger",
+    secure_send: "Send sikkert",
+    secure_found: "Indeholder personoplysninger ({types}: {categories}). Send sikkert, ikke med e-mail.",
+    secure_clean: "Ingen personoplysninger fundet.",
+    secure_sent: "Sendt sikkert. Kunden har fået besked på e-mail (uden selve beskeden).",
+    secure_empty: "Skriv en besked (højst {max} tegn).",
+    secure_no_address: "Vi kender ingen e-mailadresse på kunden.",
     title: "Personoplysninger i denne sag",
     warnings: "Advarsler",
     context: "Formål, samtykke og opbevaring",

@@ -105,6 +105,7 @@
     renderFields(data);
     var count = data.fields.reduce(function (n, f) { return n + f.findings.length; }, 0);
     say(t("loaded", { count: count }));
+    if (window.DatavagtSecure) window.DatavagtSecure(api, t, { vendor: state.vendor, id: state.ticket });
   }
 
   function renderWarnings(data) {
