@@ -121,13 +121,16 @@ class Dispatcher:
         if ids:
             list(db.session.scalars(sa.select(Ticket).where(Ticket.id.in_(ids))))
         statuses = []
+        audits = []
         for item in finished:
             if outbox.mark_done(item.job.id, worker, item.evidence):
-                apply(item.job, item.outcome, item.at)
+                audits.append(apply(item.job, item.outcome, item.at))
                 statuses.append("done")
             else:
                 # Our lease ran out and another worker owns the job; its call will see 404.
                 statuses.append("lost")
+        for write in audits:
+            write()
         return statuses
 
     def run_job(self, job: ClaimedJob, worker: str) -> None:

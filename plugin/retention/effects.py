@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -73,8 +75,12 @@ def forget_ticket_copies(ticket: Ticket) -> int:
     return int(removed or 0)
 
 
-def apply(job: ClaimedJob, outcome: Outcome, now: datetime) -> None:
-    """Mark the ticket, drop copies and audit; the caller commits with the job's new state."""
+def apply(job: ClaimedJob, outcome: Outcome, now: datetime) -> Callable[[], None]:
+    """Mark the ticket and drop copies now; returns the audit write, to run last.
+
+    The caller runs every returned write at the end of the transaction, then commits: the
+    audit chain's lock is then held only for the audit rows, not for the rest of the batch.
+    """
     ticket = db.session.get(Ticket, job.ticket_id) if job.ticket_id is not None else None
     details = {"job": job.id, "vendor": job.vendor, "kind": job.kind, "result": outcome.result}
     if job.params.get("rule"):
@@ -86,17 +92,20 @@ def apply(job: ClaimedJob, outcome: Outcome, now: datetime) -> None:
             ticket.status = "deleted"
         else:
             ticket.status = "anonymised"
+    db.session.flush()
     if job.reason != RETENTION:
         action = actions.ERASE
     elif job.kind.startswith("anonymise"):
         action = actions.RETENTION_ANONYMISE
     else:
         action = actions.RETENTION_DELETE
-    record(
+    ticket_ref = f"{ticket.vendor}:{ticket.external_id}" if ticket is not None else None
+    return functools.partial(
+        record,
         action,
         actor=WORKER,
         subject_id=job.subject_id,
-        ticket_ref=f"{ticket.vendor}:{ticket.external_id}" if ticket is not None else None,
+        ticket_ref=ticket_ref,
         reason=job.reason,
         details=details,
     )

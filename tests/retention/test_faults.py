@@ -21,10 +21,12 @@ def test_jobs_wait_out_an_outage_and_complete(retention_app: Flask, freshdesk: t
     due, _ = seed(sim, due=20, fresh=0)
     sweep()
     sim.configure(fail_rate=1.0, fail_status=503)  # down: every call answers 503
-    threading.Timer(6.0, lambda: sim.configure(fail_rate=0.0)).start()
+    # Longer than the HTTP client's own retries (about 4-7.5 s): the jobs must back off too.
+    threading.Timer(9.0, lambda: sim.configure(fail_rate=0.0)).start()
     started = time.monotonic()
     stats = Dispatcher(retention_app, threads=4).run_until_idle(timeout=50)
-    assert time.monotonic() - started >= 5.5  # they really waited for the vendor
+    assert time.monotonic() - started >= 8.5  # they really waited for the vendor
+    assert log.total(503) > 0
     assert stats.counts["pending"] > 0  # attempts failed and were rescheduled with backoff
     assert outbox.counts()["done"] == 20 and outbox.counts()["dead"] == 0
     assert all(log.deletes(int(t.external_id)) == 1 for t in due)
