@@ -72,3 +72,14 @@ def test_five_megabyte_body(classifier: Classifier) -> None:
     assert findings == sorted(findings, key=lambda f: f.start)
     assert all(a.end <= b.start for a, b in zip(findings, findings[1:], strict=False))
     print(f"\n5 MB: {cpu:.2f}s CPU, {wall:.2f}s wall, {len(findings)} findings")
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["a@" * 100_000, "1234567890" * 20_000, "ab:" * 70_000, "1.2." * 50_000, "Hej " * 50_000],
+    ids=["at-signs", "digits", "colons", "dots", "greetings"],
+)
+def test_pathological_bodies_stay_linear(classifier: Classifier, body: str) -> None:
+    started = time.process_time()
+    classifier.classify(body)
+    assert time.process_time() - started < 3

@@ -27,6 +27,8 @@ class EmailDetector(Detector):
         r"(?<![\w.%+'-])[\w%+'-](?:[\w.%+'-]{0,63})@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,24}(?![\w-])"
     )
 
+    # The local part right before an "@": matching there avoids re-scanning a window.
+    LOCAL_RUN: ClassVar[re.Pattern[str]] = re.compile(r"[\w.%+'-]{1,64}\Z")
     # Reserved names that are never real mail domains (RFC 6761), as email-validator rejects.
     SPECIAL_USE: ClassVar[frozenset[str]] = frozenset(
         {"arpa", "invalid", "local", "localhost", "onion", "internal"}
@@ -35,12 +37,20 @@ class EmailDetector(Detector):
     def detect(self, doc: Document) -> Iterator[Finding]:
         """Yield addresses that pass the syntax check (no DNS lookups)."""
         text = doc.text
-        resume = 0
+        resume = floor = 0
         at = text.find("@")
         while at >= 0:
             # Only the neighbourhood of an "@" can hold an address; skip the rest unread.
-            match = self.PATTERN.search(text, max(resume, at - 70), at + 260)
+            # A local part never contains "@", so the search starts after the previous one.
+            local = self.LOCAL_RUN.search(text, max(resume, floor, at - 64), at)
+            floor = at + 1
             at = text.find("@", at + 1)
+            if local is None:
+                continue
+            start = local.start()
+            while text[start] == ".":  # a local part does not start with a dot
+                start += 1
+            match = self.PATTERN.match(text, start, floor + 260)
             if match is None:
                 continue
             resume = match.end()
