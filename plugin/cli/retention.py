@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -130,6 +131,30 @@ def hold_cmd(
         fail(exc.message)
         return
     click.echo(json.dumps(result, sort_keys=True))
+
+
+@retention_group.command("evidence")
+@click.argument("job_id", type=int)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write it here.")
+@with_app
+def evidence_cmd(app: Flask, job_id: int, out: Path | None) -> None:
+    """Export a finished job's signed evidence (check it with `datavagt verify FILE`)."""
+    from plugin.extensions import db
+    from plugin.models import OutboxJob
+    from plugin.retention.evidence import verify
+
+    job = db.session.get(OutboxJob, job_id)
+    if job is None or not job.evidence:
+        fail(f"job {job_id} has no evidence (unknown or not done)")
+        return
+    claims = verify(job.evidence, app.extensions["datavagt.keyring"])
+    document = {"type": "deletion_evidence", "evidence": job.evidence, "claims": claims}
+    text = json.dumps(document, indent=2)
+    if out is None:
+        click.echo(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"evidence written to {out}", err=True)
 
 
 @retention_group.command("dispatch")

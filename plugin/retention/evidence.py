@@ -65,6 +65,8 @@ def verify_file(document: dict[str, Any], keys: KeySource) -> str:
     if not isinstance(token, str):
         raise VerificationError('deletion evidence file has no "evidence" token')
     claims = verify(token, keys)
+    if "claims" in document and document["claims"] != claims:
+        raise VerificationError("the readable claims differ from the signed ones")
     return (
         f"deletion evidence OK: job {claims['job']} {claims['action']} "
         f"{claims['vendor']}:{claims['object_ref']} {claims['result']} at {claims['at']}"

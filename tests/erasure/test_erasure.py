@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from flask import Flask
 
@@ -107,3 +109,22 @@ def test_input_and_auth_errors(erasure_app: Flask) -> None:
     assert client.get(cert).status_code == 401
     assert client.get(cert, headers=headers(erasure_app, "agent")).status_code == 403
     assert client.get(cert, headers=auth).status_code == 404
+
+
+def test_no_personal_data_or_tokens_reach_the_logs(
+    erasure_app: Flask, freshdesk: tuple, caplog: pytest.LogCaptureFixture
+) -> None:
+    sim, _ = freshdesk
+    subject, _contact, _tickets = person(sim)
+    caplog.set_level(logging.DEBUG)
+    auth = headers(erasure_app)
+    client = erasure_app.test_client()
+    assert (
+        client.post(f"/api/subjects/{subject.id}/erase", headers=auth, json={}).status_code == 202
+    )
+    sim.configure(fail_next=2, fail_status=503)  # failures are logged too
+    Dispatcher(erasure_app, threads=2).run_until_idle(timeout=30)
+    client.get(f"/api/subjects/{subject.id}/erasure-certificate", headers=auth)
+    logged = "\n".join(r.getMessage() + " " + str(r.__dict__) for r in caplog.records)
+    for secret in ("jens", "12345678", "4512345678", auth["Authorization"].split()[1]):
+        assert secret.lower() not in logged.lower()
