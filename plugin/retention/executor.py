@@ -20,14 +20,8 @@ ANONYMOUS_CONTACT: dict[str, dict[str, str | None]] = {
         "city": "",
         "zip": "",
     },
-    "dynamics": {
-        "firstname": "Anonymised",
-        "lastname": "",
-        "telephone1": "",
-        "mobilephone": "",
-        "address1_line1": "",
-        "address1_city": "",
-    },
+    # The Dynamics adapter blanks every personal column itself (config.ANONYMISED_CONTACT).
+    "dynamics": {},
 }
 
 
