@@ -14,6 +14,7 @@ from plugin.extensions import db
 from plugin.keys import Keyring
 from plugin.models import DataSubject, Finding, OutboxJob, SubjectIdentifier, Ticket, VaultItem
 from plugin.models.types import utcnow
+from plugin.retention.due import RETENTION
 from plugin.retention.effects import forget_ticket_copies
 from plugin.subjects.identity import blind_index
 from plugin.vault import get_vault
@@ -56,7 +57,11 @@ def _ticket_gone(event: DeletionEvent) -> None:
     # Retention has nothing left to do here; a job already running will see a 404.
     db.session.execute(
         sa.update(OutboxJob)
-        .where(OutboxJob.ticket_id == ticket.id, OutboxJob.status == "pending")
+        .where(
+            OutboxJob.ticket_id == ticket.id,
+            OutboxJob.status == "pending",
+            OutboxJob.reason == RETENTION,  # erasure jobs still run: their 404 is evidence
+        )
         .values(status="cancelled", last_error="deleted_in_vendor", completed_at=utcnow())
     )
     record(

@@ -9,6 +9,7 @@ from flask import Flask
 
 from plugin.extensions import db
 from plugin.models import AuditEvent, DataSubject, Finding, SubjectIdentifier, SubjectKey
+from plugin.models.types import utcnow
 from plugin.retention.dispatcher import Dispatcher
 from plugin.signing.verify import VerificationError, verify_document
 from tests.erasure.conftest import person
@@ -128,3 +129,24 @@ def test_no_personal_data_or_tokens_reach_the_logs(
     logged = "\n".join(r.getMessage() + " " + str(r.__dict__) for r in caplog.records)
     for secret in ("jens", "12345678", "4512345678", auth["Authorization"].split()[1]):
         assert secret.lower() not in logged.lower()
+
+
+def test_ticket_deleted_meanwhile_still_completes_the_certificate(
+    erasure_app: Flask, freshdesk: tuple
+) -> None:
+    sim, _ = freshdesk
+    subject, _contact, (first, _second) = person(sim)
+    client = erasure_app.test_client()
+    auth = headers(erasure_app)
+    assert (
+        client.post(f"/api/subjects/{subject.id}/erase", headers=auth, json={}).status_code == 202
+    )
+    # Retention (or an agent in the CRM) deletes one ticket before the erasure job runs.
+    sim.tickets[int(first.external_id)]["deleted"] = True
+    first.deleted_at = utcnow()
+    db.session.commit()
+    Dispatcher(erasure_app, threads=2).run_until_idle(timeout=30)
+    claims = client.get(f"/api/subjects/{subject.id}/erasure-certificate", headers=auth)
+    assert claims.status_code == 200
+    results = {d["object_ref"]: d["result"] for d in claims.get_json()["claims"]["deleted"]}
+    assert results[first.external_id] == "already_absent"
