@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import Response, current_app, g, request
 
 from plugin.extensions import db
-from plugin.models import PortalSession
+from plugin.models import DataSubject, PortalSession
 from plugin.models.types import utcnow
 
 COOKIE = "dv_portal"
@@ -59,6 +59,10 @@ def start(subject_id: str) -> str:
     """Create a session for the subject (caller commits); returns the cookie value."""
     session_id = secrets.token_urlsafe(32)
     now = utcnow()
+    # Housekeeping on the way in: sessions over for a day are of no use to anyone.
+    db.session.execute(
+        sa.delete(PortalSession).where(PortalSession.expires_at < now - timedelta(days=1))
+    )
     db.session.add(
         PortalSession(
             id_hash=_hash(session_id),
@@ -94,6 +98,7 @@ def current() -> PortalSession | None:
     if (
         row is None
         or row.revoked_at is not None
+        or _erased(row.subject_id)
         or row.expires_at <= now
         or row.last_seen_at + IDLE <= now
     ):
@@ -104,6 +109,11 @@ def current() -> PortalSession | None:
     g.portal_session = row
     g.portal_session_id = session_id
     return row
+
+
+def _erased(subject_id: str) -> bool:
+    subject = db.session.get(DataSubject, subject_id)
+    return subject is None or subject.erased_at is not None
 
 
 def csrf_token() -> str:

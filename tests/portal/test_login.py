@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from plugin.extensions import db
-from plugin.models import AuditEvent, PortalLoginToken, PortalSession
+from plugin.models import AuditEvent, DataSubject, PortalLoginToken, PortalSession
 from plugin.models.types import utcnow
 from plugin.portal import links
 from tests.portal.conftest import PUBLIC_URL
@@ -206,3 +206,17 @@ def test_personal_data_stays_out_of_logs(
     text = caplog.text + "".join(str(r.__dict__) for r in caplog.records)
     for value in (EMAIL, UNKNOWN_EMAIL, CPR, mailbox.received[0].token):
         assert value not in text
+
+
+def test_erasing_the_person_ends_their_session(
+    portal_app: Flask, customer: Customer, mailbox: Mailbox
+) -> None:
+    client = portal_app.test_client()
+    login(client, mailbox, EMAIL)
+    subject = db.session.get(DataSubject, customer.subject_id)
+    assert subject is not None
+    subject.erased_at = utcnow()
+    db.session.commit()
+    assert client.get("/portal/data").status_code == 302
+    assert ask_link(client, EMAIL) == 200
+    assert mailbox.settle(0.5)[1:] == []  # no link for an erased person
