@@ -20,8 +20,13 @@ from plugin.vendors.contract import (
     VendorTicket,
     WebhookEvent,
     WebhookRequest,
+    contact_values,
+    first_last,
 )
 from plugin.vendors.errors import AdapterConfigError, AdapterError, NotFound
+
+# update_contact keys -> contact columns ("name" is split into firstname and lastname).
+CONTACT_COLUMNS = {"email": "emailaddress1", "phone": "telephone1"}
 
 
 def error_code(response: requests.Response) -> str | None:
@@ -245,6 +250,16 @@ class DynamicsAdapter(Adapter):
         body: dict[str, Any] = {**config.ANONYMISED_CONTACT, **values}
         path = config.ENDPOINTS["contact"].format(id=contact_id)
         self.http.patch(path, json=body, headers={"If-Match": "*"})
+
+    def update_contact(self, contact_id: str, values: Mapping[str, str]) -> None:
+        """PATCH emailaddress1, telephone1, firstname, lastname; `If-Match: *` never creates."""
+        checked = contact_values(self.name, values)
+        body = {CONTACT_COLUMNS[k]: v for k, v in checked.items() if k != "name"}
+        if "name" in checked:
+            body["firstname"], body["lastname"] = first_last(checked["name"])
+        if body:
+            path = config.ENDPOINTS["contact"].format(id=contact_id)
+            self.http.patch(path, json=body, headers={"If-Match": "*"})
 
     def _contact_id(self, id_or_email: str) -> str:
         if "@" not in id_or_email:

@@ -27,6 +27,14 @@ _SKIP = re.compile(r'pagenumber="(\d+)"')
 _BIND = re.compile(r"^/contacts\(([0-9a-fA-F-]{36})\)$")
 
 
+CONTACT_TYPE = "Microsoft.Dynamics.CRM.contact"
+# Contact columns a PATCH may set (others are unknown or read-only, e.g. fullname).
+CONTACT_COLUMNS = frozenset(
+    "firstname lastname emailaddress1 emailaddress2 telephone1 telephone2 mobilephone"
+    " address1_line1 address1_city address1_postalcode birthdate jobtitle description".split()
+)
+
+
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -108,9 +116,10 @@ class DynamicsSimulator(VendorSimulator):
         email: str,
         phone: str | None = None,
         address: str | None = None,
+        contact_id: str | None = None,
     ) -> str:
-        """Create a contact; returns its id."""
-        cid = str(uuid.uuid4())
+        """Create a contact (a new id unless given); returns its id."""
+        cid = contact_id or str(uuid.uuid4())
         with self.lock:
             self.contacts[cid] = {
                 "contactid": cid,
@@ -400,7 +409,32 @@ class DynamicsSimulator(VendorSimulator):
         return self._record("incident", self.incidents, id.strip("'").lower())
 
     def _contact(self, id: str) -> Response:  # noqa: A002
-        return self._record("contact", self.contacts, id.strip("'").lower())
+        rid = id.strip("'").lower()
+        if request.method == "PATCH":
+            answer = self._contact_patch(rid)
+            if answer is not None:
+                return answer
+        return self._record("contact", self.contacts, rid)
+
+    def _contact_patch(self, rid: str) -> Response | None:
+        """Unknown columns are a 400; without If-Match a PATCH of a missing id is an upsert."""
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return None  # _record answers the malformed body
+        bad = sorted(set(body) - CONTACT_COLUMNS)
+        if bad:
+            message = f"The property '{bad[0]}' does not exist on type '{CONTACT_TYPE}'."
+            return _error(400, "0x80060888", message)
+        if request.headers.get("If-Match") or rid in self.contacts:
+            return None  # If-Match: * on a missing record is _record's 404
+        self.add_contact(
+            str(body.get("firstname") or ""),
+            str(body.get("lastname") or ""),
+            str(body.get("emailaddress1") or ""),
+            body.get("telephone1"),
+            contact_id=rid,
+        )
+        return self._created("contacts", rid)
 
     def _record(self, entity: str, table: dict[str, dict[str, Any]], rid: str) -> Response:
         with self.lock:

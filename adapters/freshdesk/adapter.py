@@ -20,6 +20,7 @@ from plugin.vendors.contract import (
     VendorTicket,
     WebhookEvent,
     WebhookRequest,
+    contact_values,
 )
 from plugin.vendors.errors import AdapterConfigError, AdapterError, NotFound
 
@@ -270,6 +271,12 @@ class FreshdeskAdapter(Adapter):
     def anonymise_contact(self, contact_id: str, values: Mapping[str, str]) -> None:
         """PUT masked values (Freshdesk has no anonymise endpoint)."""
         self.http.put(config.ENDPOINTS["contact"].format(id=contact_id), json=dict(values))
+
+    def update_contact(self, contact_id: str, values: Mapping[str, str]) -> None:
+        """PUT /api/v2/contacts/{id} with name, email and/or phone (Freshdesk's own keys)."""
+        body = contact_values(self.name, values)
+        if body:
+            self.http.put(config.ENDPOINTS["contact"].format(id=contact_id), json=body)
 
     def _contact_id(self, id_or_email: str) -> str:
         if "@" not in id_or_email:

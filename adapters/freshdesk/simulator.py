@@ -14,6 +14,13 @@ from adapters.sim.base import VendorSimulator
 from adapters.sim.webhooks import DeliveryPolicy
 from adapters.sim.window import WindowState
 
+# Writable contact fields of PUT /api/v2/contacts/{id} (Freshdesk API v2 reference).
+CONTACT_FIELDS = frozenset(
+    "name email phone mobile twitter_id unique_external_id other_emails company_id address"
+    " view_all_tickets other_companies avatar custom_fields description job_title language"
+    " tags time_zone".split()
+)
+
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -396,9 +403,25 @@ class FreshdeskSimulator(VendorSimulator):
             body = request.get_json(silent=True)
             if not isinstance(body, dict):
                 return _error(400, "body", "Invalid JSON", "invalid_json")
-            contact.update({k: v for k, v in body.items() if k != "id"})
+            problem = self._contact_problem(id, body)
+            if problem is not None:
+                return problem
+            contact.update(body)
             contact["updated_at"] = _now()
             return jsonify(contact)
+
+    def _contact_problem(self, cid: int, body: dict[str, Any]) -> tuple[Response, int] | None:
+        """Freshdesk's answers to a contact update: unknown field 400, e-mail in use 409."""
+        bad = sorted(set(body) - CONTACT_FIELDS)
+        if bad:
+            return _error(400, bad[0], "Unexpected/invalid field in request", "invalid_field")
+        email = str(body.get("email") or "").lower()
+        taken = email and any(
+            c["id"] != cid and (c["email"] or "").lower() == email for c in self.contacts.values()
+        )
+        if taken:
+            return _error(409, "email", "It should be a unique value", "duplicate_value")
+        return None
 
     def _hard_delete(self, id: int) -> Any:  # noqa: A002
         with self.lock:

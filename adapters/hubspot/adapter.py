@@ -20,6 +20,8 @@ from plugin.vendors.contract import (
     VendorTicket,
     WebhookEvent,
     WebhookRequest,
+    contact_values,
+    first_last,
 )
 from plugin.vendors.errors import AdapterConfigError, AdapterError
 
@@ -254,6 +256,16 @@ class HubSpotAdapter(Adapter):
         """PATCH masked contact properties."""
         path = config.ENDPOINTS["contact"].format(id=contact_id)
         self.http.patch(path, json={"properties": dict(values)})
+
+    def update_contact(self, contact_id: str, values: Mapping[str, str]) -> None:
+        """PATCH contact properties email, phone, firstname and lastname."""
+        checked = contact_values(self.name, values)
+        properties = {k: v for k, v in checked.items() if k != "name"}
+        if "name" in checked:
+            properties["firstname"], properties["lastname"] = first_last(checked["name"])
+        if properties:
+            path = config.ENDPOINTS["contact"].format(id=contact_id)
+            self.http.patch(path, json={"properties": properties})
 
     def close(self) -> None:
         """Close the HTTP session."""

@@ -17,6 +17,12 @@ from adapters.sim.base import VendorSimulator
 from adapters.sim.webhooks import DeliveryPolicy
 from adapters.sim.window import WindowState
 
+# Writable contact properties the simulated portal defines (HubSpot's default contact ones).
+CONTACT_PROPERTIES = frozenset(
+    "email firstname lastname phone mobilephone address city zip state country company"
+    " jobtitle website lifecyclestage".split()
+)
+
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
@@ -375,6 +381,12 @@ class HubSpotSimulator(VendorSimulator):
                 contact["archived"] = True
                 return Response(status=204)
             props = (request.get_json(silent=True) or {}).get("properties") or {}
+            # "Read-only and non-existent properties will result in an error" (the spec).
+            bad = sorted(set(props) - CONTACT_PROPERTIES)
+            if bad:
+                detail = [{"isValid": False, "name": bad[0], "error": "PROPERTY_DOESNT_EXIST"}]
+                message = f"Property values were not valid: {json.dumps(detail)}"
+                return _error(400, message, "VALIDATION_ERROR")
             contact["properties"].update({k: str(v) for k, v in props.items()})
             contact["updatedAt"] = contact["properties"]["hs_lastmodifieddate"] = _now()
             return _json(contact)

@@ -23,6 +23,7 @@ __all__ = [
     "Adapter",
     "AdapterConfigError",
     "AdapterError",
+    "CONTACT_KEYS",
     "Conversation",
     "CredentialsError",
     "FieldValue",
@@ -35,7 +36,27 @@ __all__ = [
     "WebhookEvent",
     "WebhookPayloadError",
     "WebhookRequest",
+    "contact_values",
+    "first_last",
 ]
+
+
+# The keys ``Adapter.update_contact`` accepts; each adapter maps them to its vendor's fields.
+CONTACT_KEYS = frozenset({"email", "phone", "name"})
+
+
+def contact_values(vendor: str, values: Mapping[str, str]) -> dict[str, str]:
+    """``values`` for ``update_contact`` as a dict; AdapterError on a key it does not take."""
+    unknown = sorted(set(values) - CONTACT_KEYS)
+    if unknown:
+        raise AdapterError(vendor, f"contact field {unknown[0]!r} cannot be updated")
+    return dict(values)
+
+
+def first_last(name: str) -> tuple[str, str]:
+    """A full name split for vendors with first/last name fields (rest goes to the last)."""
+    first, _, last = name.strip().partition(" ")
+    return first, last.strip()
 
 
 @dataclass(frozen=True)
@@ -191,6 +212,13 @@ class Adapter(ABC):
     @abstractmethod
     def anonymise_contact(self, contact_id: str, values: Mapping[str, str]) -> None:
         """Overwrite a contact's personal fields with the given values."""
+
+    def update_contact(self, contact_id: str, values: Mapping[str, str]) -> None:
+        """Correct a contact's ``email``, ``phone`` and/or ``name`` (Art. 16 rectification).
+
+        Adapters whose vendor API cannot change contacts keep this default.
+        """
+        raise AdapterError(self.name, "this adapter cannot update contacts (not supported)")
 
     def create_ticket(
         self, subject: str, fields: Mapping[str, str], requester: VendorContact
