@@ -6,14 +6,15 @@ from flask import Blueprint, Response, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
 from plugin.agents.limits import limit_body
-from plugin.api.contract import documented, load_json
+from plugin.api.contract import documented, load_json, load_query
 from plugin.auth import current_actor, require_role
 from plugin.errors import ApiError
-from plugin.messages import outbound, service
+from plugin.messages import outbound, service, threads
 from plugin.messages.schemas import (
     CheckRequest,
     CheckResult,
     MessageSent,
+    RequestQuery,
     SendMessage,
     Thread,
 )
@@ -60,6 +61,23 @@ def send() -> ResponseReturnValue:
     return _no_store(jsonify(answer)), 201
 
 
+@bp.get("/messages")
+@documented(
+    summary="What a person wrote with a request (e.g. the correction wanted); audited",
+    tags=["messages"],
+    query=RequestQuery,
+    response=Thread,
+    errors=(401, 403, 404, 422),
+    auth="agentJWT",
+)
+@require_role("dpo")
+def request_notes() -> ResponseReturnValue:
+    """Decrypted notes attached to one data-subject request (DPO and admin)."""
+    query = load_query(RequestQuery())
+    notes = threads.notes_for_request(current_actor(), query["request"])
+    return _no_store(jsonify({"messages": notes}))
+
+
 @bp.get("/messages/<vendor>/<ticket_id>")
 @documented(
     summary="A ticket's secure messages, both directions (audited as a view)",
@@ -74,7 +92,7 @@ def thread(vendor: str, ticket_id: str) -> ResponseReturnValue:
     _known_vendor(vendor)
     if len(ticket_id) > 128:
         raise ApiError(404, "not_found", "Ticket not found")
-    messages = service.thread_for_ticket(current_actor(), vendor, ticket_id)
+    messages = threads.thread_for_ticket(current_actor(), vendor, ticket_id)
     return _no_store(jsonify({"messages": messages}))
 
 

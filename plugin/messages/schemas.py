@@ -65,3 +65,7 @@ class CheckResult(Schema):
     special_category = fields.Boolean()
     recommendation = fields.String()
     message = fields.String()
+
+
+class RequestQuery(_Strict):
+    request = fields.String(required=True, validate=validate.Length(min=1, max=36))

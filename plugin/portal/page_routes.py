@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from plugin.consent.service import hash_ip
 from plugin.errors import ApiError
 from plugin.messages import service as messages
+from plugin.messages import threads
 from plugin.models.types import utcnow
 from plugin.portal import service, views, web
 from plugin.rights.export import to_json
@@ -135,8 +136,8 @@ def ask(kind: str) -> ResponseReturnValue:
 @web.login_required
 def messages_page() -> ResponseReturnValue:
     """Secure messages, decrypted for the person; opening the page marks them read."""
-    rows = messages.messages_of(web.subject_id())
-    messages.mark_read(web.subject_id())
+    rows = threads.messages_of(web.subject_id())
+    threads.mark_read(web.subject_id())
     return web.page("messages.html", messages=rows)
 
 

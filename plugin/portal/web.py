@@ -11,7 +11,7 @@ from flask import Response, abort, g, jsonify, redirect, render_template, reques
 from flask.typing import ResponseReturnValue
 
 from plugin.forms import csrf as anonymous_csrf
-from plugin.messages.service import unread_count
+from plugin.messages.threads import unread_count
 from plugin.portal import sessions
 from plugin.portal.i18n import LANG_COOKIE, LANGUAGES, labels, pick_language
 

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from adapters.sim.server import SimulatorServer
 from plugin.agents.demo import widget_urls
 from plugin.extensions import db
-from plugin.messages.service import messages_of
+from plugin.messages.threads import messages_of
 from plugin.models import SecureMessage
 from tests.browser.conftest import screenshot
 from tests.portal.mailbox import Mailbox, SmtpServer

@@ -13,6 +13,7 @@ from plugin.config import ROOT
 from plugin.extensions import db
 from plugin.manifest import load_manifest
 from plugin.models import AuditEvent, DataSubject, SecureMessage, Ticket, VaultItem
+from plugin.portal.service import ask
 from tests.agents.helpers import bearer, custom_manifest
 from tests.portal.conftest import PUBLIC_URL
 from tests.portal.mailbox import Mailbox
@@ -171,3 +172,20 @@ def test_outbound_check_finds_personal_data_without_echoing_it(portal_app: Flask
         client.post(CHECK, json={"txt": "x"}, headers=bearer(portal_app, "agent")).status_code
         == 422
     )
+
+
+def test_dpo_reads_the_note_sent_with_a_request(portal_app: Flask, customer: Customer) -> None:
+    row = ask(customer.subject_id, "rectification", "Mit navn staves Holm-Jensen")
+    client = portal_app.test_client()
+    url = f"{SEND}?request={row.id}"
+    response = client.get(url, headers=bearer(portal_app, "dpo", "dpo-anne"))
+    assert response.status_code == 200
+    [note] = response.get_json()["messages"]
+    assert note["body"] == "Mit navn staves Holm-Jensen" and note["direction"] == "in"
+    event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "view")).one()
+    assert event.actor_id == "dpo-anne" and event.details["request"] == row.id
+    assert client.get(url).status_code == 401
+    assert client.get(url, headers=bearer(portal_app, "agent")).status_code == 403
+    assert client.get(SEND, headers=bearer(portal_app, "dpo")).status_code == 422
+    unknown = client.get(f"{SEND}?request=nope", headers=bearer(portal_app, "dpo"))
+    assert unknown.status_code == 404
