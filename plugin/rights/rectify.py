@@ -10,6 +10,7 @@ from flask import current_app
 from plugin import audit
 from plugin.auth.guard import Actor
 from plugin.extensions import db
+from plugin.ingest.tokens import token_for
 from plugin.models import Finding, SubjectIdentifier, Ticket, VaultItem
 from plugin.rights.errors import RightsError, not_found
 from plugin.rights.lookup import get_subject, group_ids
@@ -18,13 +19,8 @@ from plugin.vault import VaultError, get_vault
 from plugin.vendors.contract import Adapter
 from plugin.vendors.errors import AdapterError
 
-# Contact properties an identifier kind maps to in every supported vendor's contact record.
+# Identifier kinds a person can have corrected, and the update_contact key each maps to.
 CONTACT_FIELDS = {"email": "email", "phone": "phone"}
-
-
-def token_for(kind: str, value: str) -> str:
-    """The pseudonym written to the vendor for a corrected value, e.g. ``[EMAIL ••••dk]``."""
-    return f"[{kind.upper()} ••••{value[-2:] if len(value) > 4 else ''}]"
 
 
 def _adapter(vendor: str) -> Adapter:
@@ -65,6 +61,9 @@ def rectify(
     except VaultError as exc:
         db.session.rollback()
         raise RightsError(409, "conflict", "The stored value is unreadable (erased?)") from exc
+    except RightsError:
+        db.session.rollback()  # nothing of a refused correction may be committed later
+        raise
     db.session.commit()
     return result
 
@@ -82,7 +81,8 @@ def _rectify_finding(
     item = _item(finding.vault_item_id)
     old_value = vault.decrypt(item)
     vault.update(item, new_value)
-    old_token, new_token = finding.masked, token_for(finding.type, new_value)
+    # The same token ingestion would have written for this value (one format everywhere).
+    old_token, new_token = finding.masked, token_for(finding.type, new_value)[:255]
     vendor_updated = False
     adapter = _adapter(ticket.vendor)
     if adapter.can_write(finding.field):
@@ -111,14 +111,39 @@ def _rectify_finding(
 
 
 def _contact_ids(ids: list[str]) -> list[tuple[str, str]]:
-    """(vendor, contact id) for every vendor contact of the person."""
+    """(vendor, contact id) for every vendor contact of the person, decrypted from the vault."""
     vault = get_vault()
     rows = db.session.scalars(
-        sa.select(SubjectIdentifier).where(
-            SubjectIdentifier.subject_id.in_(ids), SubjectIdentifier.kind == "vendor_contact"
-        )
+        sa.select(SubjectIdentifier)
+        .where(SubjectIdentifier.subject_id.in_(ids), SubjectIdentifier.kind == "vendor_contact")
+        .order_by(SubjectIdentifier.vendor, SubjectIdentifier.id)
     )
     return [(r.vendor, vault.decrypt(_item(r.vault_item_id))) for r in rows if r.vault_item_id]
+
+
+def _update_contacts(contacts: list[tuple[str, str]], key: str, new: str, old: str) -> list[str]:
+    """Write ``new`` to every contact; on a vendor error put ``old`` back where it was written."""
+    adapters = [(_adapter(vendor), contact_id) for vendor, contact_id in contacts]
+    done: list[tuple[Adapter, str]] = []
+    try:
+        for adapter, contact_id in adapters:
+            adapter.update_contact(contact_id, {key: new})
+            done.append((adapter, contact_id))
+    except AdapterError:
+        unrestored = []
+        for adapter, contact_id in reversed(done):
+            try:
+                adapter.update_contact(contact_id, {key: old})
+            except AdapterError:
+                unrestored.append(adapter.name)
+        if unrestored:
+            # Ids only: which vendors now hold the new value although nothing changed here.
+            names = ", ".join(sorted(set(unrestored)))
+            raise RightsError(
+                502, "vendor_error", f"A vendor refused the update; not restored at: {names}"
+            ) from None
+        raise
+    return sorted({adapter.name for adapter, _ in done})
 
 
 def _rectify_identifier(
@@ -141,33 +166,20 @@ def _rectify_identifier(
     )
     if clash is not None:
         raise RightsError(409, "conflict", "Another identity already holds that value")
-    get_vault().update(_item(row.vault_item_id), new_value)
+    item = _item(row.vault_item_id)
+    vault = get_vault()
+    old_value = vault.decrypt(item)
+    contacts = _contact_ids(ids)
+    vault.update(item, new_value)
     row.blind_index = new_index
-    updated: list[str] = []
-    pending: list[str] = []
-    for vendor, contact_id in _contact_ids(ids):
-        # Not in the adapter contract yet: anonymise_contact may blank other fields (Dynamics),
-        # so only adapters offering update_contact(contact_id, {"email"|"phone": value}) are used.
-        update = getattr(_adapter(vendor), "update_contact", None)
-        if update is None:
-            pending.append(vendor)
-            continue
-        update(contact_id, {CONTACT_FIELDS[row.kind]: new_value})
-        updated.append(vendor)
+    # The vendors are written last: a refusal rolls the vault and index back (rectify()).
+    updated = _update_contacts(contacts, CONTACT_FIELDS[row.kind], new_value, old_value)
     audit.record(
         audit.actions.RECTIFY,
         actor=actor,
         subject_id=ids[0],
         field=f"identifier.{row.kind}",
         reason=reason,
-        details={
-            "identifier": row.id,
-            "vendors_updated": sorted(updated),
-            "vendors_pending": sorted(pending),
-        },
+        details={"identifier": row.id, "vendors_updated": updated},
     )
-    return {
-        "identifier_id": row.id,
-        "vendors_updated": sorted(updated),
-        "vendors_pending": sorted(pending),
-    }
+    return {"identifier_id": row.id, "vendors_updated": updated}

@@ -100,7 +100,6 @@ class RectifyResultSchema(Schema):
     masked = fields.String()
     vendor_updated = fields.Boolean()
     vendors_updated = fields.List(fields.String())
-    vendors_pending = fields.List(fields.String())
 
 
 class RestrictSchema(_Strict):

@@ -10,6 +10,7 @@ from adapters.dynamics.simulator import DynamicsSimulator
 from adapters.freshdesk.simulator import FreshdeskSimulator
 from adapters.hubspot.simulator import HubSpotSimulator
 from plugin.extensions import db
+from plugin.ingest.tokens import token_for
 from plugin.models import Finding, Ticket
 from plugin.subjects import find_or_create_subject
 from plugin.vault import get_vault
@@ -94,10 +95,8 @@ def seed_person(app: Flask, sims: Sims) -> Person:
         name = FIELDS[vendor]
         text = vt.fields[name].text
         person.findings[vendor] = {}
-        for kind, category, value, token in (
-            ("cpr", "identity", CPR, "[CPR ••••••-••34]"),
-            ("email", "contact", EMAIL, "[EMAIL ••••dk]"),
-        ):
+        for kind, category, value in (("cpr", "identity", CPR), ("email", "contact", EMAIL)):
+            token = token_for(kind, value)
             start = text.index(value)
             item = vault.encrypt(subject.id, value, field=name, kind=kind, ticket_id=ticket.id)
             finding = Finding(

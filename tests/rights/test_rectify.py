@@ -56,8 +56,7 @@ def test_rectify_identifier_moves_the_blind_index(vendor_app: Flask, person: Per
         vendor_app, person, {"identifier": ident.id, "new_value": new_email, "reason": "moved"}
     )
     assert response.status_code == 200, response.get_json()
-    # No adapter offers update_contact yet: reported, not silently skipped.
-    assert response.get_json()["vendors_pending"] == ["dynamics", "freshdesk", "hubspot"]
+    assert response.get_json()["vendors_updated"] == ["dynamics", "freshdesk", "hubspot"]
     assert [s.id for s in lookup.find(email=new_email)] == [person.subject_id]
     assert lookup.find(email=EMAIL) == []
 
