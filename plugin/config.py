@@ -62,21 +62,37 @@ class ConfigError(Exception):
 class Settings:
     """Resolved configuration for one sidecar process."""
 
-    database_url: str
+    database_url: str = field(repr=False)  # may carry a password
     key_file: Path
-    master_key: str | None
+    master_key: str | None = field(repr=False)
     public_url: str | None
     manifest: Path
     log_level: str
     max_request_bytes: int
     scheduler: str
-    vendors: dict[str, dict[str, str]] = field(default_factory=dict)
+    vendors: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
     extra: dict[str, Any] = field(default_factory=dict)
-    smtp: dict[str, Any] = field(default_factory=dict)  # SMTP_SETTINGS without the prefix
+    smtp: dict[str, Any] = field(
+        default_factory=dict, repr=False
+    )  # SMTP_SETTINGS without the prefix
+    # DATAVAGT_* variables as read, for third-party adapters whose names we can't know.
+    environ: dict[str, str] = field(default_factory=dict, repr=False)
 
     def vendor(self, name: str) -> dict[str, str]:
         """The settings of one vendor (empty when the vendor is not configured)."""
-        return dict(self.vendors.get(name, {}))
+        if name in VENDOR_VARIABLES:
+            return dict(self.vendors.get(name, {}))
+        # A third-party adapter: its YAML section, then every DATAVAGT_<NAME>_* variable.
+        section = {k: str(v) for k, v in dict(self.extra.get(name) or {}).items()}
+        prefix = f"DATAVAGT_{name.upper()}_"
+        section.update(
+            {
+                k.removeprefix(prefix).lower(): v
+                for k, v in self.environ.items()
+                if k.startswith(prefix) and v
+            }
+        )
+        return section
 
 
 def _read_yaml(path: str) -> dict[str, Any]:
@@ -119,10 +135,13 @@ def load_settings(
             vendors[key] = {k: str(v) for k, v in dict(value).items()}
         else:
             merged[key] = value
-    return _resolve(merged, vendors)
+    snapshot = {k: v for k, v in env.items() if k.startswith("DATAVAGT_")}
+    return _resolve(merged, vendors, snapshot)
 
 
-def _resolve(merged: dict[str, Any], vendors: dict[str, dict[str, str]]) -> Settings:
+def _resolve(
+    merged: dict[str, Any], vendors: dict[str, dict[str, str]], environ: dict[str, str]
+) -> Settings:
     values = {name: merged.pop(name, default) for name, default in SCALARS.items()}
     database_url = values["database_url"] or f"sqlite:///{Path.cwd() / 'datavagt.db'}"
     if "://" not in database_url:
@@ -149,6 +168,7 @@ def _resolve(merged: dict[str, Any], vendors: dict[str, dict[str, str]]) -> Sett
         vendors=vendors,
         extra=merged,
         smtp={name.removeprefix("smtp_"): values[name] for name in SMTP_SETTINGS},
+        environ=environ,
     )
 
 
