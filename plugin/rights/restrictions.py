@@ -16,6 +16,10 @@ from plugin.models.types import utcnow
 from plugin.rights.errors import RightsError, not_found
 from plugin.rights.lookup import get_subject, group_ids
 
+# Art. 21(1): the right to object covers processing under Art. 6(1)(e) and (f) (direct
+# marketing on legitimate interests included, Art. 21(2)); consent is withdrawn instead.
+OBJECTION_BASES = frozenset({"legitimate_interests", "public_task"})
+
 
 def _root(subject_id: str) -> str:
     """The surviving subject of a merge chain (flags are kept on it and its merged ones)."""
@@ -69,6 +73,27 @@ def serialise(row: ProcessingRestriction) -> dict[str, Any]:
     }
 
 
+def check_objection(purpose: str | None) -> None:
+    """422 unless an Art. 21 objection applies: processing on legitimate interests/public task."""
+    if purpose is None:
+        raise RightsError(422, "validation_failed", "An objection names the purpose objected to")
+    basis = current_app.extensions["datavagt.manifest"].purposes[purpose]["legal_basis"]
+    if basis == "consent":
+        raise RightsError(
+            422,
+            "objection_not_applicable",
+            "This purpose is based on consent: withdraw the consent instead (Art. 7(3)); "
+            "an objection (Art. 21) does not apply",
+        )
+    if basis not in OBJECTION_BASES:
+        raise RightsError(
+            422,
+            "objection_not_applicable",
+            f"An objection (Art. 21) applies to processing based on legitimate interests or "
+            f"public task; this purpose's legal basis is {basis}",
+        )
+
+
 def restrict(
     subject_id: str, kind: str, reason: str, actor: Actor, purpose: str | None = None
 ) -> ProcessingRestriction:
@@ -77,6 +102,8 @@ def restrict(
         raise RightsError(422, "validation_failed", "kind must be restriction or objection")
     if purpose is not None and purpose not in current_app.extensions["datavagt.manifest"].purposes:
         raise RightsError(422, "validation_failed", "Unknown purpose")
+    if kind == "objection":
+        check_objection(purpose)
     if not reason.strip():
         raise RightsError(422, "validation_failed", "A reason is required")
     subject = get_subject(_root(subject_id))

@@ -85,12 +85,18 @@ def test_request_queue_forms(vendor_app: Flask, person: Person) -> None:
 def test_restrict_and_erase_controls(vendor_app: Flask, person: Person) -> None:
     client = vendor_app.test_client()
     token = sign_in(vendor_app, client)
-    client.post(
+    refused = client.post(
         f"/admin/subjects/{person.subject_id}/restrict",
         data={"csrf_token": token, "kind": "objection", "purpose": "marketing", "reason": "r"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "withdraw the consent instead" in refused and "Processing restricted" not in refused
+    client.post(
+        f"/admin/subjects/{person.subject_id}/restrict",
+        data={"csrf_token": token, "kind": "restriction", "purpose": "marketing", "reason": "r"},
     )
     page = client.get(f"/admin/subjects/{person.subject_id}").get_data(as_text=True)
-    assert "Processing restricted: objection (marketing)" in page
+    assert "Processing restricted: restriction (marketing)" in page
     erase = client.post(
         f"/admin/subjects/{person.subject_id}/erase",
         data={"csrf_token": token, "reason": "Art. 17"},
