@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -22,57 +23,77 @@ PENDING, PROCESSING, DONE, PARKED = "pending", "processing", "done", "parked"
 STATUSES = (PENDING, PROCESSING, DONE, PARKED)
 
 
-_INSERTS: dict[str, ReturningInsert[tuple[int]]] = {}
+_INSERTS: dict[str, ReturningInsert[tuple[str, str]]] = {}
+EventKey = tuple[str, str]  # (vendor, event_key): the inbox's unique key
 
 
-def _insert(dialect: str) -> ReturningInsert[tuple[int]]:
-    """One statement per dialect, built once so SQLAlchemy compiles it once."""
+def _insert(dialect: str) -> ReturningInsert[tuple[str, str]]:
+    """One statement per dialect, built once so SQLAlchemy compiles and caches it once."""
     if dialect not in _INSERTS:
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
         table = InboxEvent.__table__
         _INSERTS[dialect] = (
             insert(table)
             .on_conflict_do_nothing(index_elements=["vendor", "event_key"])
-            .returning(table.c.id)
+            .returning(table.c.vendor, table.c.event_key)
         )
     return _INSERTS[dialect]
 
 
-def enqueue(events: Iterable[WebhookEvent]) -> tuple[int, int]:
-    """Store events in one batched INSERT, ignoring stored ones; returns (new, duplicates).
-
-    No commit: the caller commits (the webhook before answering, backfill per chunk).
-    """
+def inbox_rows(events: Iterable[WebhookEvent]) -> tuple[list[dict[str, Any]], int]:
+    """Inbox rows of the events (a key repeated among them once), and how many were given."""
     now = utcnow()
     given = 0
-    rows: dict[tuple[str, str], dict[str, object]] = {}
+    rows: dict[EventKey, dict[str, Any]] = {}
     for event in events:
         given += 1
         key = (event.vendor, event.event_key[:255])
-        rows.setdefault(
-            key,
-            {
-                "vendor": event.vendor,
-                "event_key": key[1],
-                "kind": event.kind,
-                "object_type": event.object_type,
-                "object_id": event.object_id[:128],
-                "occurred_at": event.occurred_at,
-                "payload": event.to_payload(),
-                "status": PENDING,
-                "attempts": 0,
-                "next_attempt_at": now,
-                "last_error": None,
-                "received_at": now,
-                "processed_at": None,
-                "locked_by": None,
-                "locked_until": None,
-            },
-        )
+        if key in rows:
+            continue
+        rows[key] = {
+            "vendor": event.vendor,
+            "event_key": key[1],
+            "kind": event.kind,
+            "object_type": event.object_type,
+            "object_id": event.object_id[:128],
+            "occurred_at": event.occurred_at,
+            "payload": event.to_payload(),
+            "status": PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "last_error": None,
+            "received_at": now,
+            "processed_at": None,
+            "locked_by": None,
+            "locked_until": None,
+        }
+    return list(rows.values()), given
+
+
+def row_key(row: dict[str, Any]) -> EventKey:
+    """The unique key of a row built by ``inbox_rows``."""
+    return (row["vendor"], row["event_key"])
+
+
+def insert_rows(connection: sa.Connection, rows: list[dict[str, Any]]) -> set[EventKey]:
+    """One batched INSERT ... ON CONFLICT DO NOTHING; returns the keys that were new.
+
+    Rows must have distinct keys. No commit: the caller owns the transaction.
+    """
     if not rows:
-        return 0, given
-    statement = _insert(db.session.get_bind().dialect.name)
-    new = len(db.session.execute(statement, list(rows.values())).all())
+        return set()
+    statement = _insert(connection.dialect.name)
+    return {(vendor, key) for vendor, key in connection.execute(statement, rows)}
+
+
+def enqueue(events: Iterable[WebhookEvent]) -> tuple[int, int]:
+    """Store events in the session's transaction, ignoring stored ones; (new, duplicates).
+
+    No commit: the caller commits (backfill per chunk). Webhooks go through the group
+    commit writer in ``plugin.webhooks.writer`` instead.
+    """
+    rows, given = inbox_rows(events)
+    new = len(insert_rows(db.session.connection(), rows))
     return new, given - new
 
 

@@ -55,6 +55,15 @@ class IngestSchema(_Strict):
     )
     default_purpose = fields.String(load_default="support")
     purpose_rules = fields.List(fields.Nested(PurposeRuleSchema), load_default=list)
+    group_commit_max_events = fields.Integer(
+        load_default=1000, validate=validate.Range(min=1, max=10000)
+    )
+    group_commit_max_wait_ms = fields.Float(
+        load_default=2.0, validate=validate.Range(min=0, max=50)
+    )
+    group_commit_timeout_seconds = fields.Float(
+        load_default=20.0, validate=validate.Range(min=0.1, max=300)
+    )
 
 
 def ingest_references(data: dict[str, Any]) -> None:

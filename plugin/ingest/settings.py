@@ -16,6 +16,9 @@ DEFAULTS: dict[str, Any] = {
     "unwritable_retention_days": 30,
     "default_purpose": "support",
     "purpose_rules": [],
+    "group_commit_max_events": 1000,
+    "group_commit_max_wait_ms": 2.0,
+    "group_commit_timeout_seconds": 20.0,
 }
 
 
@@ -31,6 +34,11 @@ class IngestSettings:
     unwritable_retention_days: int = 30
     default_purpose: str = "support"
     purpose_rules: list[dict[str, Any]] = field(default_factory=list)
+    # Webhook group commit: events per transaction, how long the writer waits for more
+    # after the first, and how long a request waits for its commit before answering 503.
+    group_commit_max_events: int = 1000
+    group_commit_max_wait_ms: float = 2.0
+    group_commit_timeout_seconds: float = 20.0
 
 
 def from_manifest_data(data: dict[str, Any]) -> IngestSettings:

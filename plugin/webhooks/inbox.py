@@ -2,27 +2,47 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from flask import Flask, current_app
 
 from plugin.extensions import db
-from plugin.ingest.inbox import enqueue
+from plugin.ingest.inbox import inbox_rows
+from plugin.ingest.settings import ingest_settings
 from plugin.vendors.contract import WebhookEvent
+from plugin.webhooks.writer import InboxWriter, StoreResult, StoreUnavailable
+
+WRITER = "datavagt.inbox_writer"
+_create_lock = threading.Lock()
+
+__all__ = ["StoreResult", "StoreUnavailable", "inbox_writer", "store_events"]
 
 
-@dataclass(frozen=True)
-class StoreResult:
-    """How many events were new and how many were already in the inbox."""
-
-    accepted: int
-    duplicates: int
+def inbox_writer() -> InboxWriter:
+    """The current app's group-commit writer, created on first use (one per app, process)."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    writer: InboxWriter | None = app.extensions.get(WRITER)
+    if writer is None:
+        with _create_lock:
+            writer = app.extensions.get(WRITER)
+            if writer is None:
+                settings = ingest_settings()
+                writer = InboxWriter(
+                    db.engine,
+                    max_events=settings.group_commit_max_events,
+                    max_wait=settings.group_commit_max_wait_ms / 1000,
+                    timeout=settings.group_commit_timeout_seconds,
+                )
+                app.extensions[WRITER] = writer
+    return writer
 
 
 def store_events(events: Iterable[WebhookEvent]) -> StoreResult:
-    """Insert the events (ids only, never the raw body) in one statement and commit.
+    """Store the events (ids only, never the raw body); returns after they are committed.
 
-    The commit happens before the webhook is answered: a 2xx means the event is durable.
+    A 2xx means the event is durable: this returns only once the group commit holding the
+    events succeeded, and raises StoreUnavailable when it did not.
     """
-    accepted, duplicates = enqueue(events)
-    db.session.commit()
-    return StoreResult(accepted, duplicates)
+    rows, given = inbox_rows(events)
+    return inbox_writer().submit(rows, given)

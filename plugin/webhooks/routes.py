@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 from plugin.errors import ApiError
 from plugin.vendors.contract import Adapter, WebhookRequest
 from plugin.vendors.errors import WebhookAuthError, WebhookPayloadError
-from plugin.webhooks.inbox import store_events
+from plugin.webhooks.inbox import StoreUnavailable, store_events
 
 bp = Blueprint("webhooks", __name__)
 
@@ -31,7 +31,11 @@ def receive(vendor: str) -> ResponseReturnValue:
         events = adapter.parse_webhook(body, request.headers)
     except WebhookPayloadError as exc:
         raise ApiError(400, "malformed_payload", str(exc)) from exc
-    result = store_events(events)
+    try:
+        result = store_events(events)
+    except StoreUnavailable as exc:
+        # Nothing of this request was committed: the vendor retries on a 5xx.
+        raise ApiError(503, "unavailable", "events could not be stored; retry later") from exc
     return jsonify({"accepted": result.accepted, "duplicates": result.duplicates}), 202
 
 
