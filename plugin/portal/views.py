@@ -47,6 +47,9 @@ def my_consents(subject_id: str, lang: str) -> list[dict[str, Any]]:
     """Every consent with its exact wording; withdrawn purposes offer the current wording."""
     rows = [consents.to_dict(c) for sid in group_ids(subject_id) for c in consents.consents_of(sid)]
     rows.sort(key=lambda c: c["given_at"], reverse=True)
+    purposes = current_app.extensions["datavagt.manifest"].purposes
+    for row in rows:
+        row["purpose_name"] = purposes.get(row["purpose"], {}).get("name") or row["purpose"]
     active = {c["purpose"] for c in rows if c["active"]}
     offered: set[str] = set()
     for row in rows:
