@@ -93,3 +93,10 @@ class Document:
             pattern.search(lower, max(0, start - before), start)
             or (after and pattern.search(lower, end, end + after))
         )
+
+    def last(self, pattern: re.Pattern[str], start: int, window: int) -> int:
+        """End offset of the last ``pattern`` match in the ``window`` before ``start``, or -1."""
+        found = -1
+        for match in pattern.finditer(self.lower, max(0, start - window), start):
+            found = match.end()
+        return found

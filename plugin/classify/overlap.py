@@ -10,6 +10,8 @@ _SPECIFICITY: dict[str, int] = {
     "iban": 9,
     "payment_card": 9,
     "cvr": 8,
+    "bank_account": 8,
+    "passport": 8,
     "email": 8,
     "ip_address": 7,
     "date_of_birth": 6,

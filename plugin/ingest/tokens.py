@@ -80,9 +80,14 @@ def ip_address(value: str) -> str:
     return f"[IP address {DOT * 3}]"
 
 
+def bank_account(value: str) -> str:
+    """Bank account (reg. + konto nr.): the last two digits, fixed-width mask."""
+    return f"[account {DOT * 4} {DOT * 2}{_tail(value, 2) or DOT * 2}]"
+
+
 def passport(value: str) -> str:
-    """Passport number: nothing of it."""
-    return f"[passport {DOT * 3}]"
+    """Passport number: the last two digits, fixed-width mask."""
+    return f"[passport {DOT * 7}{_tail(value, 2) or DOT * 2}]"
 
 
 def _special(label: str) -> Callable[[str], str]:
@@ -100,6 +105,7 @@ TOKENS: dict[str, Callable[[str], str]] = {
     "phone": phone,
     "iban": iban,
     "payment_card": payment_card,
+    "bank_account": bank_account,
     "person_name": person_name,
     "postal_address": postal_address,
     "date_of_birth": date_of_birth,

@@ -29,6 +29,19 @@ CASES = [
     ("Pris 1.234,50 kr.", "da", []),
     ("CPR 010190-1234", "da", []),
     ("IP 192.168.100.200", "da", []),
+    # Codes and order numbers are eight digits too: the nearest label decides.
+    ("din aktiveringskode er 48213377 og den udløber om 24 timer", "da", []),
+    ("Your activation code: 48213377", "en", []),
+    ("Koden er 48213377", "da", []),
+    ("SMS-kode: 48213377", "da", []),
+    ("Ordrenummeret er 48213377", "da", []),
+    ("Your order number is 48213377, thanks", "en", []),
+    ("Engangskode 48 21 33 77", "da", []),
+    # ... while labelled numbers and numbers with +45 are still phones.
+    ("Koden er sendt. Ring på 48213377 hvis den ikke virker", "da", ["48213377"]),
+    ("Your code is 48213377, call me on 20123456", "en", ["20123456"]),
+    ("Ordre +45 20 12 34 56", "da", ["+45 20 12 34 56"]),
+    ("Aktiveringskode sendt til +4520123456", "da", ["+4520123456"]),
     ("", "auto", []),
 ]
 

@@ -37,6 +37,52 @@ CASES = [
     ("Vi gemmer generelt ikke oplysninger om helbred, religion eller fagforening.", "da", []),
     ("We do not collect information about religion, ethnic origin or political opinions", "en", []),
     ("If you have questions about biometric data, ask", "en", []),
+    # Context belongs to its own sentence: an earlier negation does not reach the term.
+    ("Mit CPR er 070761-4285 og jeg har diabetes", "da", [("health", "diabetes")]),
+    (
+        "Min pakke kom aldrig. Mit CPR er 070761-4285 og jeg har diabetes",
+        "da",
+        [("health", "diabetes")],
+    ),
+    (
+        "Jeg fik ikke pakken. Jeg har astma og kan ikke gå til posthuset.",
+        "da",
+        [("health", "astma")],
+    ),
+    (
+        "Varen virker ikke!\nMin datter er diabetiker, så vi skal bruge den nu.",
+        "da",
+        [("health", "diabetiker")],
+    ),
+    (
+        "Jeg kan ikke komme i dag, men jeg er sygemeldt med stress",
+        "da",
+        [("health", "sygemeldt"), ("health", "stress")],
+    ),
+    (
+        "My parcel never arrived. I have epilepsy and can't drive to the depot.",
+        "en",
+        [("health", "epilepsy")],
+    ),
+    (
+        "Don't worry about the refund. My son is autistic and needs the quiet room.",
+        "en",
+        [("health", "autistic")],
+    ),
+    (
+        "It did not help; I was diagnosed with asthma last week.",
+        "en",
+        [("health", "diagnosed"), ("health", "asthma")],
+    ),
+    # ... while a negation in the same sentence still counts.
+    ("Pakken kom. Jeg har ikke diabetes, det var en fejl.", "da", []),
+    ("Thanks. We never store data about health, e.g. diabetes.", "en", []),
+    # A device feature named after a biometric is not biometric data about a person.
+    ("Fingeraftryk-login virker ikke på min telefon", "da", []),
+    ("Min fingeraftrykslæser er i stykker", "da", []),
+    ("The fingerprint login stopped working after the update", "en", []),
+    ("My fingerprint sensor is broken", "en", []),
+    ("I use Face ID unlock on my phone", "en", []),
     # A language switch keeps the other language's lexicon out.
     ("Jeg har diabetes", "en", [("health", "diabetes")]),
     ("Jeg er ordblind", "en", []),

@@ -27,7 +27,11 @@ CASES = [
     ("postal_address", "Nørregade 12, 2100 København Ø", "[address •••]"),
     ("date_of_birth", "01-01-1990", "[date of birth ••-••-••••]"),
     ("ip_address", "10.1.2.3", "[IP address •••]"),
-    ("passport", "123456789", "[passport •••]"),
+    ("bank_account", "1234 0012345634", "[account •••• ••34]"),
+    ("bank_account", "1234, kontonr. 12345678", "[account •••• ••78]"),
+    ("passport", "123456712", "[passport •••••••12]"),
+    ("passport", "C01X00T47", "[passport •••••••47]"),
+    ("passport", "AB12", "[passport •••••••••]"),
     ("health", "diabetes", "[health]"),
     ("religion", "muslim", "[special category]"),
     ("trade_union", "3F", "[special category]"),
@@ -50,7 +54,8 @@ def test_token_reveals_at_most_a_short_tail(kind: str, value: str, token: str) -
 
 
 def test_every_type_has_a_token() -> None:
-    for kind in ("cpr", "email", "phone", "iban", "payment_card", "person_name", "health"):
+    for kind in ("cpr", "email", "phone", "iban", "payment_card", "person_name", "health",
+                 "bank_account", "passport"):  # fmt: skip
         assert kind in TOKENS
 
 
@@ -76,3 +81,11 @@ def test_html_round_trip(text: str) -> None:
     assert "<b>" not in html
     assert html_to_text(html) == text
     assert render(text, False) == text
+
+
+def test_every_classifier_type_has_its_own_token() -> None:
+    from plugin.classify.detectors import default_detectors
+    from plugin.classify.detectors.special_category import SPECIAL_TYPES
+
+    kinds = {d.entity_type for d in default_detectors()} | set(SPECIAL_TYPES)
+    assert kinds - set(TOKENS) == set()

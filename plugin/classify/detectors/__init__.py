@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from plugin.classify.detector import Detector
+from plugin.classify.detectors.bank_account import BankAccountDetector
 from plugin.classify.detectors.cpr import CprDetector
 from plugin.classify.detectors.cvr import CvrDetector
 from plugin.classify.detectors.date_of_birth import DateOfBirthDetector
 from plugin.classify.detectors.email import EmailDetector
 from plugin.classify.detectors.iban import IbanDetector
 from plugin.classify.detectors.ip_address import IpAddressDetector
+from plugin.classify.detectors.passport import PassportDetector
 from plugin.classify.detectors.payment_card import PaymentCardDetector
 from plugin.classify.detectors.person_name import PersonNameDetector
 from plugin.classify.detectors.phone import PhoneDetector
@@ -23,6 +25,8 @@ DEFAULT_DETECTOR_CLASSES: tuple[type[Detector], ...] = (
     CvrDetector,
     IbanDetector,
     PaymentCardDetector,
+    BankAccountDetector,
+    PassportDetector,
     IpAddressDetector,
     DateOfBirthDetector,
     PostalAddressDetector,
@@ -39,12 +43,14 @@ def default_detectors() -> list[Detector]:
 
 __all__ = [
     "DEFAULT_DETECTOR_CLASSES",
+    "BankAccountDetector",
     "CprDetector",
     "CvrDetector",
     "DateOfBirthDetector",
     "EmailDetector",
     "IbanDetector",
     "IpAddressDetector",
+    "PassportDetector",
     "PaymentCardDetector",
     "PersonNameDetector",
     "PhoneDetector",

@@ -49,12 +49,19 @@ class PhoneDetector(Detector):
          "kontaktes på", "my number", "mit nummer", "phone number"]
     )  # fmt: skip
     NEGATIVE: ClassVar[re.Pattern[str]] = words_pattern(
-        ["ordre", "ordrenummer", "ordrenr", "order", "faktura", "fakturanummer", "invoice",
-         "tracking", "sporing", "sporingsnummer", "pakke", "parcel", "kundenummer", "kundenr",
-         "customer no", "sag", "sagsnummer", "case", "ticket", "ref", "reference", "cvr", "kr",
-         "dkk", "eur", "usd", "serienummer", "serial", "id", "konto", "kontonr", "reg", "se-nr",
-         "booking", "bestilling", "bestillingsnr", "bestillingsnummer", "produkt", "produktet",
-         "product", "varenummer", "vare", "item", "sku", "transaction", "transaktion", "po"]
+        ["ordre", "ordrenummer", "ordrenummeret", "ordrenr", "order", "order no", "order number",
+         "faktura", "fakturanummer", "invoice", "tracking", "sporing", "sporingsnummer", "pakke",
+         "parcel", "kundenummer", "kundenr", "customer no", "sag", "sagsnummer", "case",
+         "ticket", "ref", "reference", "cvr", "kr", "dkk", "eur", "usd", "serienummer",
+         "serial", "id", "konto", "kontonr", "reg", "se-nr", "booking", "bestilling",
+         "bestillingsnr", "bestillingsnummer", "produkt", "produktet", "product", "varenummer",
+         "vare", "item", "sku", "transaction", "transaktion", "po",
+         # One-time and access codes are eight digits as often as Danish phone numbers.
+         "kode", "koden", "kodeord", "aktiveringskode", "aktiveringskoden", "engangskode",
+         "bekræftelseskode", "verifikationskode", "adgangskode", "pinkode", "pin", "pin-kode",
+         "code", "activation code", "verification code", "confirmation code", "one-time code",
+         "security code", "access code", "passcode", "password", "voucher", "gavekort",
+         "rabatkode", "discount code", "promo code", "licens", "license", "licence"]
     )  # fmt: skip
 
     def __init__(self, base_score: float | None = None) -> None:
@@ -136,8 +143,12 @@ class PhoneDetector(Detector):
             score -= 0.2  # a bare digit run is as likely an order or customer number
         if self.YEAR_SERIAL.fullmatch(raw):
             score -= 0.3
-        if doc.near(self.CONTEXT, start, end, before=30):
-            score += 0.2
-        elif doc.near(self.NEGATIVE, start, end, before=25, after=0):
+        # The label nearest before the number decides ("SMS-kode: 48213377" is a code);
+        # a number written with its country code is a phone whatever the words around it.
+        label = doc.last(self.CONTEXT, start, 30)
+        negative = -1 if international else doc.last(self.NEGATIVE, start, 25)
+        if negative > label:
             score -= 0.4
+        elif label >= 0 or doc.near(self.CONTEXT, start, end, before=0):
+            score += 0.2
         return self.finding(start, end, score)

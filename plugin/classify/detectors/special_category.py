@@ -71,18 +71,38 @@ class SpecialCategoryDetector(Detector):
         r"|kunder med|data about|data om)\b"
     )
     WINDOW: ClassVar[int] = 40
+    # Context stops at the end of the previous sentence ("Min pakke kom aldrig. ... jeg har
+    # diabetes": the negation belongs to the parcel); a capital after the stop tells a
+    # sentence from "f.eks. astma". Contrastive clauses ("..., men jeg har") start afresh.
+    CLAUSE_END: ClassVar[re.Pattern[str]] = re.compile(
+        r"[.!?]+[\"')]*[ \t]+(?=[A-ZÆØÅ])|[.!?]*\n|;|,? (?:men|but) "
+    )
+    # Device features named after a biometric ("Fingeraftryk-login", "fingerprint sensor")
+    # are about the phone, not biometric data about a person.
+    DEVICE_FEATURE: ClassVar[re.Pattern[str]] = re.compile(
+        r"[- ]?(?:login|log-in|log ind|logon|sign-in|sign in|unlock|oplåsning|lås|sensor|"
+        r"sensoren|læser|læseren|reader|scanner|scanneren|knap|button|funktion|funktionen|"
+        r"feature|indstilling|setting|settings)(?!\w)"
+    )
 
     def detect(self, doc: Document) -> Iterator[Finding]:
-        """Yield lexicon hits scored by the words around them."""
+        """Yield lexicon hits scored by the words around them in their own sentence."""
         lower = doc.lower
+        text = doc.text
         for start, end, _key, term in iter_words(
             special_lexicon(doc.languages), lower, prefix_ok=True
         ):
-            before = lower[max(0, start - self.WINDOW) : start]
-            after = lower[end : end + self.WINDOW // 2]
+            window_start = max(0, start - 45)
+            # The last clause boundary before the term bounds the context it may use.
+            for boundary in self.CLAUSE_END.finditer(text, window_start, start):
+                window_start = boundary.end()
             score = self.score
-            if self.GENERAL.search(lower[max(0, start - 45) : start]):
+            if term.type == "biometric" and self.DEVICE_FEATURE.match(lower, end):
+                score -= 0.5
+            elif self.GENERAL.search(lower, window_start, start):
                 score -= 0.35
-            elif self.PERSONAL.search(before) or self.PERSONAL.search(after):
+            elif self.PERSONAL.search(
+                lower, max(window_start, start - self.WINDOW), start
+            ) or self.PERSONAL.search(lower, end, end + self.WINDOW // 2):
                 score += 0.25
             yield self.finding(start, end, score, entity_type=term.type)
