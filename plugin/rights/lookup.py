@@ -1,4 +1,4 @@
-"""Finding a person across vendors, and merging or splitting identities (audited)."""
+"""Finding a person across vendors, and merging identities (audited; splits: rights.split)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ import sqlalchemy as sa
 from plugin import audit
 from plugin.auth.guard import Actor
 from plugin.extensions import db
-from plugin.models import DataSubject, SubjectIdentifier, Ticket, VaultItem
+from plugin.models import DataSubject, SubjectIdentifier, Ticket
 from plugin.rights.errors import RightsError, not_found
 from plugin.subjects import find_subjects
-from plugin.vault import VaultError, get_vault
 
 
 def get_subject(subject_id: str) -> DataSubject:
@@ -105,67 +104,3 @@ def merge(target_id: str, source_ids: list[str], actor: Actor, reason: str) -> D
         )
     db.session.commit()
     return target
-
-
-def split(
-    subject_id: str,
-    actor: Actor,
-    reason: str,
-    merged_ids: list[str] | None = None,
-    identifier_ids: list[int] | None = None,
-) -> list[str]:
-    """Undo merges and/or move identifiers to a new subject; returns the detached ids."""
-    subject = get_subject(subject_id)
-    detached: list[str] = []
-    for merged_id in merged_ids or []:
-        other = get_subject(merged_id)
-        if other.merged_into_id != subject.id:
-            raise RightsError(409, "conflict", "That subject is not merged into this one")
-        other.merged_into_id = None
-        detached.append(other.id)
-    if identifier_ids:
-        detached.append(_move_identifiers(subject, identifier_ids))
-    if not detached:
-        raise RightsError(422, "validation_failed", "Give merged_ids or identifier_ids")
-    audit.record(
-        audit.actions.SUBJECT_SPLIT,
-        actor=actor,
-        subject_id=subject.id,
-        reason=reason,
-        details={"detached": detached, "identifiers": list(identifier_ids or [])},
-    )
-    db.session.commit()
-    return detached
-
-
-def _move_identifiers(subject: DataSubject, identifier_ids: list[int]) -> str:
-    """Re-home identifiers on a new subject, re-encrypting their values under its key."""
-    rows = list(
-        db.session.scalars(
-            sa.select(SubjectIdentifier).where(
-                SubjectIdentifier.id.in_(identifier_ids),
-                SubjectIdentifier.subject_id == subject.id,
-            )
-        )
-    )
-    if len(rows) != len(set(identifier_ids)):
-        raise RightsError(409, "conflict", "An identifier does not belong to this subject")
-    if len(rows) == len(subject.identifiers):
-        raise RightsError(409, "conflict", "A split must leave the subject an identifier")
-    fresh = DataSubject()
-    db.session.add(fresh)
-    db.session.flush()
-    vault = get_vault()
-    for row in rows:
-        old = db.session.get(VaultItem, row.vault_item_id) if row.vault_item_id else None
-        if old is not None:
-            try:
-                value = vault.decrypt(old)
-            except VaultError as exc:
-                raise RightsError(409, "conflict", "An identifier's value is unreadable") from exc
-            item = vault.encrypt(fresh.id, value, field=old.field, kind=old.kind)
-            row.vault_item_id = item.id
-            db.session.delete(old)
-        row.subject_id = fresh.id
-    db.session.flush()
-    return fresh.id

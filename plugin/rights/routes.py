@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from plugin.api.contract import documented, load_json, load_query
 from plugin.auth import current_actor, require_role
 from plugin.rights import export, lookup, rectify, restrictions
+from plugin.rights import split as splitting
 from plugin.rights.schemas import (
     ExportQuerySchema,
     ExportSchema,
@@ -114,21 +115,21 @@ def merge() -> ResponseReturnValue:
     tags=["rights"],
     body=SplitSchema,
     response=SplitResultSchema,
-    errors=ERRS,
+    errors=(*ERRS, 502),
     auth=AUTH,
 )
 @require_role("dpo")
 def split(subject_id: str) -> ResponseReturnValue:
-    """Detach merged subjects and/or move identifiers to a new subject."""
+    """Detach merged subjects and/or move identifiers (with their contacts' tickets)."""
     body = load_json(SplitSchema())
-    detached = lookup.split(
+    result = splitting.split(
         subject_id,
         current_actor(),
         body["reason"],
         merged_ids=body.get("merged_ids"),
         identifier_ids=body.get("identifier_ids"),
     )
-    return jsonify({"detached": detached})
+    return jsonify(result)
 
 
 @bp.get("/subjects/<subject_id>/export")

@@ -69,6 +69,9 @@ class SplitSchema(_Strict):
 
 class SplitResultSchema(Schema):
     detached = fields.List(fields.String())
+    moved_tickets = fields.List(
+        fields.String(), metadata={"description": "'<vendor>:<ticket id>' moved to the new subject"}
+    )
 
 
 class ExportQuerySchema(_Strict):
