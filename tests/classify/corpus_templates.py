@@ -72,3 +72,32 @@ EN: tuple[str, ...] = (
     "Dear {agent},\n\nPlease delete my account. My username is {email}. I paid with {card} and "
     "hope that is enough to identify me.\n\nSincerely,\n{name}",
 )
+
+# Later additions, drawn from their own seed so the documents above stay as they were:
+# bank accounts, passports, codes that look like phone numbers, device features, and
+# special categories after an unrelated sentence.
+EXTRA_DA: tuple[str, ...] = (
+    "Hej {agent}\n\nRefusionen for ordre {order} bedes overført til min konto.\n"
+    "Kontonr. {account}\n\nMed venlig hilsen\n{name}",
+    "Hej\n\nJeg skal rejse den {date} og vil gerne have rettet navnet på billetten "
+    "{invoice}. Mit pasnummer er {passport}.\n\nVenlig hilsen\n{name}",
+    "Hej {first}\n\nDin aktiveringskode er {code} og den udløber om 24 timer. "
+    "Ordrenummer: {code2}. Virker koden ikke, så ring til os på {phone}.\n\nMvh\n{agent}",
+    "Hej\n\nFingeraftryk-login i jeres app virker ikke efter opdateringen. Jeg er logget ind "
+    "med {email}.\n\nMvh {name}",
+    "Hej\n\nMin pakke kom aldrig. Mit CPR er {cpr} og jeg har [[health|diabetes]], så jeg "
+    "venter på varen.\n\nMvh {first}",
+)
+
+EXTRA_EN: tuple[str, ...] = (
+    "Hi,\n\nPlease refund order {order} to my Danish bank account {account}. The amount "
+    "was {price}.\n\nRegards,\n{name}",
+    "Dear {agent},\n\nI need to update booking {invoice}. My passport number is "
+    "{passport} and my date of birth is {dob}.\n\nBest regards,\n{name}",
+    "Hi {first},\n\nYour activation code is {code}. Your order number is {code2}. If the "
+    "code doesn't work, call us on {phone}.\n\nKind regards,\n{agent}",
+    "Hi,\n\nThe fingerprint login in your app stopped working after the update. My account "
+    "e-mail is {email}.\n\nThanks,\n{name}",
+    "Hello,\n\nThe delivery never came. I have [[health|asthma]] and can't carry heavy "
+    "boxes, so please deliver to {address}.\n\nThanks,\n{name}",
+)

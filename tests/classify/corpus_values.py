@@ -139,6 +139,30 @@ class Values:
             return sep.join((digits[:4], digits[4:10], digits[10:]))
         return sep.join(digits[i : i + 4] for i in range(0, len(digits), 4))
 
+    def bank_account(self) -> str:
+        """A Danish reg. nr. and account number, joined as people write them."""
+        reg = str(self.rng.randint(1000, 9899))
+        account = self.digits(self.rng.choice((7, 8, 10))).zfill(10)
+        if self.rng.random() < 0.3:
+            account = account.lstrip("0")
+        return reg + self.rng.choice((" ", "-", " - ")) + account
+
+    def passport(self, lang: str) -> str:
+        """A Danish passport (9 digits) or a foreign letter+digit one in English texts."""
+        if lang == "da" or self.rng.random() < 0.4:
+            return self.digits(9)
+        letter = self.rng.choice("ABCEFGHJKLMNPRSTUVWXYZ")
+        return self.rng.choice(
+            (letter + self.digits(8), f"{self.digits(2)}{letter}K{self.digits(5)}")
+        )
+
+    def dk_number(self) -> str:
+        """Eight digits that are a valid Danish number: the hard negative for codes."""
+        while True:
+            digits = self.digits(8)
+            if phonenumbers.is_valid_number(phonenumbers.parse(digits, "DK")):
+                return digits
+
     # --- online / location ---------------------------------------------------------------
     def ip(self) -> str:
         fake = self.fake["en_US"]

@@ -15,7 +15,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.classify.corpus_templates import DA, EN  # noqa: E402
+from tests.classify.corpus_templates import DA, EN, EXTRA_DA, EXTRA_EN  # noqa: E402
 from tests.classify.corpus_values import Values  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -42,12 +42,16 @@ SLOT_TYPES: dict[str, str | None] = {
     "card": "payment_card",
     "ip": "ip_address",
     "address": "postal_address",
+    "account": "bank_account",
+    "passport": "passport",
     "order": None,
     "invoice": None,
     "tracking": None,
     "price": None,
     "ts": None,
     "date": None,
+    "code": None,
+    "code2": None,
 }
 
 
@@ -129,6 +133,20 @@ def generate() -> list[dict[str, Any]]:
             for copy in range(DOCS_PER_TEMPLATE):
                 text, spans = render(template, slot_values(values, lang))
                 docs.append({"id": f"gen-{lang}-{number:02d}-{copy}", "lang": lang,
+                             "source": "generated", "text": text, "spans": spans})  # fmt: skip
+    # Later templates draw from their own seed: the documents above never change.
+    extra = Values(SEED + 1)
+    for lang, templates in (("da", EXTRA_DA), ("en", EXTRA_EN)):
+        for number, template in enumerate(templates):
+            for copy in range(DOCS_PER_TEMPLATE):
+                slots = slot_values(extra, lang) | {
+                    "account": extra.bank_account(),
+                    "passport": extra.passport(lang),
+                    "code": extra.dk_number(),
+                    "code2": extra.dk_number(),
+                }
+                text, spans = render(template, slots)
+                docs.append({"id": f"gen-{lang}-x{number:02d}-{copy}", "lang": lang,
                              "source": "generated", "text": text, "spans": spans})  # fmt: skip
     return docs + handwritten()
 

@@ -57,8 +57,9 @@ class PhoneDetector(Detector):
          "bestillingsnr", "bestillingsnummer", "produkt", "produktet", "product", "varenummer",
          "vare", "item", "sku", "transaction", "transaktion", "po",
          # One-time and access codes are eight digits as often as Danish phone numbers.
-         "kode", "koden", "kodeord", "aktiveringskode", "aktiveringskoden", "engangskode",
-         "bekræftelseskode", "verifikationskode", "adgangskode", "pinkode", "pin", "pin-kode",
+         "kode", "koden", "koder", "kodeord", "aktiveringskode", "aktiveringskoden",
+         "engangskode", "engangskoden", "bekræftelseskode", "bekræftelseskoden", "pinkoden",
+         "verifikationskode", "adgangskode", "pinkode", "pin", "pin-kode",
          "code", "activation code", "verification code", "confirmation code", "one-time code",
          "security code", "access code", "passcode", "password", "voucher", "gavekort",
          "rabatkode", "discount code", "promo code", "licens", "license", "licence"]
