@@ -26,6 +26,8 @@ SUBJECT_MERGE = "subject_merge"
 SUBJECT_SPLIT = "subject_split"
 REQUEST_CREATED = "request_created"
 REQUEST_UPDATED = "request_updated"
+# Ingestion rewrote a ticket in the vendor with tokens (fields and counts, never values).
+PSEUDONYMISE = "pseudonymise"
 
 ACTIONS: frozenset[str] = frozenset(
     {
@@ -53,5 +55,6 @@ ACTIONS: frozenset[str] = frozenset(
         SUBJECT_SPLIT,
         REQUEST_CREATED,
         REQUEST_UPDATED,
+        PSEUDONYMISE,
     }
 )

@@ -4,6 +4,19 @@ Crash safety: phase 1 commits the findings and vault items *before* the vendor w
 original value is never lost; phase 2 writes the tokens; phase 3 (the caller's transaction,
 together with the inbox row) marks what was written. A re-run after a crash anywhere finds
 the same findings by their dedupe key, and a field already tokenised yields no findings.
+
+Restriction (Art. 18) or objection (Art. 21) for the ticket's purpose: restricted data may
+only be *stored* (Art. 18(2)), while keeping it secure (Art. 32) stays a duty. So, when the
+subject is restricted for the ticket's purpose:
+- stored as usual: the ticket row (vendor ids, status, dates, subject) and its retention
+  deadline (storage limitation still applies);
+- still done, as protection: classifying the *writable* fields, vaulting the originals
+  found there and writing tokens back, so the CRM copy does not show the values in clear
+  (the findings are the bookkeeping of that: vault reference and token);
+- not done: reading the unwritable fields and conversations (that would only add to what
+  is recorded as used for the purpose; their earlier findings stay as they were), and the
+  compliance scan of agents' plain replies. The write-back's audit event says
+  ``restricted: true``. When the flag is lifted, the next event of the ticket catches up.
 """
 
 from __future__ import annotations
@@ -25,8 +38,10 @@ from plugin.ingest.rewrite import render, substitute
 from plugin.ingest.settings import IngestSettings, ingest_settings
 from plugin.ingest.tickets import refresh_retention, upsert_ticket
 from plugin.ingest.tokens import token_for
+from plugin.ingest.writeback_audit import record_write_back
 from plugin.messages.outbound import record_plain_replies
 from plugin.models import DataSubject, Finding, Ticket
+from plugin.rights.restrictions import is_restricted
 from plugin.subjects import find_or_create_subject
 from plugin.vault import get_vault
 from plugin.vendors.contract import Adapter, VendorTicket
@@ -44,6 +59,7 @@ class IngestResult:
     new_findings: int = 0
     written_fields: list[str] = field(default_factory=list)
     unwritable_fields: list[str] = field(default_factory=list)
+    restricted: bool = False
 
 
 def get_classifier() -> Classifier:
@@ -150,7 +166,9 @@ def ingest_ticket(
     purposes = current_app.extensions["datavagt.manifest"].purposes
     allowed = set(purposes.get(ticket.purpose or "", {}).get("allowed_categories", []))
     hints = _hints(vt)
-    fields = ticket_fields(adapter, vt)
+    restricted = is_restricted(subject.id, ticket.purpose)
+    # While restricted only what protection needs: the fields whose tokens we can write.
+    fields = [tf for tf in ticket_fields(adapter, vt) if tf.writable or not restricted]
     per_field: dict[str, list[Finding]] = {}
     new = 0
     for tf in fields:
@@ -165,7 +183,7 @@ def ingest_ticket(
         if rows and tf.writable:
             text = substitute(tf.text, [(r.start, r.end, r.masked) for r in rows])
             values[tf.name] = render(text, tf.is_html)
-    result = IngestResult(ticket_id=ticket.id, new_findings=new)
+    result = IngestResult(ticket_id=ticket.id, new_findings=new, restricted=restricted)
     rejected: set[str] = set()
     if values:
         try:
@@ -184,27 +202,38 @@ def ingest_ticket(
     for name, rows in per_field.items():
         for row in rows:
             row.written_back = name in written
-    _recover_written(ticket, by_field)
+    recovered = _recover_written(ticket, by_field)
     unwritable = set(ticket.unwritable_fields or [])
     unwritable |= {name for name, rows in per_field.items() if rows and name not in written}
     unwritable -= written
     ticket.unwritable_fields = sorted(unwritable)
     refresh_retention(ticket, settings)
-    # Agents' public replies the vendor mailed in clear with personal data: compliance report.
-    record_plain_replies(ticket, vt)
+    if not restricted:
+        # Agents' public replies mailed in clear with personal data: compliance report.
+        record_plain_replies(ticket, vt)
+    if written:
+        rows = [row for name in written for row in per_field.get(name, [])]
+        record_write_back(ticket, written, rows, restricted)
+    if recovered:
+        # A write-back whose phase 3 never committed (crash) is audited when found.
+        record_write_back(ticket, {r.field for r in recovered}, recovered, restricted)
     result.written_fields = sorted(written)
     result.unwritable_fields = ticket.unwritable_fields
     db.session.flush()
     return result
 
 
-def _recover_written(ticket: Ticket, fields: dict[str, TicketField]) -> None:
+def _recover_written(ticket: Ticket, fields: dict[str, TicketField]) -> list[Finding]:
     """After a crash between the vendor write and the commit, the vendor already shows the
-    tokens: findings whose token is in the field's current text were written back."""
+    tokens: findings whose token is in the field's current text were written back.
+    Returns those rows (the write-back's audit event was lost with the crash)."""
     pending = db.session.scalars(
         sa.select(Finding).where(Finding.ticket_id == ticket.id, Finding.written_back.is_(False))
     )
+    recovered = []
     for row in pending:
         tf = fields.get(row.field)
         if tf is not None and tf.writable and row.masked in tf.text:
             row.written_back = True
+            recovered.append(row)
+    return recovered

@@ -1,0 +1,35 @@
+"""The audit event of a ticket write-back: which fields were tokenised, how many findings."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from plugin import audit
+from plugin.auth.guard import Actor
+from plugin.models import Finding, Ticket
+
+WORKER = Actor.system("worker")
+
+
+def record_write_back(
+    ticket: Ticket, written: Iterable[str], findings: Iterable[Finding], restricted: bool
+) -> None:
+    """Append one ``pseudonymise`` event in the caller's transaction (names and counts only).
+
+    ``findings`` are the rows whose tokens are now in the written fields; their values,
+    tokens and offsets never reach the trail.
+    """
+    by_type = Counter(row.type for row in findings)
+    audit.record(
+        audit.actions.PSEUDONYMISE,
+        actor=WORKER,
+        subject_id=ticket.subject_id,
+        ticket_ref=f"{ticket.vendor}:{ticket.external_id}",
+        details={
+            "fields": sorted(written),
+            "findings": dict(sorted(by_type.items())),
+            "purpose": ticket.purpose,
+            "restricted": restricted,
+        },
+    )
