@@ -41,6 +41,9 @@ def configure_logging(level: str) -> None:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     # Alembic narrates every step at INFO; operators need only its warnings.
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # "skipped: maximum number of running instances" is by design (max_instances=1); our
+    # job wrapper logs real failures itself.
+    logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
 
 
 def init_app(app: Flask) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from plugin.agents.demo import widget_urls
 from plugin.auth.tokens import issue_token
@@ -11,6 +12,17 @@ from plugin.demo.runner import Demo, first_ticket
 
 Echo = Callable[[str], None]
 DEMO_TTL = timedelta(hours=12)
+
+
+def print_retention(run: dict[str, Any], echo: Echo) -> None:
+    """What the demo's retention run did."""
+    done = run["counts"].get("dispatch", {})
+    echo(
+        f"\nRetention run: {len(run['tickets'])} tickets back-dated past their rule "
+        f"({', '.join(run['tickets']) or 'none'}); sweep queued {run['counts'].get('enqueued', 0)} "
+        f"job(s); executed through the vendors: {done}; {run['evidence']} signed evidence "
+        "record(s) (`datavagt retention status`, `datavagt retention evidence JOB_ID`)."
+    )
 
 
 def print_report(demo: Demo, counts: dict[str, int], echo: Echo) -> None:

@@ -20,8 +20,10 @@ from plugin.cli.simulate import simulator_class
 from plugin.consent.seed import seed_now
 from plugin.extensions import db
 from plugin.ingest.backfill import enqueue_backfill
-from plugin.models import Finding, InboxEvent, Ticket
+from plugin.models import Finding, InboxEvent, OutboxJob, Ticket
 from plugin.purposes import sync_purposes
+from plugin.retention.demo import seed_due
+from plugin.retention.sweep import sweep_job
 from plugin.worker.scheduler import start_for_server
 
 VENDORS = ("freshdesk", "hubspot", "dynamics")
@@ -137,3 +139,17 @@ def first_ticket(app: Flask, vendor: str) -> str | None:
         )
         db.session.remove()
         return ticket
+
+
+def retention_run(demo: Demo) -> dict[str, Any]:
+    """Back-date a few tickets past their rule, then sweep and execute through the vendors."""
+    refs = seed_due(demo.app)
+    counts = sweep_job(demo.app)
+    with demo.app.app_context():
+        evidence = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(OutboxJob)
+            .where(OutboxJob.status == "done", OutboxJob.evidence.is_not(None))
+        )
+        db.session.remove()
+    return {"tickets": refs, "counts": counts, "evidence": evidence or 0}

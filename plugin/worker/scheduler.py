@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 JOBS: dict[str, str] = {
     "inbox_worker": "plugin.worker.jobs:inbox_worker",
     "retention_sweep": "plugin.retention.sweep:sweep_job",
+    "retention_dispatch": "plugin.retention.sweep:dispatch_job",
     "audit_checkpoint": "plugin.audit.checkpoints:checkpoint_job",
     "audit_prune": "plugin.audit.retention:prune_job",
 }

@@ -42,7 +42,13 @@ def test_bad_schedules(text: str) -> None:
 
 
 def test_mapping_names_real_functions() -> None:
-    assert set(JOBS) == {"inbox_worker", "retention_sweep", "audit_checkpoint", "audit_prune"}
+    assert set(JOBS) == {
+        "inbox_worker",
+        "retention_sweep",
+        "retention_dispatch",
+        "audit_checkpoint",
+        "audit_prune",
+    }
     for dotted in JOBS.values():
         assert callable(resolve(dotted))
 
