@@ -28,7 +28,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from plugin.ingest.inbox import insert_rows, row_key
 
@@ -58,6 +58,30 @@ class _Submission:
 _STOP = object()  # queued by shutdown: the thread exits after what was queued before it
 
 
+class _Link:
+    """The writer thread's connection, kept while it has work (no pool checkout and
+    pre-ping per batch); dropped after a failure, returned to the pool when it stops."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.connection: Connection | None = None
+
+    def get(self) -> Connection:
+        """The open connection, connecting first when there is none."""
+        if self.connection is None:
+            self.connection = self.engine.connect()
+        return self.connection
+
+    def close(self) -> None:
+        """Give the connection back (after a failure it may be broken: never reused)."""
+        if self.connection is not None:
+            try:
+                self.connection.close()
+            except Exception:  # noqa: BLE001 - closing a broken connection may fail too
+                log.debug("writer connection close failed")
+            self.connection = None
+
+
 class InboxWriter:
     """Stores submitted inbox rows by group commit on ``engine``; thread-safe."""
 
@@ -75,6 +99,9 @@ class InboxWriter:
         self.max_wait = max_wait
         self.timeout = timeout
         self.idle_seconds = idle_seconds
+        # Written by the writer thread only: commits made and requests they answered.
+        self.commits = 0
+        self.committed_requests = 0
         self._reset()
         _WRITERS.add(self)
 
@@ -111,6 +138,13 @@ class InboxWriter:
         thread.join(timeout)
 
     def _run(self) -> None:
+        link = _Link(self.engine)
+        try:
+            self._loop(link)
+        finally:
+            link.close()
+
+    def _loop(self, link: _Link) -> None:
         while True:
             try:
                 first = self._queue.get(timeout=self.idle_seconds)
@@ -126,7 +160,7 @@ class InboxWriter:
                 return
             assert isinstance(first, _Submission)
             batch, stop = self._collect(first)
-            self._store(batch)
+            self._store(batch, link)
             if stop:
                 with self._lock:
                     self._thread = None
@@ -154,14 +188,15 @@ class InboxWriter:
             count += len(item.rows)
         return batch, False
 
-    def _store(self, batch: list[_Submission]) -> None:
+    def _store(self, batch: list[_Submission], link: _Link) -> None:
         """Commit the batch and resolve its waiters; on failure retry each request alone."""
         try:
-            results = self._commit(batch)
+            results = self._commit(batch, link)
         except Exception as exc:  # noqa: BLE001 - every failure must reach the waiters
+            link.close()
             if len(batch) > 1:
                 for submission in batch:
-                    self._store([submission])
+                    self._store([submission], link)
                 return
             # The type only: driver messages may quote the values being inserted.
             log.warning("inbox commit failed", extra={"error_type": type(exc).__name__})
@@ -170,7 +205,7 @@ class InboxWriter:
         for submission, result in zip(batch, results, strict=True):
             submission.future.set_result(result)
 
-    def _commit(self, batch: list[_Submission]) -> list[StoreResult]:
+    def _commit(self, batch: list[_Submission], link: _Link) -> list[StoreResult]:
         """One INSERT and one commit for the batch; each request's counts after the commit."""
         rows: list[dict[str, Any]] = []
         seen: set[tuple[str, str]] = set()
@@ -180,8 +215,11 @@ class InboxWriter:
                 if key not in seen:
                     seen.add(key)
                     rows.append(row)
-        with self.engine.begin() as connection:
+        connection = link.get()
+        with connection.begin():
             new = insert_rows(connection, rows)
+        self.commits += 1
+        self.committed_requests += len(batch)
         # Committed. An event two requests carried counts as new for the earlier one only.
         results = []
         for submission in batch:
