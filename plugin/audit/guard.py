@@ -7,7 +7,9 @@ from typing import Any
 
 # Deliberately coarse: false positives are cheap (the caller drops the value), leaks are not.
 _EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
-_CPR = re.compile(r"(?<!\d)\d{6}-?\d{4}(?!\d)")
+# Stand-alone only: the same digits inside an identifier (a UUID such as
+# "1a123456-7890-...") are not a CPR number, and 1 in 85 random UUIDs holds that shape.
+_CPR = re.compile(r"(?<![0-9A-Za-z-])\d{6}-?\d{4}(?![0-9A-Za-z-])")
 
 
 def check_details(details: Any, path: str = "details") -> None:

@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from flask import current_app
 
 from plugin import audit
-from plugin.audit.guard import check_details
 from plugin.auth.guard import Actor
 from plugin.errors import ApiError
 from plugin.extensions import db
@@ -21,7 +20,7 @@ from plugin.models import (
     Ticket,
     VaultItem,
 )
-from plugin.models.types import new_uuid, utcnow
+from plugin.models.types import utcnow
 from plugin.portal.urls import base_url
 from plugin.rights.lookup import group_ids
 from plugin.vault import VaultError, get_vault
@@ -29,21 +28,6 @@ from plugin.vault import VaultError, get_vault
 MAX_BODY_CHARS = 10000
 SUBJECT_AUTHOR = "subject"
 FIELD = "message"
-
-
-def audit_safe_id() -> str:
-    """A random UUID the audit guard cannot mistake for a CPR number.
-
-    About 0.7% of UUIDs hold "dddddd-dddd" (six digits ending the first group, four the
-    second) and the guard would refuse them in audit details: draw again instead.
-    """
-    while True:
-        value = new_uuid()
-        try:
-            check_details(value)
-        except ValueError:
-            continue
-        return value
 
 
 def subject_actor(subject_id: str) -> Actor:
@@ -94,9 +78,7 @@ def _store(subject_id: str, body: str, **columns: Any) -> SecureMessage:
     item = get_vault().encrypt(
         subject_id, body, field=FIELD, kind="message", ticket_id=columns.get("ticket_id")
     )
-    message = SecureMessage(
-        id=audit_safe_id(), subject_id=subject_id, vault_item_id=item.id, **columns
-    )
+    message = SecureMessage(subject_id=subject_id, vault_item_id=item.id, **columns)
     db.session.add(message)
     db.session.flush()
     return message

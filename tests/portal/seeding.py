@@ -11,7 +11,6 @@ from plugin.consent import receipt
 from plugin.consent import service as consents
 from plugin.consent.seed import ensure_seeded
 from plugin.extensions import db
-from plugin.messages.service import audit_safe_id
 from plugin.models import Consent, Finding, Ticket
 from plugin.models.types import utcnow
 from plugin.subjects import find_or_create_subject
@@ -75,10 +74,8 @@ def seed_customer(
     )
     text = consents.current_text("marketing", "da")
     assert text is not None
-    # Recorded directly (fixture data, not the feature under test), with an id the audit
-    # guard accepts: see plugin.messages.service.audit_safe_id.
+    # Recorded directly: fixture data, not the feature under test.
     consent = Consent(
-        id=audit_safe_id(),
         subject_id=subject.id,
         purpose="marketing",
         consent_text_id=text.id,
