@@ -6,9 +6,11 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from adapters.demo_data import PEOPLE
 from plugin.agents.demo import widget_urls
 from plugin.auth.tokens import issue_token
 from plugin.demo.runner import Demo, first_ticket
+from plugin.portal.demo import login_url
 
 Echo = Callable[[str], None]
 DEMO_TTL = timedelta(hours=12)
@@ -46,6 +48,12 @@ def print_report(demo: Demo, counts: dict[str, int], echo: Echo) -> None:
     )
     echo(f"\nAdmin console: {base}/admin/login  (paste this DPO token to log in)")
     echo(f"  {dpo_token}")
+    echo("\nMy pages (customer portal), a 15-minute single-use login link per seeded customer:")
+    for person in PEOPLE:
+        try:
+            echo(f"  {person.first:<8} {login_url(app, base, person.email)}")
+        except LookupError:
+            continue  # not (yet) a known subject
     echo("\nIntake forms:")
     for name in app.extensions["datavagt.manifest"].data.get("forms", {}):
         echo(f"  {base}/forms/{name}")

@@ -43,6 +43,7 @@ def test_demo_seeds_ingests_and_prints_urls(tmp_path: Path) -> None:
         assert re.search(rf"^\s+{role}\s+http://127\.0\.0\.1:\d+/widget/\?vendor=", out, re.M)
     # Tokens ride in the fragment, never in a query string that proxies would log.
     assert not re.search(r"\?[^#\s]*token=", out)
+    assert re.search(r"^\s+Mette\s+http://127\.0\.0\.1:\d+/portal/", out, re.M), out
     retention = re.search(r"Retention run: (\d+) tickets back-dated.*'done': (\d+)", out)
     assert retention, out
     assert int(retention.group(1)) == int(retention.group(2)) > 0
