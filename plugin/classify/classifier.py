@@ -51,12 +51,12 @@ class Classifier:
             return []
         doc = Document(text, lang, hints or Hints())
         found: list[Finding] = []
+        keep = found.append
+        min_score, disabled = self.min_score, self.disabled_types
         for detector in self.registry:
-            found.extend(
-                f
-                for f in detector.detect(doc)
-                if f.score >= self.min_score and f.type not in self.disabled_types
-            )
+            for finding in detector.detect(doc):
+                if finding.score >= min_score and finding.type not in disabled:
+                    keep(finding)
         return resolve_overlaps(found)
 
     def classify_field(

@@ -38,13 +38,13 @@ class Detector(ABC):
         category: str | None = None,
     ) -> Finding:
         """Build a finding of this detector, clamping the score to [0, 1]."""
+        # Positional arguments and plain comparisons: this runs for every candidate.
+        if score > 1.0:
+            score = 1.0
+        elif score < 0.0:
+            score = 0.0
         return Finding(
-            type=entity_type or self.entity_type,
-            category=category or self.category,
-            start=start,
-            end=end,
-            score=max(0.0, min(1.0, score)),
-            detector=self.name,
+            entity_type or self.entity_type, category or self.category, start, end, score, self.name
         )
 
     @staticmethod

@@ -36,7 +36,9 @@ class Document:
     @cached_property
     def language(self) -> str:
         """The resolved language, "da" or "en" (auto uses a stop-word heuristic)."""
-        return resolve_language(self.text, self.lang)
+        if self.lang != "auto":
+            return resolve_language("", self.lang)
+        return detect_language(self.text, self.lower)
 
     @cached_property
     def languages(self) -> tuple[str, ...]:

@@ -2,33 +2,37 @@
 
 from __future__ import annotations
 
-import re
-
 LANGUAGES: tuple[str, ...] = ("auto", "da", "en")
 
+# Stop words as UTF-8 bytes: detection splits the encoded text (see detect_language).
 _DA = frozenset(
     "og jeg det er ikke at på med til en et har min mit mine vi kan hej tak venlig hilsen "
-    "du der som af for den de vil skal har jeres jer mvh kære ordre også men".split()
+    "du der som af for den de vil skal har jeres jer mvh kære ordre også men".encode().split()
 )
 _EN = frozenset(
-    "the and is to of i you my have not with please thanks regards dear hi it this that "
-    "your we can will be for on are was order would".split()
+    b"the and is to of i you my have not with please thanks regards dear hi it this that "
+    b"your we can will be for on are was order would".split()
 )
-_WORD = re.compile(r"[a-zæøå]+")
+# Lower-case ASCII letters and every non-ASCII byte are word bytes; the rest separate.
+_WORD_BYTES = bytes(c if (97 <= c <= 122 or c >= 128) else 32 for c in range(256))
 # The first few kilobytes decide; scanning a 5 MB body for this would be wasted work.
 _SAMPLE = 4000
 
 
-def detect_language(text: str) -> str:
-    """Return "da" or "en" for a text (ties and empty text count as Danish)."""
-    da = en = 0
-    for word in _WORD.findall(text[:_SAMPLE].lower()):
-        if word in _DA:
-            da += 1
-        if word in _EN:
-            en += 1
+def detect_language(text: str, lower: str | None = None) -> str:
+    """Return "da" or "en" for a text (ties and empty text count as Danish).
+
+    ``lower`` is the text already lower-cased (the document keeps one), to save redoing it.
+    """
+    sample = text[:_SAMPLE]
+    lowered = (sample.lower() if lower is None else lower[:_SAMPLE]).encode("utf-8")
+    # Bytes: one C-level translate and split instead of a regex tokenizer (5x faster); the
+    # UTF-8 bytes of "æøå" stay inside their words.
+    words = lowered.translate(_WORD_BYTES).split()
+    da = sum(map(_DA.__contains__, words))
+    en = sum(map(_EN.__contains__, words))
     # Danish letters are a strong hint that stop words alone may miss in short texts.
-    if any(c in text[:_SAMPLE] for c in "æøåÆØÅ"):
+    if any(c in sample for c in "æøåÆØÅ"):
         da += 2
     return "en" if en > da else "da"
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from plugin.classify.finding import Finding
+
+_BY_SPAN = attrgetter("start", "end")
+_BY_START = attrgetter("start")
 
 # Ties on score go to the type with the stricter validation (checksums beat patterns).
 _SPECIFICITY: dict[str, int] = {
@@ -36,7 +41,7 @@ def _best_disjoint(cluster: list[Finding]) -> list[Finding]:
     for finding in sorted(cluster, key=_rank):
         if not any(finding.overlaps(other) for other in kept):
             kept.append(finding)
-    return sorted(kept, key=lambda f: f.start)
+    return sorted(kept, key=_BY_START)
 
 
 def resolve_overlaps(findings: list[Finding]) -> list[Finding]:
@@ -45,7 +50,7 @@ def resolve_overlaps(findings: list[Finding]) -> list[Finding]:
     cluster: list[Finding] = []
     cluster_end = -1
     # Most findings overlap nothing; only clusters of overlapping spans need ranking.
-    for finding in sorted(findings, key=lambda f: (f.start, f.end)):
+    for finding in sorted(findings, key=_BY_SPAN):
         if cluster and finding.start >= cluster_end:
             result.extend(cluster if len(cluster) == 1 else _best_disjoint(cluster))
             cluster = []

@@ -13,13 +13,14 @@ import ahocorasick
 from plugin.classify.detector import Detector
 from plugin.classify.document import Document
 from plugin.classify.finding import Finding
-from plugin.classify.lexicon import PhraseFinder, build_automaton, iter_words, load_words
+from plugin.classify.lexicon import PhraseFinder, build_automaton, load_words
 
 _UP = "A-ZÆØÅÄÖÜÉ"
 _LOW = "a-zæøåäöüéèáíóúëï"
 _NAME_TOKEN = rf"[{_UP}][{_LOW}]+(?:['’-][{_UP}][{_LOW}]+)?"
 _NAMES = rf"(?P<name>{_NAME_TOKEN}(?:[ -]{_NAME_TOKEN}){{0,3}})"
 _SPLIT = re.compile(r"([ -])")
+Span = tuple[int, int, float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,16 +89,32 @@ class PersonNameDetector(Detector):
 
     def detect(self, doc: Document) -> Iterator[Finding]:
         """Yield names announced by context, then lexicon first+last pairs."""
-        yield from self._in_context(doc)
-        yield from self._weak_context(doc)
-        yield from self._pairs(doc)
+        # Context and pair rules often find the same span; only its best score can win an
+        # overlap, so one finding per span is built.
+        best: dict[tuple[int, int], float] = {}
+        for spans in (self._in_context(doc), self._weak_context(doc), self._pairs(doc)):
+            for start, end, score in spans:
+                if best.get((start, end), -1.0) < score:
+                    best[start, end] = score
+        for (start, end), score in best.items():
+            yield self.finding(start, end, score)
 
-    def _in_context(self, doc: Document) -> Iterator[Finding]:
+    def _in_context(self, doc: Document) -> Iterator[Span]:
         automaton = name_lexicon()
         common = common_words()
         text = doc.text
-        for _start, end, kind in self.CONTEXT.find(doc.lower):
-            match = self.TAILS[str(kind)].match(text, end)
+        lower = doc.lower
+        size = len(lower)
+        tails = self.TAILS
+        for last, (key, kind) in self.CONTEXT.automaton.iter(lower):
+            # Inlined word-boundary checks (lexicon.iter_words): this loop is hot.
+            end = last + 1
+            start = end - len(key)
+            if (start and (lower[start - 1].isalnum() or lower[start - 1] == "_")) or (
+                end < size and (lower[end].isalnum() or lower[end] == "_")
+            ):
+                continue
+            match = tails[kind].match(text, end)
             if match is None:
                 continue
             start = match.start("name")
@@ -112,41 +129,49 @@ class PersonNameDetector(Detector):
                 continue
             end = start + len("".join(tokens[: 2 * kept - 1]))
             known = any(word in automaton for word in words[:kept])
-            score = self.CONTEXT_SCORE if known else self.UNKNOWN_CONTEXT_SCORE
-            yield self.finding(start, end, score)
+            yield start, end, self.CONTEXT_SCORE if known else self.UNKNOWN_CONTEXT_SCORE
 
-    def _weak_context(self, doc: Document) -> Iterator[Finding]:
+    def _weak_context(self, doc: Document) -> Iterator[Span]:
         automaton = name_lexicon()
         for match in self.WEAK_CONTEXT.finditer(doc.text):
             first = match.group("name").split(" ")[0]
             kind = automaton.get(first, None)
             if kind is not None and kind[1].first and first.lower() not in common_words():
-                yield self.finding(match.start("name"), match.end("name"), self.CONTEXT_SCORE)
+                yield match.start("name"), match.end("name"), self.CONTEXT_SCORE
 
-    def _pairs(self, doc: Document) -> Iterator[Finding]:
+    def _pairs(self, doc: Document) -> Iterator[Span]:
         text = doc.text
+        size = len(text)
         common = common_words()
         chain: list[tuple[int, int, NameKind]] = []
-        for start, end, key, kind in iter_words(name_lexicon(), text, longest=True):
+        for last, (key, kind) in name_lexicon().iter_long(text):
+            end = last + 1
+            start = end - len(key)
+            if (start and (text[start - 1].isalnum() or text[start - 1] == "_")) or (
+                end < size and (text[end].isalnum() or text[end] == "_")
+            ):
+                continue
             if key.lower() in common:
                 continue
             if chain and start - chain[-1][1] == 1 and text[chain[-1][1]] in " -":
                 chain.append((start, end, kind))
                 continue
-            yield from self._chain(doc, chain, common)
+            if chain:
+                yield from self._chain(doc, chain, common)
             chain = [(start, end, kind)]
-        yield from self._chain(doc, chain, common)
+        if chain:
+            yield from self._chain(doc, chain, common)
 
     def _chain(
         self, doc: Document, chain: list[tuple[int, int, NameKind]], common: frozenset[str]
-    ) -> Iterator[Finding]:
-        if not chain or not chain[0][2].first:
+    ) -> Iterator[Span]:
+        if not chain[0][2].first:
             return
         start, end = chain[0][0], chain[-1][1]
         if len(chain) >= 2 and any(kind.last for _, _, kind in chain[1:]):
-            yield self.finding(start, end, self.PAIR_SCORE)
+            yield start, end, self.PAIR_SCORE
             return
         # A known first name followed by an unknown capitalised word: a rarer surname.
         following = self.NEXT_TOKEN.match(doc.text, end)
         if following and following.group(1).lower() not in common:
-            yield self.finding(start, following.end(), self.UNKNOWN_SURNAME_SCORE)
+            yield start, following.end(), self.UNKNOWN_SURNAME_SCORE

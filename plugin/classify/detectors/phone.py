@@ -43,6 +43,10 @@ class PhoneDetector(Detector):
     YEAR_SERIAL: ClassVar[re.Pattern[str]] = re.compile(r"(?:19|20)\d\d-\d{3,6}")
     SEVERAL: ClassVar[re.Pattern[str]] = re.compile(r"/| - |.\+|\d{8,}\D+\d{8}")
     CPR_SHAPE: ClassVar[re.Pattern[str]] = re.compile(r"\d{6}-\d{4}")
+    NOT_A_NUMBER: ClassVar[re.Pattern[str]] = re.compile(
+        rf"(?:{DATE_LIKE.pattern}|{CPR_SHAPE.pattern})\Z|{ISO_DATE.pattern}"
+    )
+    GROUPED: ClassVar[re.Pattern[str]] = re.compile(r"[ \-().]")
     CONTEXT: ClassVar[re.Pattern[str]] = words_pattern(
         ["tlf", "tel", "telefon", "telefonnummer", "mobil", "mobilnummer", "mobilnr", "phone",
          "mobile", "cell", "call", "ring", "ringe", "sms", "fax", "whatsapp", "reached on",
@@ -75,25 +79,27 @@ class PhoneDetector(Detector):
         """Yield valid numbers; bare digit runs without context score low."""
         for candidate in self.in_digit_runs(doc, self.CANDIDATE, 7, before=4):
             window = candidate.group()
-            regions = self._regions(window, doc, candidate.start())
+            regions = self._regions(window)
             if not regions:
                 continue
             offset = candidate.start()
+            size = len(window)
             for start, end in self._matches(window, regions):
-                if not self.DATE_LIKE.fullmatch(window[start:end]):
-                    yield self._scored(doc, offset + start, offset + end)
+                # The whole window was checked for date shapes already; a part was not.
+                if (start or end != size) and self.DATE_LIKE.fullmatch(window, start, end):
+                    continue
+                yield self._scored(doc, offset + start, offset + end)
 
-    def _regions(self, window: str, doc: Document, position: int) -> tuple[str, ...]:
+    def _regions(self, window: str) -> tuple[str, ...]:
         """Pick the regions worth asking the (slow) matcher about, or none at all."""
         digits = len(window.translate(_NON_DIGITS))
         # No numbering plan is shorter or longer than this (E.164 allows 15 digits).
         if digits < 7 or (digits > 15 and "/" not in window):
             return ()
-        if self.DATE_LIKE.fullmatch(window) or self.CPR_SHAPE.fullmatch(window):
+        # Dates, CPR numbers and timestamps ("2024-09-26 07:12"), in one match.
+        if self.NOT_A_NUMBER.match(window):
             return ()
-        if self.ISO_DATE.match(window):  # "2024-09-26 07:12" is a timestamp
-            return ()
-        if window.startswith(("+", "00")) or digits == 8 or digits not in (10, 11):
+        if digits == 8 or digits not in (10, 11) or window.startswith(("+", "00")):
             return (self.DEFAULT_REGION,)
         # National British and US numbers have 10 or 11 digits; Danish ones have 8.
         return self.FOREIGN_REGIONS
@@ -139,8 +145,7 @@ class PhoneDetector(Detector):
             if doc.language_at(start) != "en":
                 score -= 0.15
         international = raw.startswith(("+", "00"))
-        grouped = any(c in raw for c in " -().")
-        if not international and not grouped:
+        if not international and self.GROUPED.search(raw) is None:
             score -= 0.2  # a bare digit run is as likely an order or customer number
         if self.YEAR_SERIAL.fullmatch(raw):
             score -= 0.3
