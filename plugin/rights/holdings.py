@@ -6,12 +6,12 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 
+from plugin.audit.queries import accessed_by
+from plugin.consent.service import history
 from plugin.extensions import db
+from plugin.inventory import inventory_for_subject, inventory_for_ticket
 from plugin.models import (
-    AuditEvent,
-    Consent,
     DataSubjectRequest,
     Finding,
     ProcessingRestriction,
@@ -21,9 +21,6 @@ from plugin.models import (
 )
 from plugin.rights.lookup import get_subject, group_ids
 from plugin.vault import VaultError, VaultShredded, get_vault
-
-# Actions that read or changed the person's data; shown as "who accessed it" (Art. 15(1)(c)).
-ACCESS_ACTIONS = ("view", "reveal", "export", "rectify", "erase", "restrict", "object")
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -58,93 +55,68 @@ def _identifiers(ids: list[str]) -> list[dict[str, Any]]:
     ]
 
 
-def _finding(f: Finding) -> dict[str, Any]:
-    return {
-        "id": f.id,
-        "field": f.field,
-        "type": f.type,
-        "category": f.category,
-        "masked": f.masked,
-        "written_back": f.written_back,
-        "over_collection": f.over_collection,
-        "collected_at": _iso(f.created_at),
-    } | _clear(f.vault_item_id)
+def _only_mine(inventory: dict[str, Any], mine: set[int]) -> dict[str, Any]:
+    """Someone else's ticket: keep the person's own findings and what follows from them."""
+    findings = [f for f in inventory["findings"] if f["id"] in mine]
+    categories = sorted({f["category"] for f in findings})
+    return inventory | {
+        "findings": findings,
+        "categories": categories,
+        "types": sorted({f["type"] for f in findings}),
+        "over_collection": sorted({f["category"] for f in findings if f["over_collection"]}),
+        "special_without_basis": any(f["special_without_basis"] for f in findings),
+        "art9_basis": inventory["art9_basis"] if "special" in categories else None,
+    }
+
+
+def _exported(inventory: dict[str, Any], vault_items: dict[int, str | None]) -> dict[str, Any]:
+    """An inventory entry (purpose, basis, retention, flags) with the findings' clear values."""
+    retention = inventory["retention"]
+    # The requester's internal subject id is left out: on someone else's ticket it is theirs.
+    entry = {k: v for k, v in inventory.items() if k not in ("ticket", "subject_id")}
+    return entry | {
+        "vendor": inventory["ticket"]["vendor"],
+        "external_id": inventory["ticket"]["external_id"],
+        "created_at": inventory["created_at"] or inventory["ingested_at"],
+        "retention_due_at": retention["due_at"],
+        "legal_hold": retention["legal_hold"],
+        "findings": [f | _clear(vault_items.get(f["id"])) for f in inventory["findings"]],
+    }
 
 
 def _tickets(ids: list[str]) -> list[dict[str, Any]]:
-    purposes = current_app.extensions["datavagt.manifest"].purposes
-    # A ticket belongs to the person when they requested it or their data was found in it.
-    found_in = sa.select(Finding.ticket_id).where(Finding.subject_id.in_(ids))
-    tickets = db.session.scalars(
+    """The person's tickets (inventory.inventory_for_subject), and others' tickets naming them."""
+    own = [t for sid in ids for t in inventory_for_subject(sid)["tickets"]]
+    mine = set(db.session.scalars(sa.select(Finding.id).where(Finding.subject_id.in_(ids))))
+    others = db.session.scalars(
         sa.select(Ticket)
-        .where(sa.or_(Ticket.subject_id.in_(ids), Ticket.id.in_(found_in)))
-        .order_by(Ticket.vendor, Ticket.id)
-    )
-    out = []
-    for t in tickets:
-        spec = purposes.get(t.purpose or "", {})
-        findings = [f for f in t.findings if f.subject_id in ids or t.subject_id in ids]
-        out.append(
-            {
-                "vendor": t.vendor,
-                "external_id": t.external_id,
-                "purpose": t.purpose,
-                "legal_basis": spec.get("legal_basis"),
-                "status": t.status,
-                "created_at": _iso(t.vendor_created_at or t.ingested_at),
-                "closed_at": _iso(t.closed_at),
-                "retention_due_at": _iso(t.retention_due_at),
-                "legal_hold": t.legal_hold,
-                "deleted_at": _iso(t.deleted_at),
-                "unwritable_fields": list(t.unwritable_fields or []),
-                "findings": [_finding(f) for f in sorted(findings, key=lambda f: f.id)],
-            }
+        .where(
+            Ticket.id.in_(sa.select(Finding.ticket_id).where(Finding.subject_id.in_(ids))),
+            Ticket.id.not_in([t["ticket"]["id"] for t in own]),
         )
-    return out
+        .order_by(Ticket.id)
+    )
+    items = own + [_only_mine(inventory_for_ticket(t), mine) for t in others]
+    rows = db.session.execute(
+        sa.select(Finding.id, Finding.vault_item_id).where(
+            Finding.ticket_id.in_([t["ticket"]["id"] for t in items])
+        )
+    )
+    vault_items = {finding_id: item_id for finding_id, item_id in rows}
+    items.sort(key=lambda t: (t["ticket"]["vendor"], t["ticket"]["id"]))
+    return [_exported(t, vault_items) for t in items]
 
 
 def _consents(ids: list[str]) -> list[dict[str, Any]]:
-    rows = db.session.scalars(
-        sa.select(Consent).where(Consent.subject_id.in_(ids)).order_by(Consent.given_at)
-    )
-    return [
-        {
-            "purpose": c.purpose,
-            "given_at": _iso(c.given_at),
-            "withdrawn_at": _iso(c.withdrawn_at),
-            "channel": c.channel,
-            "explicit": c.explicit,
-            "text": {
-                "language": c.text.language,
-                "version": c.text.version,
-                "sha256": c.text.sha256,
-                "wording": c.text.text,
-            },
-        }
-        for c in rows
-    ]
+    """Consents given and withdrawn, with the exact wording (consent.service.history)."""
+    rows = [c for sid in ids for c in history(sid)]
+    return sorted(rows, key=lambda c: c["given_at"])
 
 
 def _accessed_by(ids: list[str]) -> list[dict[str, Any]]:
-    rows = db.session.scalars(
-        sa.select(AuditEvent)
-        .where(AuditEvent.subject_id.in_(ids), AuditEvent.action.in_(ACCESS_ACTIONS))
-        .order_by(AuditEvent.seq)
-    )
-    return [
-        {
-            "who": e.actor_id,
-            "role": e.actor_role,
-            "vendor_user": e.vendor_user,
-            "action": e.action,
-            "ticket": e.ticket_ref,
-            "field": e.field,
-            "reason": e.reason,
-            "at": _iso(e.occurred_at),
-        }
-        for e in rows
-        if not e.actor_id.startswith("system:")
-    ]
+    """Who accessed the person's data, from the audit trail (audit.queries.accessed_by)."""
+    rows = [e for sid in ids for e in accessed_by(sid)]
+    return sorted(rows, key=lambda e: e["at"])
 
 
 def _restrictions(ids: list[str]) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from plugin.ingest.tokens import token_for
 from plugin.models import Finding, Ticket
 from plugin.subjects import find_or_create_subject
 from plugin.vault import get_vault
+from tests.agents.helpers import bearer
 
 EMAIL = "karen.holm@example.dk"
 PHONE = "+45 31 41 59 26"
@@ -77,11 +78,42 @@ def _create_in_vendors(sims: Sims) -> dict[str, str]:
     }
 
 
+def add_finding(
+    ticket: Ticket, subject_id: str, kind: str, category: str, value: str, field: str, text: str
+) -> Finding:
+    """Vault ``value`` (found in ``text``) for the subject and record it with ingestion's token."""
+    start = text.index(value)
+    item = get_vault().encrypt(subject_id, value, field=field, kind=kind, ticket_id=ticket.id)
+    finding = Finding(
+        ticket_id=ticket.id,
+        subject_id=subject_id,
+        field=field,
+        type=kind,
+        category=category,
+        start=start,
+        end=start + len(value),
+        score=1.0,
+        detector=kind,
+        vault_item_id=item.id,
+        masked=token_for(kind, value),
+        written_back=True,
+    )
+    db.session.add(finding)
+    db.session.flush()
+    return finding
+
+
+def post_rectify(app: Flask, person: Person, body: object, role: str = "dpo"):  # noqa: ANN201
+    """POST /api/subjects/<person>/rectify with ``body`` as ``role``."""
+    return app.test_client().post(
+        f"/api/subjects/{person.subject_id}/rectify", json=body, headers=bearer(app, role)
+    )
+
+
 def seed_person(app: Flask, sims: Sims) -> Person:
     """Create the person's tickets in all three vendors, then vault and tokenise them."""
     person = Person(tickets=_create_in_vendors(sims))
     adapters = app.extensions["datavagt.adapters"]
-    vault = get_vault()
     for vendor, external_id in person.tickets.items():
         adapter = adapters[vendor]
         vt = adapter.get_ticket(external_id)
@@ -96,27 +128,9 @@ def seed_person(app: Flask, sims: Sims) -> Person:
         text = vt.fields[name].text
         person.findings[vendor] = {}
         for kind, category, value in (("cpr", "identity", CPR), ("email", "contact", EMAIL)):
-            token = token_for(kind, value)
-            start = text.index(value)
-            item = vault.encrypt(subject.id, value, field=name, kind=kind, ticket_id=ticket.id)
-            finding = Finding(
-                ticket_id=ticket.id,
-                subject_id=subject.id,
-                field=name,
-                type=kind,
-                category=category,
-                start=start,
-                end=start + len(value),
-                score=1.0,
-                detector=kind,
-                vault_item_id=item.id,
-                masked=token,
-                written_back=True,
-            )
-            db.session.add(finding)
-            db.session.flush()
+            finding = add_finding(ticket, subject.id, kind, category, value, name, text)
             person.findings[vendor][kind] = finding.id
-            text = text.replace(value, token)
+            text = text.replace(value, finding.masked)
         adapter.write_fields(external_id, {name: text})
         person.subject_id = subject.id
     db.session.commit()

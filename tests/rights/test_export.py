@@ -97,7 +97,7 @@ def test_export_is_audited_and_lists_who_accessed(vendor_app: Flask, person: Per
     assert len(exports) == 1
     assert exports[0].actor_id == "dpo-anne" and exports[0].subject_id == person.subject_id
     second = _export(vendor_app, person).get_json()["export"]
-    assert [a["who"] for a in second["accessed_by"]] == ["dpo-anne"]
+    assert [(a["agent"], a["action"]) for a in second["accessed_by"]] == [("dpo-anne", "export")]
     assert EMAIL not in json.dumps([e.details for e in events()])
 
 

@@ -11,16 +11,10 @@ from plugin.rights import lookup
 from plugin.subjects import find_or_create_subject
 from plugin.vault import get_vault
 from plugin.vendors.contract import VendorContact
-from tests.agents.helpers import bearer, events
-from tests.rights.seeding import CPR, EMAIL, FIELDS, Person
+from tests.agents.helpers import events
+from tests.rights.seeding import CPR, EMAIL, FIELDS, Person, post_rectify
 
 NEW_CPR = "050482-5678"
-
-
-def _rectify(app: Flask, person: Person, body: object, role: str = "dpo"):  # noqa: ANN202
-    return app.test_client().post(
-        f"/api/subjects/{person.subject_id}/rectify", json=body, headers=bearer(app, role)
-    )
 
 
 @pytest.mark.parametrize("vendor", ["freshdesk", "hubspot", "dynamics"])
@@ -28,7 +22,7 @@ def test_rectify_finding_updates_vault_and_vendor(
     vendor_app: Flask, person: Person, vendor: str
 ) -> None:
     finding_id = person.findings[vendor]["cpr"]
-    response = _rectify(
+    response = post_rectify(
         vendor_app,
         person,
         {"finding_id": finding_id, "new_value": NEW_CPR, "reason": "typo reported by customer"},
@@ -52,7 +46,7 @@ def test_rectify_identifier_moves_the_blind_index(vendor_app: Flask, person: Per
         db.select(SubjectIdentifier).where(SubjectIdentifier.kind == "email")
     ).one()
     new_email = "karen.holm@example.com"
-    response = _rectify(
+    response = post_rectify(
         vendor_app, person, {"identifier": ident.id, "new_value": new_email, "reason": "moved"}
     )
     assert response.status_code == 200, response.get_json()
@@ -69,7 +63,7 @@ def test_identifier_clash_409(vendor_app: Flask, person: Person) -> None:
             SubjectIdentifier.kind == "email", SubjectIdentifier.subject_id == person.subject_id
         )
     ).one()
-    response = _rectify(
+    response = post_rectify(
         vendor_app, person, {"identifier": email.id, "new_value": "other@example.dk", "reason": "r"}
     )
     assert response.status_code == 409
@@ -87,10 +81,12 @@ def test_identifier_clash_409(vendor_app: Flask, person: Person) -> None:
     ],
 )
 def test_invalid_body_422(vendor_app: Flask, person: Person, body: dict) -> None:
-    assert _rectify(vendor_app, person, body).status_code == 422
+    assert post_rectify(vendor_app, person, body).status_code == 422
 
 
 def test_finding_of_someone_else_404(vendor_app: Flask, person: Person) -> None:
-    response = _rectify(vendor_app, person, {"finding_id": 99999, "new_value": "x", "reason": "r"})
+    response = post_rectify(
+        vendor_app, person, {"finding_id": 99999, "new_value": "x", "reason": "r"}
+    )
     assert response.status_code == 404
     assert events("rectify") == []

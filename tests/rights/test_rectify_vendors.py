@@ -10,8 +10,8 @@ from plugin.ingest.tokens import token_for
 from plugin.models import Finding, SubjectIdentifier, VaultItem
 from plugin.rights import lookup
 from plugin.vault import get_vault
-from tests.agents.helpers import bearer, events
-from tests.rights.seeding import CPR, EMAIL, FIELDS, PHONE, Person, Sims
+from tests.agents.helpers import events
+from tests.rights.seeding import CPR, EMAIL, FIELDS, PHONE, Person, Sims, post_rectify
 
 NEW_EMAIL = "karen.holm@example.com"
 NEW_PHONE = "+45 70 10 20 30"
@@ -20,12 +20,6 @@ CONTACT_CALLS = {
     "hubspot": ("PATCH", "/crm/v3/objects/contacts/{contactId}"),
     "dynamics": ("PATCH", "/api/data/v9.2/contacts({id})"),
 }
-
-
-def _rectify(app: Flask, person: Person, body: dict):  # noqa: ANN202
-    return app.test_client().post(
-        f"/api/subjects/{person.subject_id}/rectify", json=body, headers=bearer(app, "dpo")
-    )
 
 
 def _identifier(kind: str) -> SubjectIdentifier:
@@ -57,7 +51,7 @@ def test_identifier_correction_updates_every_vendor_contact(
     vendor_app: Flask, person: Person, sims: Sims, kind: str, old: str, new: str
 ) -> None:
     ident = _identifier(kind)
-    response = _rectify(
+    response = post_rectify(
         vendor_app, person, {"identifier": ident.id, "new_value": new, "reason": "moved"}
     )
     assert response.status_code == 200, response.get_json()
@@ -76,7 +70,9 @@ def test_identifier_correction_updates_every_vendor_contact(
 
 def test_email_lookup_follows_the_correction(vendor_app: Flask, person: Person) -> None:
     ident = _identifier("email")
-    _rectify(vendor_app, person, {"identifier": ident.id, "new_value": NEW_EMAIL, "reason": "r"})
+    post_rectify(
+        vendor_app, person, {"identifier": ident.id, "new_value": NEW_EMAIL, "reason": "r"}
+    )
     assert [s.id for s in lookup.find(email=NEW_EMAIL)] == [person.subject_id]
     assert lookup.find(email=EMAIL) == []
 
@@ -87,7 +83,7 @@ def test_vendor_refusal_is_502_and_changes_nothing(
     # Someone else already has the new address at Freshdesk: it answers 409 duplicate_value.
     sims.freshdesk.add_contact("Other Person", NEW_EMAIL)
     ident = _identifier("email")
-    response = _rectify(
+    response = post_rectify(
         vendor_app, person, {"identifier": ident.id, "new_value": NEW_EMAIL, "reason": "moved"}
     )
     assert response.status_code == 502
@@ -108,7 +104,7 @@ def test_unconfigured_vendor_is_409_before_any_change(
 ) -> None:
     vendor_app.extensions["datavagt.adapters"].pop("hubspot").close()
     ident = _identifier("phone")
-    response = _rectify(
+    response = post_rectify(
         vendor_app, person, {"identifier": ident.id, "new_value": NEW_PHONE, "reason": "r"}
     )
     assert response.status_code == 409
@@ -121,7 +117,7 @@ def test_rectified_finding_gets_the_ingestion_token(
     vendor_app: Flask, person: Person, vendor: str
 ) -> None:
     finding_id = person.findings[vendor]["email"]
-    response = _rectify(
+    response = post_rectify(
         vendor_app, person, {"finding_id": finding_id, "new_value": NEW_EMAIL, "reason": "typo"}
     )
     assert response.status_code == 200, response.get_json()
@@ -143,7 +139,7 @@ def test_vendor_error_on_a_finding_leaves_vault_and_token(
 ) -> None:
     sims.hubspot.configure(fail_next=1, fail_status=400)  # not retried: a refusal
     finding_id = person.findings["hubspot"]["cpr"]
-    response = _rectify(
+    response = post_rectify(
         vendor_app, person, {"finding_id": finding_id, "new_value": "050482-5678", "reason": "r"}
     )
     assert response.status_code == 502

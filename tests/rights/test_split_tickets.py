@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask import Flask
 
 from plugin.extensions import db
-from plugin.ingest.tokens import token_for
 from plugin.models import DataSubject, Finding, SubjectIdentifier, Ticket, VaultItem
 from plugin.subjects import find_or_create_subject
 from plugin.vault import get_vault
 from plugin.vendors.contract import VendorContact
 from tests.agents.helpers import bearer, events
-from tests.rights.seeding import CPR, EMAIL, Person, Sims
+from tests.rights.seeding import CPR, EMAIL, Person, Sims, add_finding
 
 TICKET_GET = ("GET", "/api/v2/tickets/{id}")
 
@@ -96,24 +95,7 @@ def _shared_mailbox(sims: Sims) -> tuple[str, dict[str, int]]:
         )
         db.session.add(ticket)
         db.session.flush()
-        item = get_vault().encrypt(
-            subject.id, CPR, field="description", kind="cpr", ticket_id=ticket.id
-        )
-        db.session.add(
-            Finding(
-                ticket_id=ticket.id,
-                subject_id=subject.id,
-                field="description",
-                type="cpr",
-                category="identity",
-                start=4,
-                end=15,
-                score=1.0,
-                detector="cpr",
-                vault_item_id=item.id,
-                masked=token_for("cpr", CPR),
-            )
-        )
+        add_finding(ticket, subject.id, "cpr", "identity", CPR, "description", f"CPR {CPR}")
         contacts[name], tickets[name] = cid, tid
     db.session.commit()
     assert subject is not None
