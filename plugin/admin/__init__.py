@@ -9,6 +9,7 @@ from plugin.admin.session import csrf_token, init_session
 
 def init_app(app: Flask) -> None:
     """Session cookie settings, the blueprint and the template helpers."""
+    from plugin.admin import oversight  # noqa: F401 - its views join the console's blueprint
     from plugin.admin.routes import bp
 
     init_session(app)

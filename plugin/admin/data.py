@@ -10,10 +10,12 @@ import sqlalchemy as sa
 
 from plugin.extensions import db
 from plugin.models import AuditEvent, Consent, ConsentText, Finding, OutboxJob, Ticket
-from plugin.models.types import utcnow
+from plugin.retention import outbox
+from plugin.retention.sweep import sweep
 
 DEAD_STATUSES = ("dead", "failed")
 AUDIT_PAGE = 200
+PREVIEW_ROWS = 200
 
 
 def optional(module: str, name: str) -> Any | None:
@@ -100,18 +102,16 @@ def consent_texts() -> list[ConsentText]:
     )
 
 
-def retention_due(limit: int = 200) -> list[Ticket]:
-    """Tickets by retention deadline (the stored deadlines; no sweep is run)."""
-    return list(
-        db.session.scalars(
-            sa.select(Ticket)
-            .where(Ticket.deleted_at.is_(None), Ticket.retention_due_at.is_not(None))
-            .order_by(Ticket.retention_due_at)
-            .limit(limit)
-        )
-    )
+def retention_preview(limit: int = PREVIEW_ROWS) -> dict[str, Any]:
+    """Retention's dry-run sweep (what GET /api/retention/preview shows): nothing changes."""
+    planned = sweep(dry_run=True).planned
+    return {
+        "count": len(planned),
+        "truncated": len(planned) > limit,
+        "actions": [line.as_dict() for line in planned[:limit]],
+    }
 
 
-def now() -> datetime:
-    """The current time (UTC), for 'overdue' marks in templates."""
-    return utcnow()
+def dead_jobs(limit: int = PREVIEW_ROWS) -> list[OutboxJob]:
+    """Dead-lettered outbox jobs, newest first (retention's own listing)."""
+    return outbox.list_jobs("dead", limit)

@@ -1,4 +1,4 @@
-"""Admin console pages: login, requests, subjects, erasure, audit, compliance, consents, ROPA."""
+"""Admin console pages: login, requests, subjects, audit, consents, ROPA (queues: oversight)."""
 
 from __future__ import annotations
 
@@ -230,13 +230,6 @@ def _erase(subject_id: str, actor: Actor, reason: str) -> None:
     flash("Erasure requested: vendor jobs queued", "ok")
 
 
-@bp.get("/erasure")
-@admin_required
-def erasure_page(actor: Actor) -> ResponseReturnValue:
-    """Pending deletion jobs and dead letters."""
-    return render_template("admin/erasure.html", queue=data.erasure_queue())
-
-
 @bp.get("/audit")
 @admin_required
 def audit_page(actor: Actor) -> ResponseReturnValue:
@@ -257,30 +250,11 @@ def audit_page(actor: Actor) -> ResponseReturnValue:
     return render_template("admin/audit.html", events=events, args=args)
 
 
-@bp.get("/compliance")
-@admin_required
-def compliance_page(actor: Actor) -> ResponseReturnValue:
-    """Special categories, over-collection and consent problems."""
-    report = data.optional("plugin.compliance", "report")
-    return render_template(
-        "admin/compliance.html",
-        report=report() if report else None,
-        flags=data.finding_flags(),
-    )
-
-
 @bp.get("/consents")
 @admin_required
 def consents_page(actor: Actor) -> ResponseReturnValue:
     """Published consent wording, per purpose, language and version."""
     return render_template("admin/consents.html", texts=data.consent_texts())
-
-
-@bp.get("/retention")
-@admin_required
-def retention_page(actor: Actor) -> ResponseReturnValue:
-    """Tickets by retention deadline."""
-    return render_template("admin/retention.html", tickets=data.retention_due(), now=data.now())
 
 
 @bp.get("/ropa")
