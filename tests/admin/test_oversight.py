@@ -4,62 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
 
 import pytest
 from flask import Flask
 
 from plugin.extensions import db
-from plugin.models import DataSubject, Finding, OutboxJob, Ticket
-from plugin.models.types import utcnow
-from tests.admin.helpers import sign_in
+from plugin.models import OutboxJob
+from tests.admin.helpers import seed_oversight, sign_in
 from tests.agents.helpers import events
-
-
-def seed_oversight() -> dict[str, int]:
-    """An overdue ticket with special-category data (no Art. 9 basis) and one dead job."""
-    subject = DataSubject()
-    db.session.add(subject)
-    db.session.flush()
-    closed = utcnow() - timedelta(days=400)
-    ticket = Ticket(
-        vendor="freshdesk",
-        external_id="4711",
-        subject_id=subject.id,
-        purpose="support",
-        status="closed",
-        closed_at=closed,
-        vendor_created_at=closed - timedelta(days=1),
-    )
-    ticket.findings.append(
-        Finding(
-            field="description",
-            type="health",
-            category="special",
-            start=0,
-            end=6,
-            score=1.0,
-            detector="health",
-            masked="[health]",
-        )
-    )
-    db.session.add(ticket)
-    db.session.flush()
-    job = OutboxJob(
-        dedupe_key="test:dead:1",
-        kind="erase_contact",
-        vendor="hubspot",
-        target="1001",
-        subject_id=subject.id,
-        reason="erasure",
-        params={},
-        status="dead",
-        attempts=6,
-        last_error="hubspot: POST /crm/v3/objects/contacts/gdpr-delete failed (HTTP 503)",
-    )
-    db.session.add(job)
-    db.session.commit()
-    return {"ticket": ticket.id, "job": job.id}
 
 
 def _cells(page: str, section: str) -> str:
