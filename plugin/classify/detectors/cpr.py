@@ -37,6 +37,9 @@ class CprDetector(Detector):
         """Yield numbers whose first six digits are a real birth date."""
         for match in self.in_digit_runs(doc, self.PATTERN, self.DIGITS):
             digits = match.group(1) + match.group(3)
+            # Most ten-digit runs are order numbers: a day and month in range come first.
+            if not ("01" <= digits[:2] <= "31" and "01" <= digits[2:4] <= "12"):
+                continue
             try:
                 cpr.get_birth_date(digits)
             except ValidationError:
