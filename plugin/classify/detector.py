@@ -62,14 +62,15 @@ class Detector(ABC):
         ``dots`` skips runs with fewer full stops (an IPv4 address has three).
         """
         text = doc.text
-        size = len(text)
+        finditer = pattern.finditer
         last_end = 0
         for start, end in doc.runs(min_digits, max_digits):
             if dots and text.count(".", start, end) < dots:
                 continue
             # Look-behinds still see the real text before the window; look-aheads see
             # ``after`` real characters, enough for the one-character boundary checks.
-            for match in pattern.finditer(text, max(0, start - before), min(size, end + after)):
+            start -= before
+            for match in finditer(text, start if start > 0 else 0, end + after):
                 if match.start() >= last_end:
                     last_end = match.end()
                     yield match

@@ -106,6 +106,7 @@ class PersonNameDetector(Detector):
         lower = doc.lower
         size = len(lower)
         tails = self.TAILS
+        previous = (-1, None)
         for last, (key, kind) in self.CONTEXT.automaton.iter(lower):
             # Inlined word-boundary checks (lexicon.iter_words): this loop is hot.
             end = last + 1
@@ -114,6 +115,10 @@ class PersonNameDetector(Detector):
                 end < size and (lower[end].isalnum() or lower[end] == "_")
             ):
                 continue
+            # "Med venlig hilsen" also ends "venlig hilsen" and "hilsen": same tail, once.
+            if previous == (end, kind):
+                continue
+            previous = (end, kind)
             match = tails[kind].match(text, end)
             if match is None:
                 continue

@@ -139,16 +139,16 @@ class PhoneDetector(Detector):
     def _scored(self, doc: Document, start: int, end: int) -> Finding:
         raw = doc.text[start:end]
         score = self.score
-        digits = len(raw.translate(_NON_DIGITS))
-        if not raw.startswith(("+", "00")) and digits in (10, 11):
-            # A foreign national number in Danish text is more likely some other identifier.
-            if doc.language_at(start) != "en":
-                score -= 0.15
         international = raw.startswith(("+", "00"))
-        if not international and self.GROUPED.search(raw) is None:
-            score -= 0.2  # a bare digit run is as likely an order or customer number
-        if self.YEAR_SERIAL.fullmatch(raw):
-            score -= 0.3
+        if not international:
+            digits = len(raw.translate(_NON_DIGITS))
+            # A foreign national number in Danish text is more likely some other identifier.
+            if digits in (10, 11) and doc.language_at(start) != "en":
+                score -= 0.15
+            if self.GROUPED.search(raw) is None:
+                score -= 0.2  # a bare digit run is as likely an order or customer number
+            if "-" in raw and self.YEAR_SERIAL.fullmatch(raw):
+                score -= 0.3
         # The label nearest before the number decides ("SMS-kode: 48213377" is a code);
         # a number written with its country code is a phone whatever the words around it.
         label = doc.last(self.CONTEXT, start, 30)

@@ -13,7 +13,7 @@ import ahocorasick
 from plugin.classify.detector import Detector
 from plugin.classify.document import Document
 from plugin.classify.finding import Finding
-from plugin.classify.lexicon import build_automaton, iter_words, load_pairs
+from plugin.classify.lexicon import build_automaton, load_pairs
 
 #: The special-category types and the lexicon key that selects them.
 SPECIAL_TYPES: tuple[str, ...] = (
@@ -26,6 +26,9 @@ SPECIAL_TYPES: tuple[str, ...] = (
     "biometric",
     "genetic",
 )
+
+# The rest of a word after a stem ("diabet" + "iker"): what iter_words walks char by char.
+_WORD_END = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +92,18 @@ class SpecialCategoryDetector(Detector):
         """Yield lexicon hits scored by the words around them in their own sentence."""
         lower = doc.lower
         text = doc.text
-        for start, end, _key, term in iter_words(
-            special_lexicon(doc.languages), lower, prefix_ok=True
-        ):
+        size = len(lower)
+        for last, (key, term) in special_lexicon(doc.languages).iter(lower):
+            # Word boundaries as lexicon.iter_words(prefix_ok=True) has them, inlined (hot).
+            end = last + 1
+            start = end - len(key)
+            if start and (lower[start - 1].isalnum() or lower[start - 1] == "_"):
+                continue
+            if end < size and (lower[end].isalnum() or lower[end] == "_"):
+                if not term.prefix:
+                    continue
+                word_end = _WORD_END.match(lower, end)
+                end = word_end.end() if word_end else end
             window_start = max(0, start - 45)
             # The last clause boundary before the term bounds the context it may use.
             for boundary in self.CLAUSE_END.finditer(text, window_start, start):
