@@ -38,7 +38,7 @@ from plugin.app import create_app  # noqa: E402
 from plugin.database import upgrade  # noqa: E402
 from plugin.extensions import db  # noqa: E402
 from plugin.models import InboxEvent  # noqa: E402
-from plugin.webhooks.inbox import WRITER  # noqa: E402
+from plugin.webhooks.inbox import WRITER, inbox_writer  # noqa: E402
 
 SECRET = "bench-hubspot-secret"  # noqa: S105 - throw-away benchmark secret
 EVENTS_PER_REQUEST = 10
@@ -129,6 +129,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--database-url")
+    parser.add_argument(
+        "--max-wait-ms", type=float, help="group commit wait (default: the manifest's)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, database(args.database_url, Path(tmp)) as url:
         app = create_app(
@@ -145,6 +148,9 @@ def main() -> None:
             }
         )
         app.add_url_rule("/_bench/ok", "bench_ok", lambda: ("", 200))
+        if args.max_wait_ms is not None:
+            with app.app_context():
+                inbox_writer().max_wait = args.max_wait_ms / 1000
         server = SimulatorServer(app).start()
         rounds: list[tuple[float, float]] = []
         try:

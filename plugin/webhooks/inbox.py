@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 
 from flask import Flask, current_app
 
@@ -11,12 +12,19 @@ from plugin.extensions import db
 from plugin.ingest.inbox import inbox_rows
 from plugin.ingest.settings import ingest_settings
 from plugin.vendors.contract import WebhookEvent
-from plugin.webhooks.writer import InboxWriter, StoreResult, StoreUnavailable
+from plugin.webhooks.writer import Arrival, InboxWriter, StoreResult, StoreUnavailable
 
 WRITER = "datavagt.inbox_writer"
 _create_lock = threading.Lock()
 
-__all__ = ["StoreResult", "StoreUnavailable", "inbox_writer", "store_events"]
+__all__ = [
+    "StoreResult",
+    "StoreUnavailable",
+    "arriving",
+    "inbox_writer",
+    "store_arrived",
+    "store_events",
+]
 
 
 def inbox_writer() -> InboxWriter:
@@ -36,6 +44,17 @@ def inbox_writer() -> InboxWriter:
                 )
                 app.extensions[WRITER] = writer
     return writer
+
+
+def arriving() -> AbstractContextManager[Arrival]:
+    """Announce a webhook request to the writer before it verifies and parses its body."""
+    return inbox_writer().arriving()
+
+
+def store_arrived(arrival: Arrival, events: Iterable[WebhookEvent]) -> StoreResult:
+    """``store_events`` for a request announced with ``arriving``."""
+    rows, given = inbox_rows(events)
+    return arrival.submit(rows, given)
 
 
 def store_events(events: Iterable[WebhookEvent]) -> StoreResult:

@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 from plugin.errors import ApiError
 from plugin.vendors.contract import Adapter, WebhookRequest
 from plugin.vendors.errors import WebhookAuthError, WebhookPayloadError
-from plugin.webhooks.inbox import StoreUnavailable, store_events
+from plugin.webhooks.inbox import StoreUnavailable, arriving, store_arrived
 
 bp = Blueprint("webhooks", __name__)
 
@@ -22,20 +22,24 @@ DEFAULT_LIMIT = 1024 * 1024
 def receive(vendor: str) -> ResponseReturnValue:
     """Store a vendor's webhook events; nothing else happens in the request."""
     adapter = _adapter(vendor)
-    body = _body(vendor)
-    try:
-        adapter.verify_webhook(WebhookRequest(request.method, _called_url(), request.headers, body))
-    except WebhookAuthError as exc:
-        raise ApiError(401, "unauthorized", f"webhook not authenticated: {exc}") from exc
-    try:
-        events = adapter.parse_webhook(body, request.headers)
-    except WebhookPayloadError as exc:
-        raise ApiError(400, "malformed_payload", str(exc)) from exc
-    try:
-        result = store_events(events)
-    except StoreUnavailable as exc:
-        # Nothing of this request was committed: the vendor retries on a 5xx.
-        raise ApiError(503, "unavailable", "events could not be stored; retry later") from exc
+    # Announced first, so a commit being grouped waits for this request while it parses.
+    with arriving() as arrival:
+        body = _body(vendor)
+        try:
+            adapter.verify_webhook(
+                WebhookRequest(request.method, _called_url(), request.headers, body)
+            )
+        except WebhookAuthError as exc:
+            raise ApiError(401, "unauthorized", f"webhook not authenticated: {exc}") from exc
+        try:
+            events = adapter.parse_webhook(body, request.headers)
+        except WebhookPayloadError as exc:
+            raise ApiError(400, "malformed_payload", str(exc)) from exc
+        try:
+            result = store_arrived(arrival, events)
+        except StoreUnavailable as exc:
+            # Nothing of this request was committed: the vendor retries on a 5xx.
+            raise ApiError(503, "unavailable", "events could not be stored; retry later") from exc
     return jsonify({"accepted": result.accepted, "duplicates": result.duplicates}), 202
 
 

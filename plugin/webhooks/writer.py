@@ -5,9 +5,11 @@ SQLite, a WAL flush on PostgreSQL) costs more than everything else in the reques
 requests of a moment share one: each request hands its rows to the writer and waits; the
 writer takes what is queued (up to ``max_events``, waiting at most ``max_wait`` for more
 after the first), inserts it with one statement, commits once, and only then gives every
-waiter its own (accepted, duplicates). When the transaction fails, each request of the
-batch is retried alone so one bad request cannot fail its neighbours; a request whose own
-transaction fails gets StoreUnavailable (the route answers 503 and the vendor retries).
+waiter its own (accepted, duplicates). A request announces itself on arrival
+(``arriving``), so a batch waits for requests still parsing but never when none is coming.
+When the transaction fails, each request of the batch is retried alone so one bad request
+cannot fail its neighbours; a request whose own transaction fails gets StoreUnavailable
+(the route answers 503 and the vendor retries).
 
 The thread starts on the first submission and stops after ``idle_seconds`` without work;
 after ``fork`` the child starts with a fresh queue, lock and no thread (gunicorn workers
@@ -23,14 +25,17 @@ import queue
 import threading
 import time
 import weakref
+from collections.abc import Iterator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 
 from plugin.ingest.inbox import insert_rows, row_key
+from plugin.webhooks.connection import WriterConnection
 
 log = logging.getLogger(__name__)
 THREAD_NAME = "datavagt-inbox-writer"
@@ -56,30 +61,26 @@ class _Submission:
 
 
 _STOP = object()  # queued by shutdown: the thread exits after what was queued before it
+_NUDGE = object()  # queued when an announced request leaves without submitting
 
 
-class _Link:
-    """The writer thread's connection, kept while it has work (no pool checkout and
-    pre-ping per batch); dropped after a failure, returned to the pool when it stops."""
+class Arrival:
+    """A request on its way to the writer: while it parses, a batch waits for it."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.connection: Connection | None = None
+    def __init__(self, writer: InboxWriter) -> None:
+        self._writer = writer
+        self._pending = True
 
-    def get(self) -> Connection:
-        """The open connection, connecting first when there is none."""
-        if self.connection is None:
-            self.connection = self.engine.connect()
-        return self.connection
+    def submit(self, rows: list[dict[str, Any]], given: int) -> StoreResult:
+        """``InboxWriter.submit`` for this request (it is no longer awaited after this)."""
+        self._pending = False
+        return self._writer.submit(rows, given, arrived=True)
 
-    def close(self) -> None:
-        """Give the connection back (after a failure it may be broken: never reused)."""
-        if self.connection is not None:
-            try:
-                self.connection.close()
-            except Exception:  # noqa: BLE001 - closing a broken connection may fail too
-                log.debug("writer connection close failed")
-            self.connection = None
+    def leave(self) -> None:
+        """The request ends without submitting (refused, malformed)."""
+        if self._pending:
+            self._pending = False
+            self._writer._depart()
 
 
 class InboxWriter:
@@ -110,13 +111,36 @@ class InboxWriter:
         self._lock = threading.Lock()
         self._queue: queue.SimpleQueue[_Submission | object] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
+        self._arriving = 0  # announced requests that have not submitted yet
 
-    def submit(self, rows: list[dict[str, Any]], given: int) -> StoreResult:
+    @contextmanager
+    def arriving(self) -> Iterator[Arrival]:
+        """Announce a request that will submit: a batch being collected waits for it
+        (up to ``max_wait``) instead of committing without it. No request, no wait."""
+        with self._lock:
+            self._arriving += 1
+        arrival = Arrival(self)
+        try:
+            yield arrival
+        finally:
+            arrival.leave()
+
+    def _depart(self) -> None:
+        with self._lock:
+            self._arriving -= 1
+            if self._thread is not None:  # a collecting writer re-checks whom it waits for
+                self._queue.put(_NUDGE)
+
+    def submit(self, rows: list[dict[str, Any]], given: int, arrived: bool = False) -> StoreResult:
         """Block until a commit holding ``rows`` succeeded; StoreUnavailable otherwise."""
         if not rows:
+            if arrived:
+                self._depart()
             return StoreResult(0, given)
         submission = _Submission(rows, given)
         with self._lock:
+            if arrived:
+                self._arriving -= 1
             # Under the lock, so an idle thread deciding to exit cannot miss this item.
             self._queue.put(submission)
             if self._thread is None:
@@ -138,13 +162,13 @@ class InboxWriter:
         thread.join(timeout)
 
     def _run(self) -> None:
-        link = _Link(self.engine)
+        link = WriterConnection(self.engine)
         try:
             self._loop(link)
         finally:
             link.close()
 
-    def _loop(self, link: _Link) -> None:
+    def _loop(self, link: WriterConnection) -> None:
         while True:
             try:
                 first = self._queue.get(timeout=self.idle_seconds)
@@ -158,6 +182,8 @@ class InboxWriter:
                 with self._lock:
                     self._thread = None
                 return
+            if first is _NUDGE:
+                continue
             assert isinstance(first, _Submission)
             batch, stop = self._collect(first)
             self._store(batch, link)
@@ -167,28 +193,28 @@ class InboxWriter:
                 return
 
     def _collect(self, first: _Submission) -> tuple[list[_Submission], bool]:
-        """``first`` plus what arrives within ``max_wait``, up to ``max_events`` rows."""
+        """``first``, what is queued, and what announced requests submit within
+        ``max_wait`` (no wait when none is on its way), up to ``max_events`` rows."""
         batch = [first]
         count = len(first.rows)
         deadline = time.monotonic() + self.max_wait
         while count < self.max_events:
             remaining = deadline - time.monotonic()
+            wait = remaining > 0 and self._arriving > 0
             try:
-                item = (
-                    self._queue.get(timeout=remaining)
-                    if remaining > 0
-                    else self._queue.get_nowait()
-                )
+                item = self._queue.get(timeout=remaining) if wait else self._queue.get_nowait()
             except queue.Empty:
                 break
             if item is _STOP:
                 return batch, True
+            if item is _NUDGE:
+                continue
             assert isinstance(item, _Submission)
             batch.append(item)
             count += len(item.rows)
         return batch, False
 
-    def _store(self, batch: list[_Submission], link: _Link) -> None:
+    def _store(self, batch: list[_Submission], link: WriterConnection) -> None:
         """Commit the batch and resolve its waiters; on failure retry each request alone."""
         try:
             results = self._commit(batch, link)
@@ -205,7 +231,7 @@ class InboxWriter:
         for submission, result in zip(batch, results, strict=True):
             submission.future.set_result(result)
 
-    def _commit(self, batch: list[_Submission], link: _Link) -> list[StoreResult]:
+    def _commit(self, batch: list[_Submission], link: WriterConnection) -> list[StoreResult]:
         """One INSERT and one commit for the batch; each request's counts after the commit."""
         rows: list[dict[str, Any]] = []
         seen: set[tuple[str, str]] = set()

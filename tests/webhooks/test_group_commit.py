@@ -6,6 +6,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -95,6 +96,17 @@ def _join(threads: list[threading.Thread]) -> None:
         thread.join(30)
 
 
+@contextmanager
+def _grouped() -> Iterator[None]:
+    """Requests posted in this block share one commit: a phantom request announced to the
+    writer keeps a started batch open (bounded by max_wait) until the block ends."""
+    writer = inbox_writer()
+    writer.max_wait = 5.0
+    with writer.arriving():
+        yield
+        time.sleep(1.0)  # every request of the block reaches the writer meanwhile
+
+
 def _on_writer_commit(action: Callable[[], None]) -> Callable[[Any], None]:
     """An engine ``commit`` hook that runs ``action`` in the writer thread before the commit."""
 
@@ -107,8 +119,6 @@ def _on_writer_commit(action: Callable[[], None]) -> Callable[[Any], None]:
 
 def test_concurrent_requests_get_their_own_counts(webhook_app: Flask, server: str) -> None:
     """Overlapping batches stored together: each event counted new exactly once."""
-    writer = inbox_writer()
-    writer.max_wait = 0.3  # long enough that the requests share commits
     commits: list[int] = []
     hook = _on_writer_commit(lambda: commits.append(1))
     sa.event.listen(db.engine, "commit", hook)
@@ -117,7 +127,8 @@ def test_concurrent_requests_get_their_own_counts(webhook_app: Flask, server: st
         # last repeats one id inside its own body.
         batches = [list(range(5 * i, 5 * i + 10)) for i in range(6)]
         batches[-1].append(batches[-1][0])
-        answers, threads = _post_all(server, batches)
+        with _grouped():
+            answers, threads = _post_all(server, batches)
         _join(threads)
     finally:
         sa.event.remove(db.engine, "commit", hook)
@@ -127,7 +138,7 @@ def test_concurrent_requests_get_their_own_counts(webhook_app: Flask, server: st
         assert body["accepted"] + body["duplicates"] == len(ids)
     distinct = len({i for ids in batches for i in ids})
     assert sum(body["accepted"] for body in bodies) == distinct == _stored()
-    assert len(commits) < len(batches)  # grouped: fewer commits than requests
+    assert len(commits) == 1  # one transaction for all six requests
 
 
 def test_no_answer_before_the_commit(webhook_app: Flask, server: str) -> None:
@@ -180,7 +191,6 @@ def test_failed_commit_answers_503_and_stores_nothing(webhook_app: Flask, server
 
 def test_one_failing_batch_is_retried_request_by_request(webhook_app: Flask, server: str) -> None:
     """A failed shared commit does not fail requests that can be stored on their own."""
-    inbox_writer().max_wait = 0.3
     failures: list[int] = []
 
     def fail_once() -> None:
@@ -191,7 +201,8 @@ def test_one_failing_batch_is_retried_request_by_request(webhook_app: Flask, ser
     hook = _on_writer_commit(fail_once)
     sa.event.listen(db.engine, "commit", hook)
     try:
-        answers, threads = _post_all(server, [[1, 2], [2, 3], [4]])
+        with _grouped():
+            answers, threads = _post_all(server, [[1, 2], [2, 3], [4]])
         _join(threads)
     finally:
         sa.event.remove(db.engine, "commit", hook)

@@ -86,3 +86,39 @@ def test_forked_child_gets_its_own_writer(webhook_app: Flask) -> None:
     assert writer._thread is not None  # the parent's thread is untouched
     assert writer.submit(*_rows("parent", "child")) == StoreResult(0, 2)
     writer.shutdown()
+
+
+def test_no_wait_when_no_request_is_on_its_way(webhook_app: Flask) -> None:
+    """A long max_wait costs nothing when nobody else is coming."""
+    writer = InboxWriter(db.engine, max_wait=5.0)
+    started = time.monotonic()
+    assert writer.submit(*_rows("solo")) == StoreResult(1, 0)
+    assert time.monotonic() - started < 2.0
+    writer.shutdown()
+
+
+def test_batch_waits_for_an_announced_request(webhook_app: Flask) -> None:
+    """A batch stays open while an announced request parses, and closes when it leaves."""
+    writer = InboxWriter(db.engine, max_wait=5.0)
+    commits: list[int] = []
+    hook = lambda _conn: commits.append(1)  # noqa: E731 - a one-line engine hook
+    sa.event.listen(db.engine, "commit", hook)
+    done: list[StoreResult] = []
+    try:
+        with writer.arriving() as late, writer.arriving() as refused:
+            first = threading.Thread(target=lambda: done.append(writer.submit(*_rows("one"))))
+            first.start()
+            time.sleep(0.3)
+            assert done == []  # waiting for the two announced requests
+            second = threading.Thread(target=lambda: done.append(late.submit(*_rows("two"))))
+            second.start()
+            time.sleep(0.3)
+            assert done == []  # still one on its way
+            refused.leave()  # e.g. its signature was wrong: the batch commits now
+            first.join(5)
+            second.join(5)
+    finally:
+        sa.event.remove(db.engine, "commit", hook)
+    assert done == [StoreResult(1, 0)] * 2 and len(commits) == 1
+    assert writer._arriving == 0
+    writer.shutdown()
