@@ -61,11 +61,8 @@ def inbox_rows(events: Iterable[WebhookEvent]) -> tuple[list[dict[str, Any]], in
             "status": PENDING,
             "attempts": 0,
             "next_attempt_at": now,
-            "last_error": None,
             "received_at": now,
-            "processed_at": None,
-            "locked_by": None,
-            "locked_until": None,
+            # last_error, processed_at, locked_by, locked_until: NULL, not bound (cheaper).
         }
     return list(rows.values()), given
 
