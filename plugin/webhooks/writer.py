@@ -167,30 +167,33 @@ class InboxWriter:
             self._loop(link)
         finally:
             link.close()
+            with self._lock:
+                # Also after an unexpected error: the next submit starts a new thread.
+                if self._thread is threading.current_thread():
+                    self._thread = None
 
     def _loop(self, link: WriterConnection) -> None:
+        stopping = False  # after a stop: store what is queued, then exit
         while True:
             try:
-                first = self._queue.get(timeout=self.idle_seconds)
+                item = (
+                    self._queue.get_nowait()
+                    if stopping
+                    else self._queue.get(timeout=self.idle_seconds)
+                )
             except queue.Empty:
                 with self._lock:
+                    # Under the lock, so a submit either sees this thread or finds none.
                     if self._queue.empty():
                         self._thread = None
                         return
                 continue
-            if first is _STOP:
-                with self._lock:
-                    self._thread = None
-                return
-            if first is _NUDGE:
-                continue
-            assert isinstance(first, _Submission)
-            batch, stop = self._collect(first)
-            self._store(batch, link)
-            if stop:
-                with self._lock:
-                    self._thread = None
-                return
+            if item is _STOP:
+                stopping = True
+            elif isinstance(item, _Submission):
+                batch, stop = self._collect(item)
+                self._store(batch, link)
+                stopping = stopping or stop
 
     def _collect(self, first: _Submission) -> tuple[list[_Submission], bool]:
         """``first``, what is queued, and what announced requests submit within

@@ -14,7 +14,7 @@ from plugin.extensions import db
 from plugin.ingest.inbox import inbox_rows
 from plugin.models import InboxEvent
 from plugin.vendors.contract import WebhookEvent
-from plugin.webhooks.writer import InboxWriter, StoreResult
+from plugin.webhooks.writer import THREAD_NAME, InboxWriter, StoreResult
 
 
 def _rows(*keys: str) -> tuple[list[dict[str, object]], int]:
@@ -122,3 +122,34 @@ def test_batch_waits_for_an_announced_request(webhook_app: Flask) -> None:
     assert done == [StoreResult(1, 0)] * 2 and len(commits) == 1
     assert writer._arriving == 0
     writer.shutdown()
+
+
+def test_work_queued_behind_a_stop_is_stored(webhook_app: Flask) -> None:
+    """A request submitted while shutdown waits is still committed and answered."""
+    writer = InboxWriter(db.engine, timeout=5.0)
+    gate, entered = threading.Event(), threading.Event()
+
+    def hold(_conn: object) -> None:
+        if threading.current_thread().name == THREAD_NAME and not gate.is_set():
+            entered.set()
+            gate.wait(10)
+
+    sa.event.listen(db.engine, "commit", hold)
+    results: list[StoreResult] = []
+    try:
+        first = threading.Thread(target=lambda: results.append(writer.submit(*_rows("a"))))
+        first.start()
+        assert entered.wait(5)  # the writer is inside the first commit
+        stopper = threading.Thread(target=writer.shutdown)
+        stopper.start()
+        time.sleep(0.1)  # the stop is queued
+        late = threading.Thread(target=lambda: results.append(writer.submit(*_rows("b"))))
+        late.start()
+        time.sleep(0.1)
+        gate.set()
+        for thread in (first, stopper, late):
+            thread.join(10)
+    finally:
+        gate.set()
+        sa.event.remove(db.engine, "commit", hold)
+    assert results == [StoreResult(1, 0)] * 2 and _stored() == 2
