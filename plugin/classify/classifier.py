@@ -47,7 +47,7 @@ class Classifier:
         """Return non-overlapping findings in ``text``, ordered by start offset."""
         text = as_text(text)
         resolve_language("", lang if lang != "auto" else "da")  # reject a bad lang early
-        if not text.strip():
+        if not text or text.isspace():  # no stripped copy of a long body
             return []
         doc = Document(text, lang, hints or Hints())
         found: list[Finding] = []

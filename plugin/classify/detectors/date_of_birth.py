@@ -64,7 +64,7 @@ class DateOfBirthDetector(Detector):
 
     def detect(self, doc: Document) -> Iterator[Finding]:
         """Yield valid past dates with birth context at most a few words before them."""
-        today = dt.date.today()
+        today: dt.date | None = None
         text = doc.text
         resume = 0
         for _start, end, _ in self.CONTEXT.find(doc.lower):
@@ -75,6 +75,7 @@ class DateOfBirthDetector(Detector):
                 continue  # "date of birth? It's on file. Meeting on 12/03/1985"
             resume = match.end()
             date = self._parse(match)
+            today = today or dt.date.today()
             if date is not None and today >= date and date.year >= today.year - 125:
                 yield self.finding(match.start(), match.end(), self.score)
 
