@@ -1,19 +1,19 @@
-"""Group commit: one writer thread per process stores concurrent webhooks in one transaction.
+"""Group commit: concurrent webhook requests of one process share one transaction.
 
 A webhook is answered 2xx only after its events are durably stored. A commit (an fsync on
 SQLite, a WAL flush on PostgreSQL) costs more than everything else in the request, so the
-requests of a moment share one: each request hands its rows to the writer and waits; the
-writer takes what is queued (up to ``max_events``, waiting at most ``max_wait`` for more
-after the first), inserts it with one statement, commits once, and only then gives every
-waiter its own (accepted, duplicates). A request announces itself on arrival
-(``arriving``), so a batch waits for requests still parsing but never when none is coming.
-When the transaction fails, each request of the batch is retried alone so one bad request
-cannot fail its neighbours; a request whose own transaction fails gets StoreUnavailable
-(the route answers 503 and the vendor retries).
+requests of a moment share one. Each request queues its rows; the first one finding no
+commit in progress becomes the *leader*: it takes what is queued (up to ``max_events``,
+waiting at most ``max_wait`` for announced requests still parsing, never when none is
+coming), inserts it with one statement, commits once, and only then gives every waiter its
+own (accepted, duplicates). Requests queued meanwhile form the next batch, led by the oldest
+of them once the leader's own request is answered. No extra thread: the leader's request
+pays no hand-off, and nothing must be started, stopped or re-created after ``fork`` beyond
+a fresh lock and queue (gunicorn workers each get their own).
 
-The thread starts on the first submission and stops after ``idle_seconds`` without work;
-after ``fork`` the child starts with a fresh queue, lock and no thread (gunicorn workers
-each get their own writer); ``shutdown`` drains the queue and is also run at exit.
+When a batch's transaction fails, each request in it is retried alone so one bad request
+cannot fail its neighbours; a request whose own transaction fails gets StoreUnavailable
+(the route answers 503 and the vendor retries), as does one not answered in ``timeout``.
 """
 
 from __future__ import annotations
@@ -21,13 +21,11 @@ from __future__ import annotations
 import atexit
 import logging
 import os
-import queue
 import threading
 import time
 import weakref
+from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,7 +36,6 @@ from plugin.ingest.inbox import insert_rows, row_key
 from plugin.webhooks.connection import WriterConnection
 
 log = logging.getLogger(__name__)
-THREAD_NAME = "datavagt-inbox-writer"
 
 
 class StoreUnavailable(Exception):
@@ -57,11 +54,10 @@ class StoreResult:
 class _Submission:
     rows: list[dict[str, Any]]  # distinct keys, in the request's order
     given: int
-    future: Future[StoreResult] = field(default_factory=Future)
-
-
-_STOP = object()  # queued by shutdown: the thread exits after what was queued before it
-_NUDGE = object()  # queued when an announced request leaves without submitting
+    wake: threading.Event = field(default_factory=threading.Event)
+    result: StoreResult | None = None
+    failed: bool = False
+    lead: bool = False  # woken to lead the next batch, not answered yet
 
 
 class Arrival:
@@ -93,25 +89,25 @@ class InboxWriter:
         max_events: int = 1000,
         max_wait: float = 0.002,
         timeout: float = 20.0,
-        idle_seconds: float = 2.0,
     ) -> None:
         self.engine = engine
         self.max_events = max_events
         self.max_wait = max_wait
         self.timeout = timeout
-        self.idle_seconds = idle_seconds
-        # Written by the writer thread only: commits made and requests they answered.
+        # Written by leaders only (one at a time): commits made and requests they answered.
         self.commits = 0
         self.committed_requests = 0
         self._reset()
         _WRITERS.add(self)
 
     def _reset(self) -> None:
-        """Fresh state (also in a forked child, where the parent's thread does not exist)."""
+        """Fresh state (also in a forked child, where the parent's requests do not exist)."""
         self._lock = threading.Lock()
-        self._queue: queue.SimpleQueue[_Submission | object] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
+        self._changed = threading.Condition(self._lock)  # a submit or departure happened
+        self._queue: deque[_Submission] = deque()
+        self._leading = False
         self._arriving = 0  # announced requests that have not submitted yet
+        self._link = WriterConnection(self.engine)
 
     @contextmanager
     def arriving(self) -> Iterator[Arrival]:
@@ -128,8 +124,7 @@ class InboxWriter:
     def _depart(self) -> None:
         with self._lock:
             self._arriving -= 1
-            if self._thread is not None:  # a collecting writer re-checks whom it waits for
-                self._queue.put(_NUDGE)
+            self._changed.notify_all()
 
     def submit(self, rows: list[dict[str, Any]], given: int, arrived: bool = False) -> StoreResult:
         """Block until a commit holding ``rows`` succeeded; StoreUnavailable otherwise."""
@@ -137,88 +132,85 @@ class InboxWriter:
             if arrived:
                 self._depart()
             return StoreResult(0, given)
-        submission = _Submission(rows, given)
+        own = _Submission(rows, given)
         with self._lock:
             if arrived:
                 self._arriving -= 1
-            # Under the lock, so an idle thread deciding to exit cannot miss this item.
-            self._queue.put(submission)
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
-                self._thread.start()
+            self._queue.append(own)
+            lead = not self._leading
+            self._leading = True
+            self._changed.notify_all()
+        deadline = time.monotonic() + self.timeout
+        while True:
+            if lead:
+                self._lead(own)
+            elif not own.wake.wait(max(deadline - time.monotonic(), 0)):
+                self._give_up(own)
+            lead, own.lead = own.lead, False
+            own.wake.clear()
+            if lead:
+                continue
+            if own.result is not None:
+                return own.result
+            raise StoreUnavailable("the inbox could not store the events")
+
+    def _give_up(self, own: _Submission) -> None:
+        """A follower's time is up: leave the queue, unless it was just made leader."""
+        with self._lock:
+            if own.lead or own.result is not None or own.failed:
+                return  # answered or promoted while the wait ended: take that
+            if own in self._queue:
+                self._queue.remove(own)
+        # Taken into a batch being committed: it may still commit; a retry is a duplicate.
+        raise StoreUnavailable("the inbox did not confirm the commit in time")
+
+    def _lead(self, own: _Submission) -> None:
+        """Commit batches until ``own`` is answered, then hand over to the oldest waiter."""
         try:
-            return submission.future.result(timeout=self.timeout)
-        except FutureTimeout as exc:
-            # It may still commit later; the vendor's retry is then counted as a duplicate.
-            raise StoreUnavailable("the inbox did not confirm the commit in time") from exc
+            while own.result is None and not own.failed:
+                batch = self._collect()
+                if not batch:
+                    break  # not reachable while ``own`` is queued; never spin
+                self._store(batch, self._link)
+        finally:
+            # Also after an unexpected error: someone must lead the requests still queued.
+            with self._lock:
+                if self._queue:
+                    successor = self._queue[0]
+                    successor.lead = True
+                    successor.wake.set()
+                else:
+                    self._leading = False
+                    self._link.close()  # idle: give the connection back to the pool
+                    self._changed.notify_all()
+
+    def _collect(self) -> list[_Submission]:
+        """What is queued, and what announced requests submit within ``max_wait``
+        (no wait when none is on its way), up to ``max_events`` rows, oldest first."""
+        deadline = time.monotonic() + self.max_wait
+        with self._lock:
+            while self._arriving > 0 and (remaining := deadline - time.monotonic()) > 0:
+                if sum(len(s.rows) for s in self._queue) >= self.max_events:
+                    break
+                self._changed.wait(remaining)
+            batch: list[_Submission] = []
+            count = 0
+            while self._queue and (
+                not batch or count + len(self._queue[0].rows) <= self.max_events
+            ):
+                batch.append(self._queue.popleft())
+                count += len(batch[-1].rows)
+            return batch
 
     def shutdown(self, timeout: float = 10.0) -> None:
-        """Store what is queued, then stop the thread (a later submit starts a new one)."""
+        """Wait (bounded) until queued requests are stored; nothing keeps running after."""
+        deadline = time.monotonic() + timeout
         with self._lock:
-            thread = self._thread
-            if thread is None:
-                return
-            self._queue.put(_STOP)
-        thread.join(timeout)
-
-    def _run(self) -> None:
-        link = WriterConnection(self.engine)
-        try:
-            self._loop(link)
-        finally:
-            link.close()
-            with self._lock:
-                # Also after an unexpected error: the next submit starts a new thread.
-                if self._thread is threading.current_thread():
-                    self._thread = None
-
-    def _loop(self, link: WriterConnection) -> None:
-        stopping = False  # after a stop: store what is queued, then exit
-        while True:
-            try:
-                item = (
-                    self._queue.get_nowait()
-                    if stopping
-                    else self._queue.get(timeout=self.idle_seconds)
-                )
-            except queue.Empty:
-                with self._lock:
-                    # Under the lock, so a submit either sees this thread or finds none.
-                    if self._queue.empty():
-                        self._thread = None
-                        return
-                continue
-            if item is _STOP:
-                stopping = True
-            elif isinstance(item, _Submission):
-                batch, stop = self._collect(item)
-                self._store(batch, link)
-                stopping = stopping or stop
-
-    def _collect(self, first: _Submission) -> tuple[list[_Submission], bool]:
-        """``first``, what is queued, and what announced requests submit within
-        ``max_wait`` (no wait when none is on its way), up to ``max_events`` rows."""
-        batch = [first]
-        count = len(first.rows)
-        deadline = time.monotonic() + self.max_wait
-        while count < self.max_events:
-            remaining = deadline - time.monotonic()
-            wait = remaining > 0 and self._arriving > 0
-            try:
-                item = self._queue.get(timeout=remaining) if wait else self._queue.get_nowait()
-            except queue.Empty:
-                break
-            if item is _STOP:
-                return batch, True
-            if item is _NUDGE:
-                continue
-            assert isinstance(item, _Submission)
-            batch.append(item)
-            count += len(item.rows)
-        return batch, False
+            while self._leading and (remaining := deadline - time.monotonic()) > 0:
+                self._changed.wait(remaining)
 
     def _store(self, batch: list[_Submission], link: WriterConnection) -> None:
-        """Commit the batch and resolve its waiters; on failure retry each request alone."""
+        """Commit the batch and answer its waiters; on failure retry each request alone."""
         try:
             results = self._commit(batch, link)
         except Exception as exc:  # noqa: BLE001 - every failure must reach the waiters
@@ -229,10 +221,12 @@ class InboxWriter:
                 return
             # The type only: driver messages may quote the values being inserted.
             log.warning("inbox commit failed", extra={"error_type": type(exc).__name__})
-            batch[0].future.set_exception(StoreUnavailable("the inbox could not store events"))
+            batch[0].failed = True
+            batch[0].wake.set()
             return
         for submission, result in zip(batch, results, strict=True):
-            submission.future.set_result(result)
+            submission.result = result
+            submission.wake.set()
 
     def _commit(self, batch: list[_Submission], link: WriterConnection) -> list[StoreResult]:
         """One INSERT and one commit for the batch; each request's counts after the commit."""
@@ -266,7 +260,7 @@ _WRITERS: weakref.WeakSet[InboxWriter] = weakref.WeakSet()
 
 
 def _after_fork_in_child() -> None:
-    # The parent's writer thread and lock holders do not exist in the child, and pooled
+    # The parent's leader and lock holders do not exist in the child, and pooled
     # connections are the parent's: SQLAlchemy's advice is to drop them without closing.
     for writer in list(_WRITERS):
         writer._reset()

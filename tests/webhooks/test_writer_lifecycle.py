@@ -1,10 +1,12 @@
-"""The group-commit writer's thread: lazy start, idle exit, shutdown drain, fork."""
+"""The group-commit writer: no thread of its own, waits only for announced requests, fork."""
 
 from __future__ import annotations
 
 import os
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -14,7 +16,7 @@ from plugin.extensions import db
 from plugin.ingest.inbox import inbox_rows
 from plugin.models import InboxEvent
 from plugin.vendors.contract import WebhookEvent
-from plugin.webhooks.writer import THREAD_NAME, InboxWriter, StoreResult
+from plugin.webhooks.writer import InboxWriter, StoreResult, StoreUnavailable
 
 
 def _rows(*keys: str) -> tuple[list[dict[str, object]], int]:
@@ -28,86 +30,47 @@ def _stored() -> int:
         return int(connection.scalar(sa.select(sa.func.count()).select_from(InboxEvent)) or 0)
 
 
-def test_thread_starts_lazily_and_exits_when_idle(webhook_app: Flask) -> None:
-    """No thread before work; one while working; none after idle_seconds."""
-    writer = InboxWriter(db.engine, idle_seconds=0.2)
-    assert writer._thread is None
-    assert writer.submit(*_rows("a", "b", "a")) == StoreResult(2, 1)
-    thread = writer._thread
-    assert thread is not None and thread.is_alive()
-    thread.join(5)
-    assert not thread.is_alive() and writer._thread is None
-    assert writer.submit(*_rows("b", "c")) == StoreResult(1, 1)  # a new thread starts
-    writer.shutdown()
-    assert _stored() == 3
+@contextmanager
+def _on_commit(action: Callable[[], None]) -> Iterator[None]:
+    def hook(_connection: object) -> None:
+        action()
+
+    sa.event.listen(db.engine, "commit", hook)
+    try:
+        yield
+    finally:
+        sa.event.remove(db.engine, "commit", hook)
 
 
-def test_shutdown_stores_what_was_queued(webhook_app: Flask) -> None:
-    """Requests waiting when shutdown is called are committed and answered."""
-    writer = InboxWriter(db.engine, max_wait=0.2)
-    results: list[StoreResult] = []
-    threads = [
-        threading.Thread(target=lambda k=key: results.append(writer.submit(*_rows(k))))
-        for key in ("x", "y", "z")
-    ]
-    for thread in threads:
-        thread.start()
-    time.sleep(0.05)
-    writer.shutdown()
-    for thread in threads:
-        thread.join(5)
-    assert sorted(results, key=repr) == [StoreResult(1, 0)] * 3
-    assert writer._thread is None and _stored() == 3
+def _in_thread(results: list[StoreResult], writer: InboxWriter, *keys: str) -> threading.Thread:
+    thread = threading.Thread(target=lambda: results.append(writer.submit(*_rows(*keys))))
+    thread.start()
+    return thread
 
 
-def test_empty_submission_needs_no_commit(webhook_app: Flask) -> None:
-    """A request without events is answered at once and starts no thread."""
-    writer = InboxWriter(db.engine)
-    assert writer.submit([], 0) == StoreResult(0, 0)
-    assert writer._thread is None
-
-
-def test_forked_child_gets_its_own_writer(webhook_app: Flask) -> None:
-    """After fork the parent's thread is gone in the child; the child's writer still works."""
-    writer = InboxWriter(db.engine, idle_seconds=30)
-    assert writer.submit(*_rows("parent")) == StoreResult(1, 0)
-    assert writer._thread is not None
-    pid = os.fork()
-    if pid == 0:  # the child: report through the exit code only
-        code = 1
-        try:
-            fresh = writer._thread is None
-            code = 0 if fresh and writer.submit(*_rows("child")) == StoreResult(1, 0) else 2
-            writer.shutdown()
-        finally:
-            os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0
-    assert writer._thread is not None  # the parent's thread is untouched
-    assert writer.submit(*_rows("parent", "child")) == StoreResult(0, 2)
-    writer.shutdown()
-
-
-def test_no_wait_when_no_request_is_on_its_way(webhook_app: Flask) -> None:
-    """A long max_wait costs nothing when nobody else is coming."""
+def test_a_lone_request_commits_in_its_own_thread(webhook_app: Flask) -> None:
+    """No thread is started: with nobody else around the request itself commits."""
     writer = InboxWriter(db.engine, max_wait=5.0)
+    committers: list[threading.Thread] = []
+    before = threading.active_count()
     started = time.monotonic()
-    assert writer.submit(*_rows("solo")) == StoreResult(1, 0)
-    assert time.monotonic() - started < 2.0
-    writer.shutdown()
+    with _on_commit(lambda: committers.append(threading.current_thread())):
+        assert writer.submit(*_rows("a", "b", "a")) == StoreResult(2, 1)
+    assert time.monotonic() - started < 2.0  # a long max_wait costs nothing when alone
+    assert committers == [threading.current_thread()]
+    assert threading.active_count() == before and _stored() == 2
+    assert writer.submit([], 0) == StoreResult(0, 0)  # nothing to store: no commit at all
+    assert len(committers) == 1
 
 
 def test_batch_waits_for_an_announced_request(webhook_app: Flask) -> None:
     """A batch stays open while an announced request parses, and closes when it leaves."""
     writer = InboxWriter(db.engine, max_wait=5.0)
     commits: list[int] = []
-    hook = lambda _conn: commits.append(1)  # noqa: E731 - a one-line engine hook
-    sa.event.listen(db.engine, "commit", hook)
     done: list[StoreResult] = []
-    try:
+    with _on_commit(lambda: commits.append(1)):
         with writer.arriving() as late, writer.arriving() as refused:
-            first = threading.Thread(target=lambda: done.append(writer.submit(*_rows("one"))))
-            first.start()
+            first = _in_thread(done, writer, "one")
             time.sleep(0.3)
             assert done == []  # waiting for the two announced requests
             second = threading.Thread(target=lambda: done.append(late.submit(*_rows("two"))))
@@ -117,39 +80,109 @@ def test_batch_waits_for_an_announced_request(webhook_app: Flask) -> None:
             refused.leave()  # e.g. its signature was wrong: the batch commits now
             first.join(5)
             second.join(5)
-    finally:
-        sa.event.remove(db.engine, "commit", hook)
     assert done == [StoreResult(1, 0)] * 2 and len(commits) == 1
     assert writer._arriving == 0
-    writer.shutdown()
 
 
-def test_work_queued_behind_a_stop_is_stored(webhook_app: Flask) -> None:
-    """A request submitted while shutdown waits is still committed and answered."""
-    writer = InboxWriter(db.engine, timeout=5.0)
+def test_requests_queued_during_a_commit_are_led_by_the_next(webhook_app: Flask) -> None:
+    """While a leader commits, later requests queue; one of them leads the next batch."""
+    writer = InboxWriter(db.engine)
     gate, entered = threading.Event(), threading.Event()
+    committers: list[str] = []
 
-    def hold(_conn: object) -> None:
-        if threading.current_thread().name == THREAD_NAME and not gate.is_set():
+    def hold() -> None:
+        committers.append(threading.current_thread().name)
+        if not gate.is_set():
             entered.set()
             gate.wait(10)
 
-    sa.event.listen(db.engine, "commit", hold)
     results: list[StoreResult] = []
-    try:
-        first = threading.Thread(target=lambda: results.append(writer.submit(*_rows("a"))))
-        first.start()
-        assert entered.wait(5)  # the writer is inside the first commit
+    with _on_commit(hold):
+        first = _in_thread(results, writer, "a")
+        assert entered.wait(5)  # the first request is inside its commit
+        queued = [_in_thread(results, writer, key) for key in ("b", "c", "d")]
+        time.sleep(0.2)
+        gate.set()
+        for thread in (first, *queued):
+            thread.join(10)
+    assert results == [StoreResult(1, 0)] * 4 and _stored() == 4
+    assert committers[0] == first.name and len(committers) == 2
+    assert committers[1] in {thread.name for thread in queued}
+    writer.shutdown()
+    assert not writer._leading
+
+
+def test_shutdown_waits_for_queued_requests(webhook_app: Flask) -> None:
+    """Requests in progress when shutdown is called are committed and answered first."""
+    writer = InboxWriter(db.engine, timeout=5.0)
+    gate, entered = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        if not gate.is_set():
+            entered.set()
+            gate.wait(10)
+
+    results: list[StoreResult] = []
+    with _on_commit(hold):
+        first = _in_thread(results, writer, "a")
+        assert entered.wait(5)
+        late = _in_thread(results, writer, "b")
         stopper = threading.Thread(target=writer.shutdown)
         stopper.start()
-        time.sleep(0.1)  # the stop is queued
-        late = threading.Thread(target=lambda: results.append(writer.submit(*_rows("b"))))
-        late.start()
-        time.sleep(0.1)
+        time.sleep(0.2)
+        assert stopper.is_alive()  # still waiting for the two requests
         gate.set()
-        for thread in (first, stopper, late):
+        for thread in (first, late, stopper):
             thread.join(10)
-    finally:
-        gate.set()
-        sa.event.remove(db.engine, "commit", hold)
     assert results == [StoreResult(1, 0)] * 2 and _stored() == 2
+    assert not writer._leading
+
+
+def test_a_follower_times_out_with_503_and_leaves_the_queue(webhook_app: Flask) -> None:
+    """A request not answered within the timeout gets StoreUnavailable, others go on."""
+    writer = InboxWriter(db.engine, timeout=0.3)
+    gate, entered = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        if not gate.is_set():
+            entered.set()
+            gate.wait(10)
+
+    results: list[StoreResult] = []
+    with _on_commit(hold):
+        first = _in_thread(results, writer, "a")
+        assert entered.wait(5)
+        try:
+            writer.submit(*_rows("b"))
+            raise AssertionError("expected StoreUnavailable")
+        except StoreUnavailable:
+            pass
+        gate.set()
+        first.join(10)
+    assert results == [StoreResult(1, 0)] and _stored() == 1  # "b" was never stored
+    assert writer.submit(*_rows("b")) == StoreResult(1, 0)  # the vendor's retry
+
+
+def test_forked_child_gets_a_fresh_writer(webhook_app: Flask) -> None:
+    """Forked while a parent thread leads a batch, the child still stores on its own."""
+    writer = InboxWriter(db.engine, max_wait=10.0)
+    results: list[StoreResult] = []
+    with writer.arriving():  # the parent's leader waits for this announced request
+        first = _in_thread(results, writer, "parent")
+        deadline = time.monotonic() + 5
+        while not writer._leading and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert writer._leading and results == []
+        pid = os.fork()
+        if pid == 0:  # the child: report through the exit code only
+            code = 1
+            try:
+                fresh = not writer._leading and not writer._queue and not writer._arriving
+                code = 0 if fresh and writer.submit(*_rows("child")) == StoreResult(1, 0) else 2
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+    first.join(10)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert results == [StoreResult(1, 0)]
+    assert writer.submit(*_rows("parent", "child")) == StoreResult(0, 2)
