@@ -15,6 +15,8 @@ from plugin.classify.registry import DetectorRegistry
 
 #: Findings scoring below this are dropped (context-less weak matches).
 DEFAULT_MIN_SCORE = 0.5
+# Hints are frozen: one empty instance serves every call without hints.
+_NO_HINTS = Hints()
 
 
 def as_text(value: str | bytes | None) -> str:
@@ -49,7 +51,7 @@ class Classifier:
         resolve_language("", lang if lang != "auto" else "da")  # reject a bad lang early
         if not text or text.isspace():  # no stripped copy of a long body
             return []
-        doc = Document(text, lang, hints or Hints())
+        doc = Document(text, lang, hints or _NO_HINTS)
         found: list[Finding] = []
         keep = found.append
         min_score, disabled = self.min_score, self.disabled_types
