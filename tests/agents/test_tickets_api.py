@@ -210,6 +210,6 @@ def test_deleted_ticket_is_not_found(app: Flask) -> None:
 
 def test_restriction_for_another_purpose_does_not_mask(app: Flask) -> None:
     seeded = seed_ticket()
-    restrict(seeded.subject_id, "objection", "no marketing", Actor("dpo-1", "dpo"), "marketing")
+    restrict(seeded.subject_id, "restriction", "no marketing", Actor("dpo-1", "dpo"), "marketing")
     body = app.test_client().get(URL, headers=bearer(app, "team_lead")).get_json()
     assert body["restricted"] is False
