@@ -52,7 +52,7 @@ def test_find_export_verify(
     assert [e.actor_id for e in events("export")] == ["cli"]
 
 
-def test_find_nobody_and_usage(env: CliRunner, vendor_app: Flask) -> None:
+def test_find_nobody_and_usage(env: CliRunner, vendor_app: Flask, tmp_path: Path) -> None:
     nobody = env.invoke(cli, ["subject", "find", "--email", "nobody@example.dk"])
     assert nobody.exit_code == 1 and "no subject" in nobody.output
     nothing = env.invoke(cli, ["subject", "find"])
@@ -60,7 +60,8 @@ def test_find_nobody_and_usage(env: CliRunner, vendor_app: Flask) -> None:
     bad = env.invoke(cli, ["subject", "find", "--vendor-id", "no-colon"])
     assert bad.exit_code == 1
     missing = env.invoke(
-        cli, ["subject", "export", "00000000-0000-4000-8000-000000000000", "--out", "/tmp/x"]
+        cli,
+        ["subject", "export", "00000000-0000-4000-8000-000000000000", "--out", str(tmp_path / "x")],
     )
     assert missing.exit_code == 1 and "No such subject" in missing.output
 
