@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from plugin import audit
+from plugin.agents.tickets import find_ticket
 from plugin.auth.guard import Actor
 from plugin.errors import ApiError
 from plugin.extensions import db
@@ -42,16 +43,6 @@ def _survivor(subject_id: str) -> DataSubject | None:
         seen.add(subject.id)
         subject = db.session.get(DataSubject, subject.merged_into_id)
     return subject
-
-
-def find_ticket(vendor: str, external_id: str) -> Ticket:
-    """The ticket Datavagt knows by vendor and id; 404 when unknown or deleted."""
-    ticket = db.session.scalars(
-        sa.select(Ticket).where(Ticket.vendor == vendor, Ticket.external_id == external_id)
-    ).first()
-    if ticket is None or ticket.deleted_at is not None:
-        raise ApiError(404, "not_found", "Ticket not found")
-    return ticket
 
 
 def email_of(subject_id: str) -> str | None:

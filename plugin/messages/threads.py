@@ -7,10 +7,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from plugin import audit
+from plugin.agents.tickets import find_ticket
 from plugin.auth.guard import Actor
 from plugin.errors import ApiError
 from plugin.extensions import db
-from plugin.messages.service import FIELD, find_ticket
+from plugin.messages.service import FIELD
 from plugin.models import DataSubjectRequest, SecureMessage, Ticket, VaultItem
 from plugin.models.types import utcnow
 from plugin.rights.lookup import group_ids
