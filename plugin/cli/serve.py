@@ -48,8 +48,15 @@ def ensure_ready(app: Flask) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--threads",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Threads per worker (gthread): concurrent webhooks in a worker share one commit.",
+)
 @click.option("--timeout", default=30, show_default=True, type=click.IntRange(1, 3600))
-def serve(host: str, port: int, workers: int, timeout: int) -> None:
+def serve(host: str, port: int, workers: int, threads: int, timeout: int) -> None:
     """Run the sidecar with gunicorn (production WSGI server)."""
     from plugin.config import ConfigError
 
@@ -62,6 +69,8 @@ def serve(host: str, port: int, workers: int, timeout: int) -> None:
         {
             "bind": f"{host}:{port}",
             "workers": workers,
+            "worker_class": "gthread",
+            "threads": threads,
             "timeout": timeout,
             # gunicorn's access log prints full URLs; ours logs route patterns only.
             "accesslog": None,

@@ -14,6 +14,7 @@ from plugin.extensions import db
 from plugin.ingest.settings import ingest_settings
 from plugin.models import Consent, DataSubject, Finding, OutboxJob, Ticket
 from plugin.retention.policy import Rule, TicketDates, due_now, rules_for, schedule
+from plugin.rights.restrictions import restricted_pairs
 
 RETENTION = "retention"
 TICKET_ACTIONS = ("delete_ticket", "anonymise_ticket")
@@ -66,6 +67,9 @@ def plan_tickets(
         done[ticket_id].add(kind)
     withdrawn = _withdrawals({(t.subject_id, t.purpose) for t in tickets if t.subject_id})
     held_subjects = _held_subjects({t.subject_id for t in tickets if t.subject_id})
+    # Art. 18(1)(b)-(c): a person who asked for restriction instead of erasure, or needs the
+    # data for legal claims, must keep it: a restriction holds deletion like a legal hold.
+    restricted = restricted_pairs("restriction")
     purposes = current_app.extensions["datavagt.manifest"].purposes
     unwritable_days = ingest_settings().unwritable_retention_days
     plans = []
@@ -82,7 +86,12 @@ def plan_tickets(
         unwritable = unwritable_days if ticket.unwritable_fields else None
         rules = rules_for(ticket.purpose or "", spec, categories[ticket.id], unwritable)
         planned = schedule(rules, dates, done[ticket.id])
-        held = bool(ticket.legal_hold) or ticket.subject_id in held_subjects
+        held = (
+            bool(ticket.legal_hold)
+            or ticket.subject_id in held_subjects
+            or (ticket.subject_id, None) in restricted
+            or (ticket.subject_id, ticket.purpose) in restricted
+        )
         plans.append(TicketPlan(ticket, held, planned, due_now(planned, now)))
     return plans
 

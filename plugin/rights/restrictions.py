@@ -48,6 +48,22 @@ def is_restricted(subject_id: str | None, purpose: str | None = None) -> bool:
     return db.session.scalar(query.limit(1)) is not None
 
 
+def restricted_pairs(kind: str = "restriction") -> set[tuple[str, str | None]]:
+    """(subject id, purpose or None for all) under an active flag of ``kind``, merges followed.
+
+    The table holds a handful of rows, so batch callers (the retention sweep) read it whole.
+    """
+    pairs: set[tuple[str, str | None]] = set()
+    rows = db.session.execute(
+        sa.select(ProcessingRestriction.subject_id, ProcessingRestriction.purpose).where(
+            ProcessingRestriction.lifted_at.is_(None), ProcessingRestriction.kind == kind
+        )
+    )
+    for subject_id, purpose in rows:
+        pairs.update((member, purpose) for member in group_ids(_root(subject_id)))
+    return pairs
+
+
 def active(subject_id: str) -> list[dict[str, Any]]:
     """Active flags of a subject, for agents and the admin console."""
     ids = group_ids(_root(subject_id))

@@ -151,3 +151,50 @@ def test_settings_reject_bad_values() -> None:
 def test_postgresql_url_uses_psycopg3() -> None:
     settings = load_settings(environ={"DATAVAGT_DATABASE_URL": "postgresql://u@h/db"})
     assert settings.database_url == "postgresql+psycopg://u@h/db"
+
+
+def test_serve_answers_under_gunicorn(tmp_path: Path) -> None:
+    import socket
+    import time
+
+    import requests
+
+    assert _run(["db", "upgrade"], tmp_path).returncode == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("DATAVAGT_")}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "plugin.cli.main",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--threads",
+            "2",
+        ],
+        cwd=tmp_path,
+        env=environ,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                response = requests.get(f"http://127.0.0.1:{port}/readyz", timeout=2)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline and server.poll() is None
+                time.sleep(0.3)
+        assert response.status_code == 200 and response.json()["status"] == "ready"
+        missing = requests.get(f"http://127.0.0.1:{port}/nope?email=a@b.dk", timeout=5)
+        assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=30)
+    assert b"a@b.dk" not in stderr  # the access log names routes, never paths or queries

@@ -197,3 +197,23 @@ def test_dead_letters_are_listed_and_retried(retention_app: Flask, freshdesk: tu
     assert log.deletes(int(ticket.external_id)) == 1
     db.session.expire_all()
     assert db.session.get(Ticket, ticket.id).deleted_at is not None
+
+
+@pytest.mark.parametrize(("purpose", "held"), [("support", 2), (None, 2), ("marketing", 0)])
+def test_restriction_holds_deletion_like_a_legal_hold(
+    retention_app: Flask, freshdesk: tuple, purpose: str | None, held: int
+) -> None:
+    from plugin.auth.guard import Actor
+    from plugin.rights.restrictions import lift, restrict
+
+    sim, _log = freshdesk
+    subject = DataSubject()
+    db.session.add(subject)
+    db.session.flush()
+    seed(sim, due=2, fresh=0, subject=subject)
+    dpo = Actor("dpo-1", "dpo")
+    flag = restrict(subject.id, "restriction", "needed for a legal claim", dpo, purpose)
+    result = sweep()
+    assert (result.due, result.held, result.enqueued) == (2, held, 2 - held)
+    lift(flag.id, "claim settled", dpo)
+    assert sweep().enqueued == held  # once lifted, what was held is queued
