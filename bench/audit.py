@@ -8,12 +8,9 @@ SQLite (a temporary file) by default; with a PostgreSQL URL the run uses a tempo
 from __future__ import annotations
 
 import argparse
-import secrets
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -26,35 +23,12 @@ from plugin.audit import actions, record  # noqa: E402
 from plugin.audit.canonical import GENESIS_HASH, event_hash  # noqa: E402
 from plugin.audit.verify import verify_chain  # noqa: E402
 from plugin.auth import Actor  # noqa: E402
-from plugin.database import upgrade  # noqa: E402
+from plugin.database import scratch_database  # noqa: E402
 from plugin.extensions import db  # noqa: E402
 from plugin.models import AuditCheckpoint, AuditEvent  # noqa: E402
 from plugin.models.types import utcnow  # noqa: E402
 
 ACTOR = Actor(id="bench-agent", role="agent", vendor_user="u-1")
-
-
-@contextmanager
-def database(url: str | None, folder: Path) -> Iterator[str]:
-    """A migrated, empty database: a SQLite file, or a throw-away PostgreSQL schema."""
-    if url is None:
-        path = f"sqlite:///{folder / 'bench.db'}"
-        upgrade(path)
-        yield path
-        return
-    url = url.replace("postgresql://", "postgresql+psycopg://", 1)
-    schema = "bench_" + secrets.token_hex(4)
-    admin = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    scoped = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
-    try:
-        upgrade(scoped)
-        yield scoped
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
 
 
 def _row(seq: int, prev_hash: str) -> dict:
@@ -132,7 +106,10 @@ def main() -> None:
     parser.add_argument("--appends", type=int, default=2000)
     parser.add_argument("--events", type=int, default=1_000_000)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder, database(args.database_url, Path(folder)) as url:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        scratch_database(args.database_url, Path(folder)) as url,
+    ):
         app = create_app({"database_url": url, "key_file": f"{folder}/keys", "scheduler": "off"})
         with app.app_context():
             backend = db.engine.dialect.name

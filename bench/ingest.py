@@ -16,15 +16,13 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import secrets
 import statistics
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -35,36 +33,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from adapters.hubspot.signature import sign_v3  # noqa: E402
 from adapters.sim.server import SimulatorServer  # noqa: E402
 from plugin.app import create_app  # noqa: E402
-from plugin.database import upgrade  # noqa: E402
+from plugin.database import scratch_database  # noqa: E402
 from plugin.extensions import db  # noqa: E402
 from plugin.models import InboxEvent  # noqa: E402
 from plugin.webhooks.inbox import WRITER, inbox_writer  # noqa: E402
 
 SECRET = "bench-hubspot-secret"  # noqa: S105 - throw-away benchmark secret
 EVENTS_PER_REQUEST = 10
-
-
-@contextmanager
-def database(url: str | None, folder: Path) -> Iterator[str]:
-    """A migrated, empty database: a SQLite file, or a throw-away PostgreSQL schema."""
-    if url is None:
-        path = f"sqlite:///{folder / 'bench.db'}"
-        upgrade(path)
-        yield path
-        return
-    url = url.replace("postgresql://", "postgresql+psycopg://", 1)
-    schema = "bench_" + secrets.token_hex(4)
-    admin = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    scoped = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
-    try:
-        upgrade(scoped)
-        yield scoped
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
 
 
 class Batches:
@@ -133,7 +108,10 @@ def main() -> None:
         "--max-wait-ms", type=float, help="group commit wait (default: the manifest's)"
     )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, database(args.database_url, Path(tmp)) as url:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        scratch_database(args.database_url, Path(tmp)) as url,
+    ):
         app = create_app(
             {
                 "database_url": url,

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -88,3 +92,39 @@ def check_reachable(engine: Engine) -> None:
             f"DATAVAGT_DATABASE_URL: cannot connect to the {engine.dialect.name} database "
             f"({type(exc.orig or exc).__name__})"
         ) from exc
+
+
+def with_search_path(url: str, schema: str) -> str:
+    """``url`` with libpq's ``options`` set so every connection works inside ``schema``."""
+    joiner = "&" if "?" in url else "?"
+    return f"{url}{joiner}options=-csearch_path%3D{schema}"
+
+
+@contextmanager
+def throwaway_schema(url: str, prefix: str = "scratch") -> Iterator[str]:
+    """A fresh PostgreSQL schema, migrated to head, dropped afterwards (tests, benchmarks)."""
+    url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    schema = f"{prefix}_{secrets.token_hex(6)}"
+    admin = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    scoped = with_search_path(url, schema)
+    try:
+        upgrade(scoped)
+        yield scoped
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@contextmanager
+def scratch_database(url: str | None, folder: Path) -> Iterator[str]:
+    """A migrated, empty database: SQLite in ``folder``, or a throw-away schema at ``url``."""
+    if url is None:
+        path = f"sqlite:///{folder / 'scratch.db'}"
+        upgrade(path)
+        yield path
+        return
+    with throwaway_schema(url, "bench") as scoped:
+        yield scoped

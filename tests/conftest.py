@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from alembic import command
 from flask import Flask
 from flask.testing import FlaskClient
 
 from plugin.app import create_app
-from plugin.database import alembic_config
+from plugin.database import alembic_config, throwaway_schema
 from plugin.extensions import db
 from plugin.purposes import sync_purposes
 
@@ -25,11 +23,6 @@ PG_URL = os.environ.get(
 )
 # Both by default; DATAVAGT_TEST_DATABASES=sqlite narrows a local run (CI always runs both).
 BACKENDS = os.environ.get("DATAVAGT_TEST_DATABASES", "sqlite,postgresql").split(",")
-
-
-def _with_search_path(url: str, schema: str) -> str:
-    joiner = "&" if "?" in url else "?"
-    return f"{url}{joiner}options=-csearch_path%3D{schema}"
 
 
 @pytest.fixture(scope="session")
@@ -50,18 +43,8 @@ def database_url(
         shutil.copy(sqlite_template, path)
         yield f"sqlite:///{path}"
         return
-    schema = "t_" + secrets.token_hex(6)
-    admin = sa.create_engine(PG_URL, poolclass=sa.pool.NullPool)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    url = _with_search_path(PG_URL, schema)
-    command.upgrade(alembic_config(url), "head")
-    try:
+    with throwaway_schema(PG_URL, "t") as url:
         yield url
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
 
 
 @pytest.fixture
