@@ -201,14 +201,19 @@ class FreshdeskAdapter(Adapter):
     @staticmethod
     def _conversation(item: dict[str, Any]) -> Conversation:
         private = bool(item.get("private"))
+        incoming = bool(item.get("incoming"))
+        source = item.get("source")
+        # Only notes (public or private) can be edited; without a source only a private
+        # outgoing entry is surely a note.
+        note = source == config.NOTE_SOURCE if source is not None else private and not incoming
         return Conversation(
             external_id=str(item["id"]),
             body=FieldValue(item.get("body") or "", is_html=True),
-            incoming=bool(item.get("incoming")),
+            incoming=incoming,
             private=private,
             author_id=str(item["user_id"]) if item.get("user_id") else None,
             created_at=parse_iso(item.get("created_at")),
-            writable=private and not item.get("incoming"),  # only notes can be edited
+            writable=note,
         )
 
     # -- writes -----------------------------------------------------------------------
@@ -232,6 +237,11 @@ class FreshdeskAdapter(Adapter):
         updated = parse_iso(self.http.put(path, json=body).json().get("updated_at"))
         if updated is not None:
             self.own_writes.add(str(ticket_id), updated.isoformat())
+
+    def write_conversation(self, ticket_id: str, conversation_id: str, body: str) -> None:
+        """PUT a note's body (HTML); Freshdesk refuses to edit replies and e-mails."""
+        path = config.ENDPOINTS["conversation"].format(id=conversation_id)
+        self.http.put(path, json={"body": body})
 
     def create_ticket(
         self, subject: str, fields: Mapping[str, str], requester: VendorContact

@@ -10,6 +10,7 @@ ENDPOINTS = {
     "ticket": "api/v2/tickets/{id}",
     "tickets": "api/v2/tickets",
     "conversations": "api/v2/tickets/{id}/conversations",
+    "conversation": "api/v2/conversations/{id}",
     "contact": "api/v2/contacts/{id}",
     "contacts": "api/v2/contacts",
     "contact_hard_delete": "api/v2/contacts/{id}/hard_delete",
@@ -25,6 +26,8 @@ REQUEST_ID_HEADERS = ("X-Request-Id",)
 STATUSES = {2: "open", 3: "pending", 4: "resolved", 5: "closed"}
 CLOSED_STATUSES = frozenset({4, 5})
 WRITABLE_FIELDS = frozenset({"subject", "description"})
+# Conversation "source" of a public or private note: the only kind the API lets us edit.
+NOTE_SOURCE = 2
 CUSTOM_FIELD_PREFIX = "custom_fields."
 EVENT_KINDS = {"created": "created", "updated": "updated", "deleted": "deleted"}
 TIMESTAMP_KEYS = ("ticket_updated_at", "updated_at", "triggered_at", "ticket_created_at")

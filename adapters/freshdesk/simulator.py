@@ -22,6 +22,11 @@ CONTACT_FIELDS = frozenset(
 )
 
 
+# Conversation "source" values (Freshdesk API v2): 0 a reply or e-mail, 2 a note.
+REPLY_SOURCE = 0
+NOTE_SOURCE = 2
+
+
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -139,9 +144,15 @@ class FreshdeskSimulator(VendorSimulator):
         return tid
 
     def add_conversation(
-        self, ticket_id: int, body: str, *, incoming: bool = True, private: bool = False
+        self,
+        ticket_id: int,
+        body: str,
+        *,
+        incoming: bool = True,
+        private: bool = False,
+        note: bool = False,
     ) -> int:
-        """Add a reply or note to a ticket."""
+        """Add a reply or e-mail to a ticket, or a note (private ones are always notes)."""
         cid = self._id()
         with self.lock:
             self.conversations[ticket_id].append(
@@ -151,6 +162,7 @@ class FreshdeskSimulator(VendorSimulator):
                     "body_text": body,
                     "incoming": incoming,
                     "private": private,
+                    "source": NOTE_SOURCE if note or private else REPLY_SOURCE,
                     "user_id": self.tickets[ticket_id]["requester_id"],
                     "ticket_id": ticket_id,
                     "created_at": _now(),
@@ -240,6 +252,9 @@ class FreshdeskSimulator(VendorSimulator):
         )
         app.add_url_rule(
             "/api/v2/tickets/<int:id>/conversations", view_func=self._conversations, methods=["GET"]
+        )
+        app.add_url_rule(
+            "/api/v2/conversations/<int:id>", view_func=self._conversation, methods=["PUT"]
         )
         app.add_url_rule("/api/v2/contacts", view_func=self._list_contacts, methods=["GET"])
         app.add_url_rule(
@@ -381,6 +396,32 @@ class FreshdeskSimulator(VendorSimulator):
                 return Response(status=404)
             items = list(self.conversations.get(id, []))
         return self._page(items, limit_pages=False)
+
+    def _conversation(self, id: int) -> Any:  # noqa: A002
+        """Update a note's body; replies and e-mails can't be edited through the API."""
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return _error(400, "body", "Invalid JSON", "invalid_json")
+        bad = sorted(set(body) - {"body", "attachments"})
+        if bad:
+            return _error(400, bad[0], "Unexpected/invalid field in request", "invalid_field")
+        if not isinstance(body.get("body"), str) or not body["body"]:
+            return _error(400, "body", "It should be a/an String", "datatype_mismatch")
+        with self.lock:
+            found = [
+                (tid, item)
+                for tid, items in self.conversations.items()
+                for item in items
+                if item["id"] == id and not self.tickets[tid]["deleted"]
+            ]
+            if not found:
+                return Response(status=404)
+            _tid, item = found[0]
+            if item["source"] != NOTE_SOURCE:
+                return _error(400, "id", "Only notes can be updated", "inconsistent_state")
+            item["body"] = item["body_text"] = body["body"]
+            item["updated_at"] = _now()
+            return jsonify(dict(item))
 
     def _list_contacts(self) -> Any:
         email = request.args.get("email")

@@ -27,8 +27,8 @@ def clean(text: str) -> str:
 
 
 def ticket_fields(adapter: Adapter, ticket: VendorTicket) -> list[TicketField]:
-    """Ticket fields then conversations; conversations are never written through the
-    contract's ``write_fields`` (it rewrites ticket fields only), so they count as unwritable."""
+    """Ticket fields then conversations; a conversation is writable when the adapter says
+    the vendor lets us edit it (``Adapter.write_conversation``), e.g. Freshdesk notes."""
     out = [
         TicketField(
             name, field_text(value.text, value.is_html), value.is_html, adapter.can_write(name)
@@ -41,7 +41,7 @@ def ticket_fields(adapter: Adapter, ticket: VendorTicket) -> list[TicketField]:
                 CONVERSATION_PREFIX + convo.external_id,
                 clean(field_text(convo.body.text, convo.body.is_html)),
                 convo.body.is_html,
-                False,
+                convo.writable,
             )
         )
     return out

@@ -25,7 +25,9 @@ import hashlib
 import hmac
 import logging
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 import sqlalchemy as sa
 from flask import current_app
@@ -33,7 +35,7 @@ from flask import current_app
 from plugin.classify import Classifier, Hints
 from plugin.classify import Finding as Detected
 from plugin.extensions import db
-from plugin.ingest.fields import TicketField, ticket_fields
+from plugin.ingest.fields import CONVERSATION_PREFIX, TicketField, ticket_fields
 from plugin.ingest.rewrite import render, substitute
 from plugin.ingest.settings import IngestSettings, ingest_settings
 from plugin.ingest.tickets import refresh_retention, upsert_ticket
@@ -176,28 +178,27 @@ def ingest_ticket(
         new += created
     db.session.commit()
 
-    # Phase 2: rewrite writable fields that still hold personal data.
-    values: dict[str, str] = {}
+    # Phase 2: rewrite writable fields and conversations that still hold personal data.
+    ticket_values: dict[str, str] = {}
+    conversation_values: dict[str, str] = {}
     for tf in fields:
         rows = per_field.get(tf.name) or []
         if rows and tf.writable:
             text = substitute(tf.text, [(r.start, r.end, r.masked) for r in rows])
-            values[tf.name] = render(text, tf.is_html)
+            is_conversation = tf.name.startswith(CONVERSATION_PREFIX)
+            target = conversation_values if is_conversation else ticket_values
+            target[tf.name] = render(text, tf.is_html)
     result = IngestResult(ticket_id=ticket.id, new_findings=new, restricted=restricted)
-    rejected: set[str] = set()
-    if values:
-        try:
-            adapter.write_fields(vt.external_id, values)
-        except AdapterError as exc:
-            if exc.retryable or exc.status in (None, 401, 403, 404, 409, 429) or exc.status >= 500:
-                raise
-            # The vendor refuses these values for good: keep the data, shorten retention.
-            log.warning(
-                "vendor refused write-back", extra={"vendor": adapter.name, "status": exc.status}
-            )
-            rejected = set(values)
+    written: set[str] = set()
+    if ticket_values:
+        write = partial(adapter.write_fields, vt.external_id, ticket_values)
+        written |= _vendor_write(adapter, write, ticket_values)
+    # One call per conversation, so a refusal keeps only that one in clear.
+    for name, body in conversation_values.items():
+        conversation_id = name.removeprefix(CONVERSATION_PREFIX)
+        write = partial(adapter.write_conversation, vt.external_id, conversation_id, body)
+        written |= _vendor_write(adapter, write, [name])
     # Phase 3 (caller's transaction): what was written, what stays in clear at the vendor.
-    written = set(values) - rejected
     by_field = {tf.name: tf for tf in fields}
     for name, rows in per_field.items():
         for row in rows:
@@ -221,6 +222,24 @@ def ingest_ticket(
     result.unwritable_fields = ticket.unwritable_fields
     db.session.flush()
     return result
+
+
+def _vendor_write(adapter: Adapter, write: Callable[[], None], names: Iterable[str]) -> set[str]:
+    """Run one vendor write; return the names it wrote, none if the vendor refuses for good.
+
+    Transient failures (and ones a retry or a changed ticket may fix) propagate so the event
+    is retried; a final refusal keeps the data in clear, which shortens retention instead.
+    """
+    try:
+        write()
+    except AdapterError as exc:
+        if exc.retryable or exc.status in (None, 401, 403, 404, 409, 429) or exc.status >= 500:
+            raise
+        log.warning(
+            "vendor refused write-back", extra={"vendor": adapter.name, "status": exc.status}
+        )
+        return set()
+    return set(names)
 
 
 def _recover_written(ticket: Ticket, fields: dict[str, TicketField]) -> list[Finding]:

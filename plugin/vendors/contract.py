@@ -5,6 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -98,12 +99,17 @@ class WebhookRequest:
     body: bytes
 
     def header(self, name: str) -> str | None:
-        """Return a header case-insensitively."""
-        lowered = name.lower()
+        """Return a header case-insensitively (the first one, if the name repeats)."""
+        return self._by_lowered_name.get(name.lower())
+
+    @cached_property
+    def _by_lowered_name(self) -> dict[str, str]:
+        # Built once: checks read several headers, and walking them per lookup is costly
+        # (Flask's request.headers walks the whole WSGI environ on every iteration).
+        lowered: dict[str, str] = {}
         for key, value in self.headers.items():
-            if key.lower() == lowered:
-                return value
-        return None
+            lowered.setdefault(key.lower(), value)
+        return lowered
 
 
 @dataclass(frozen=True)
@@ -200,6 +206,13 @@ class Adapter(ABC):
     @abstractmethod
     def write_fields(self, ticket_id: str, values: Mapping[str, str]) -> None:
         """Rewrite ticket fields (e.g. with masked tokens)."""
+
+    def write_conversation(self, ticket_id: str, conversation_id: str, body: str) -> None:
+        """Rewrite one conversation's body; only those the adapter marked ``writable``.
+
+        Adapters whose vendor API cannot edit conversations keep this default.
+        """
+        raise AdapterError(self.name, "this adapter cannot rewrite conversations")
 
     @abstractmethod
     def delete_ticket(self, ticket_id: str) -> None:

@@ -72,6 +72,64 @@ def test_write_fields_puts_and_recognises_the_echo(
     assert freshdesk.is_own_change(echo) and not freshdesk.is_own_change(other)
 
 
+CONVERSATION = "/api/v2/conversations/{id}"
+
+
+def test_notes_public_or_private_are_writable_replies_and_emails_are_not(
+    freshdesk: FreshdeskAdapter, freshdesk_sim: FreshdeskSimulator
+) -> None:
+    tid = _first_ticket(freshdesk_sim)
+    private = freshdesk_sim.add_conversation(tid, "<p>a</p>", incoming=False, private=True)
+    public = freshdesk_sim.add_conversation(tid, "<p>b</p>", incoming=False, note=True)
+    reply = freshdesk_sim.add_conversation(tid, "<p>c</p>", incoming=False)
+    writable = {c.external_id: c.writable for c in freshdesk.get_ticket(str(tid)).conversations}
+    assert writable[str(private)] and writable[str(public)] and not writable[str(reply)]
+    assert sum(writable.values()) == 2  # the seeded incoming e-mail stays unwritable
+
+
+def test_write_conversation_puts_a_note_body(
+    freshdesk: FreshdeskAdapter, freshdesk_sim: FreshdeskSimulator
+) -> None:
+    tid = _first_ticket(freshdesk_sim)
+    note = freshdesk_sim.add_conversation(tid, "<p>CPR 070761-4285</p>", private=True)
+    freshdesk.write_conversation(str(tid), str(note), "<p>CPR [CPR ••••••-••85]</p>")
+    [stored] = [c for c in freshdesk_sim.conversations[tid] if c["id"] == note]
+    assert stored["body"] == "<p>CPR [CPR ••••••-••85]</p>"
+    assert freshdesk_sim.count("PUT", CONVERSATION) == 1
+
+
+def test_write_conversation_refusals_are_final_or_not_found(
+    freshdesk: FreshdeskAdapter, freshdesk_sim: FreshdeskSimulator
+) -> None:
+    tid = _first_ticket(freshdesk_sim)
+    email = freshdesk_sim.conversations[tid][0]
+    with pytest.raises(AdapterError) as refused:
+        freshdesk.write_conversation(str(tid), str(email["id"]), "<p>x</p>")
+    assert refused.value.status == 400 and not refused.value.retryable
+    assert "070761" not in str(refused.value)
+    assert email["body"] != "<p>x</p>"
+    with pytest.raises(NotFound):
+        freshdesk.write_conversation(str(tid), "999999", "<p>x</p>")
+
+
+def test_simulator_rejects_malformed_note_updates(freshdesk_sim: FreshdeskSimulator) -> None:
+    import requests
+
+    tid = _first_ticket(freshdesk_sim)
+    note = freshdesk_sim.add_conversation(tid, "<p>keep</p>", private=True)
+    url = f"{freshdesk_sim.url}/api/v2/conversations/{note}"
+    auth = (freshdesk_sim.api_key, "X")
+    for body in ({"body": ""}, {"body": 5}, {"private": True}):
+        response = requests.put(url, json=body, auth=auth, timeout=5)
+        assert response.status_code == 400 and response.json()["errors"]
+    bad_json = requests.put(url, data=b"{", auth=auth, timeout=5,
+                            headers={"Content-Type": "application/json"})  # fmt: skip
+    assert bad_json.status_code == 400
+    assert requests.put(url, json={"body": "<p>x</p>"}, timeout=5).status_code == 401
+    [stored] = [c for c in freshdesk_sim.conversations[tid] if c["id"] == note]
+    assert stored["body"] == "<p>keep</p>"
+
+
 def test_unwritable_field_is_refused_before_any_call(
     freshdesk: FreshdeskAdapter, freshdesk_sim: FreshdeskSimulator
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 
@@ -12,6 +13,7 @@ from plugin.ingest.pipeline import ingest_ticket
 from plugin.ingest.settings import ingest_settings
 from plugin.models import DataSubject, Finding, SubjectKey, Ticket, VaultItem
 from plugin.vault import get_vault
+from plugin.vendors.errors import AdapterError
 
 BODY = (
     "<p>Hej, jeg hedder Jens Hansen og mit CPR er 010190-1234.</p>"
@@ -149,3 +151,75 @@ def test_hubspot_and_dynamics_fields(ingest_app: Flask, sims: dict) -> None:
     assert result.written_fields == ["description", "title"]
     subjects = {t.subject_id for t in db.session.scalars(sa.select(Ticket))}
     assert len(subjects) == 2
+
+
+def _with_notes(app: Flask, sims: dict) -> tuple[Any, Any, int, dict[str, int]]:
+    sim, adapter, tid = _freshdesk(app, sims)
+    ids = {
+        "email": sim.conversations[tid][0]["id"],
+        "private": sim.add_conversation(
+            tid, "<p>Intern note: kunden gav CPR 010190-1234</p>", incoming=False, private=True
+        ),
+        "public": sim.add_conversation(
+            tid, "<p>Vi ringer på 20 12 34 56 i morgen.</p>", incoming=False, note=True
+        ),
+    }
+    return sim, adapter, tid, ids
+
+
+def test_freshdesk_notes_are_tokenised_emails_stay_unwritable(
+    ingest_app: Flask, sims: dict
+) -> None:
+    sim, adapter, tid, ids = _with_notes(ingest_app, sims)
+    result = ingest_ticket(adapter, adapter.get_ticket(str(tid)))
+    db.session.commit()
+
+    bodies = {c["id"]: c["body"] for c in sim.conversations[tid]}
+    assert "010190-1234" not in bodies[ids["private"]]
+    assert "[CPR ••••••-••34]" in bodies[ids["private"]]
+    assert "20 12 34 56" not in bodies[ids["public"]]
+    assert "[phone •••• ••56]" in bodies[ids["public"]]
+    assert "4111 1111 1111 1111" in bodies[ids["email"]]  # incoming e-mail: API can't edit
+    notes = {f"conversation.{ids['private']}", f"conversation.{ids['public']}"}
+    assert notes <= set(result.written_fields)
+    assert result.unwritable_fields == [f"conversation.{ids['email']}"]
+    rows = db.session.scalars(sa.select(Finding).where(Finding.field.in_(notes))).all()
+    assert rows and all(r.written_back for r in rows)
+    assert sim.count("PUT", "/api/v2/conversations/{id}") == 2
+
+    again = ingest_ticket(adapter, adapter.get_ticket(str(tid)))
+    db.session.commit()
+    assert again.written_fields == [] and again.new_findings == 0
+    assert sim.count("PUT", "/api/v2/conversations/{id}") == 2
+
+
+def test_a_refused_note_stays_in_clear_and_the_rest_is_written(
+    ingest_app: Flask, sims: dict
+) -> None:
+    sim, adapter, tid, ids = _with_notes(ingest_app, sims)
+    vt = adapter.get_ticket(str(tid))
+    # The note became uneditable after it was read (the vendor now refuses the PUT for good).
+    [private] = [c for c in sim.conversations[tid] if c["id"] == ids["private"]]
+    private["source"] = 0
+    result = ingest_ticket(adapter, vt)
+    db.session.commit()
+
+    assert "010190-1234" in private["body"]
+    assert "010190-1234" not in sim.tickets[tid]["description"]
+    assert f"conversation.{ids['public']}" in result.written_fields
+    assert f"conversation.{ids['private']}" in result.unwritable_fields
+    refused = db.session.scalars(
+        sa.select(Finding).where(Finding.field == f"conversation.{ids['private']}")
+    ).all()
+    assert refused and not any(r.written_back for r in refused)
+    ticket = db.session.get(Ticket, result.ticket_id)
+    assert f"conversation.{ids['private']}" in ticket.unwritable_fields
+
+
+def test_vendors_without_editable_conversations_refuse_the_call(
+    ingest_app: Flask, sims: dict
+) -> None:
+    for name in ("hubspot", "dynamics"):
+        adapter = ingest_app.extensions["datavagt.adapters"][name]
+        with pytest.raises(AdapterError):
+            adapter.write_conversation("1", "2", "<p>x</p>")
