@@ -39,6 +39,7 @@ class FreshdeskAdapter(Adapter):
 
     name = config.NAME
     writable_fields = config.WRITABLE_FIELDS
+    edits_conversations = True  # notes
 
     def __init__(
         self,

@@ -53,6 +53,7 @@ def execute(job: ClaimedJob, adapters: dict[str, Adapter]) -> Outcome:
         elif job.kind == "anonymise_ticket":
             fields = sorted(adapter.writable_fields)
             adapter.write_fields(target, dict.fromkeys(fields, ANONYMISED))
+            _anonymise_conversations(adapter, target)
         elif job.kind in ("erase_contact", "delete_contact"):
             adapter.erase_contact(target)
         elif job.kind == "anonymise_contact":
@@ -68,6 +69,16 @@ def execute(job: ClaimedJob, adapters: dict[str, Adapter]) -> Outcome:
         # str(AdapterError) names vendor, method, path template and status: no record content.
         raise JobFailed(str(exc), retryable=exc.retryable or exc.status is None) from exc
     return Outcome("done", target)
+
+
+def _anonymise_conversations(adapter: Adapter, ticket_id: str) -> None:
+    """Overwrite the conversations the vendor lets us edit (e.g. notes holding tokens)."""
+    if not adapter.edits_conversations:
+        return
+    for conversation in adapter.get_ticket(ticket_id).conversations:
+        # A retried job finds the notes it already overwrote: no second write.
+        if conversation.writable and ANONYMISED not in conversation.body.text:
+            adapter.write_conversation(ticket_id, conversation.external_id, ANONYMISED)
 
 
 def _contact_of(adapter: Adapter, job: ClaimedJob) -> str:

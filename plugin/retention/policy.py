@@ -41,14 +41,16 @@ def rules_for(
     """The purpose's rule plus one rule per category override that the ticket triggers.
 
     ``unwritable_days`` adds the ingest rule: personal data the vendor would not let us
-    pseudonymise stays in clear there, so the ticket is kept at most that long.
+    pseudonymise stays in clear there, so the ticket is kept at most that long and then
+    deleted: anonymising rewrites fields, and these are the ones that can't be rewritten.
     """
     base = spec["retention"]
     rules = [Rule(purpose, purpose, base["days"], base["start"], base["action"])]
-    if unwritable_days is not None and unwritable_days < base["days"]:
-        rules.append(
-            Rule(f"{purpose}/unwritable", purpose, unwritable_days, base["start"], base["action"])
-        )
+    if unwritable_days is not None and (
+        unwritable_days < base["days"] or base["action"] != "delete_ticket"
+    ):
+        days = min(unwritable_days, base["days"])
+        rules.append(Rule(f"{purpose}/unwritable", purpose, days, base["start"], "delete_ticket"))
     for category in sorted(set(categories)):
         override = base.get("categories", {}).get(category)
         if override:

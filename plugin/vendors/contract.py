@@ -170,6 +170,8 @@ class Adapter(ABC):
 
     name: ClassVar[str]
     writable_fields: ClassVar[frozenset[str]] = frozenset()
+    #: Whether :meth:`write_conversation` can rewrite some conversations (Freshdesk notes).
+    edits_conversations: ClassVar[bool] = False
 
     @classmethod
     @abstractmethod

@@ -217,3 +217,41 @@ def test_restriction_holds_deletion_like_a_legal_hold(
     assert (result.due, result.held, result.enqueued) == (2, held, 2 - held)
     lift(flag.id, "claim settled", dpo)
     assert sweep().enqueued == held  # once lifted, what was held is queued
+
+
+def test_unwritable_data_is_deleted_not_anonymised(retention_app: Flask, freshdesk: tuple) -> None:
+    sim, _ = freshdesk
+    # Warranty tickets are anonymised after 730 days, but an incoming e-mail the API can't
+    # rewrite would keep its data in clear: such a ticket is deleted after 30 days instead.
+    (clear,), _ = seed(sim, due=1, fresh=0, purpose="warranty")
+    (tokenised,), _ = seed(sim, due=1, fresh=0, purpose="warranty")
+    for ticket in (clear, tokenised):
+        ticket.closed_at = utcnow() - timedelta(days=800)
+    clear.unwritable_fields = ["conversation.77"]
+    db.session.commit()
+    planned = {line.ticket_id: line for line in sweep(dry_run=True).planned}
+    assert (planned[clear.id].rule, planned[clear.id].action) == (
+        "warranty/unwritable",
+        "delete_ticket",
+    )
+    assert planned[tokenised.id].action == "anonymise_ticket"
+
+
+def test_anonymising_a_ticket_overwrites_its_notes_too(
+    retention_app: Flask, freshdesk: tuple
+) -> None:
+    sim, log = freshdesk
+    (ticket,), _ = seed(sim, due=1, fresh=0, purpose="warranty")
+    ticket.closed_at = utcnow() - timedelta(days=800)
+    db.session.commit()
+    tid = int(ticket.external_id)
+    note = sim.add_conversation(tid, "<p>[CPR ••••••-••34] ringede</p>", private=True)
+    reply = sim.add_conversation(tid, "<p>Tak for din henvendelse</p>", incoming=False)
+    assert sweep().enqueued == 1
+    Dispatcher(retention_app, threads=1).run_until_idle(timeout=30)
+    bodies = {c["id"]: c["body"] for c in sim.conversations[tid]}
+    assert bodies[note] == "[anonymised by Datavagt]"
+    assert bodies[reply] == "<p>Tak for din henvendelse</p>"  # not editable: untouched
+    assert sim.tickets[tid]["description"] == "[anonymised by Datavagt]"
+    assert log.counts[("PUT", f"/api/v2/conversations/{note}", 200)] == 1
+    assert db.session.query(OutboxJob).one().status == "done"
