@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from plugin.audit import actions, record
 from plugin.auth.guard import Actor
 from plugin.extensions import db
-from plugin.models import DataSubject, Finding, OutboxJob, Ticket, VaultItem
+from plugin.models import DataSubject, Finding, OutboxJob, SecureMessage, Ticket, VaultItem
 from plugin.retention.due import RETENTION, blocker, plan_tickets
 from plugin.retention.executor import Outcome
 from plugin.retention.outbox import ClaimedJob
@@ -68,8 +68,10 @@ def recheck(jobs: list[OutboxJob], now: datetime) -> dict[int, str]:
 
 
 def forget_ticket_copies(ticket: Ticket) -> int:
-    """Drop Datavagt's own copies of a ticket's personal data (findings, sealed values)."""
+    """Drop Datavagt's own copies of a ticket's personal data: findings, sealed values and
+    the secure messages exchanged about it. Returns how many findings went."""
     removed = db.session.execute(sa.delete(Finding).where(Finding.ticket_id == ticket.id)).rowcount
+    db.session.execute(sa.delete(SecureMessage).where(SecureMessage.ticket_id == ticket.id))
     db.session.execute(sa.delete(VaultItem).where(VaultItem.ticket_id == ticket.id))
     return int(removed or 0)
 

@@ -10,11 +10,12 @@ from flask import Flask
 
 from plugin.auth import issue_token
 from plugin.extensions import db
-from plugin.models import AuditEvent, DataSubject, OutboxJob, Ticket
+from plugin.models import AuditEvent, DataSubject, OutboxJob, SecureMessage, Ticket, VaultItem
 from plugin.models.types import utcnow
 from plugin.retention import outbox
 from plugin.retention.dispatcher import Dispatcher
 from plugin.retention.sweep import sweep
+from plugin.vault import get_vault
 from tests.retention.conftest import seed
 
 
@@ -255,3 +256,32 @@ def test_anonymising_a_ticket_overwrites_its_notes_too(
     assert sim.tickets[tid]["description"] == "[anonymised by Datavagt]"
     assert log.counts[("PUT", f"/api/v2/conversations/{note}", 200)] == 1
     assert db.session.query(OutboxJob).one().status == "done"
+
+
+def test_deleting_a_ticket_removes_its_secure_messages(
+    retention_app: Flask, freshdesk: tuple
+) -> None:
+    sim, _ = freshdesk
+    (ticket,), _ = seed(sim, due=1, fresh=0)
+    vault = get_vault()
+    about_ticket = vault.encrypt(
+        ticket.subject_id, "Dit CPR 010190-1234", field="message", kind="message",
+        ticket_id=ticket.id,
+    )  # fmt: skip
+    elsewhere = vault.encrypt(ticket.subject_id, "Om din sag", field="message", kind="message")
+    db.session.add_all(
+        [
+            SecureMessage(subject_id=ticket.subject_id, ticket_id=ticket.id, direction="out",
+                          author="agent-1", vault_item_id=about_ticket.id),
+            SecureMessage(subject_id=ticket.subject_id, direction="out", author="agent-1",
+                          vault_item_id=elsewhere.id),
+        ]
+    )  # fmt: skip
+    db.session.commit()
+    sealed, kept_item = about_ticket.id, elsewhere.id
+    sweep()
+    Dispatcher(retention_app, threads=1).run_until_idle(timeout=30)
+    db.session.expire_all()
+    [kept] = db.session.query(SecureMessage).all()
+    assert kept.ticket_id is None and kept.vault_item_id == kept_item
+    assert db.session.get(VaultItem, sealed) is None
