@@ -17,6 +17,7 @@ from plugin.app import create_app
 from plugin.database import alembic_config, throwaway_schema
 from plugin.extensions import db
 from plugin.purposes import sync_purposes
+from plugin.webhooks.inbox import WRITER
 
 PG_URL = os.environ.get(
     "DATAVAGT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -69,6 +70,9 @@ def make_app(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Flask]
 
     yield factory
     for app in built:
+        writer = app.extensions.get(WRITER)
+        if writer is not None:
+            writer.shutdown()  # gives back the connection the group commit keeps
         with app.app_context():
             db.session.remove()
             db.engine.dispose()

@@ -12,6 +12,6 @@ def init_app(app: Flask) -> None:
     from plugin.admin import oversight  # noqa: F401 - its views join the console's blueprint
     from plugin.admin.routes import bp
 
-    init_session(app)
+    init_session(app, bp.url_prefix or "/")
     app.register_blueprint(bp)
     app.jinja_env.globals.setdefault("csrf_token", csrf_token)

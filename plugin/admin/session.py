@@ -12,7 +12,8 @@ from typing import Any, TypeVar
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import Flask, abort, current_app, redirect, request, session, url_for
-from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask.wrappers import Request
 
 from plugin.auth.guard import Actor
 from plugin.auth.tokens import TokenError, verify_token
@@ -30,7 +31,21 @@ def session_secret(keyring: Keyring) -> bytes:
 
 
 class AdminSessionInterface(SecureCookieSessionInterface):
-    """Flask's signed cookie, marked Secure whenever the request (or public URL) is HTTPS."""
+    """Flask's signed cookie, for the console's paths only; Secure whenever the request (or
+    public URL) is HTTPS."""
+
+    def __init__(self, path_prefix: str) -> None:
+        self.path_prefix = path_prefix.rstrip("/")
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """The console's session; None elsewhere, and Flask gives a NullSession instead.
+
+        Flask opens the session of every request, before routing: webhooks and the APIs
+        would verify the cookie and build its serializer on every call, for nothing."""
+        path = request.path
+        if path != self.path_prefix and not path.startswith(self.path_prefix + "/"):
+            return None
+        return super().open_session(app, request)
 
     def get_cookie_secure(self, app: Flask) -> bool:
         """Secure on HTTPS: the cookie must never travel in clear."""
@@ -40,13 +55,13 @@ class AdminSessionInterface(SecureCookieSessionInterface):
         )
 
 
-def init_session(app: Flask) -> None:
-    """Signed, HttpOnly, SameSite=Strict cookies keyed from the keyring."""
+def init_session(app: Flask, path_prefix: str) -> None:
+    """Signed, HttpOnly, SameSite=Strict cookies keyed from the keyring, under ``path_prefix``."""
     app.secret_key = session_secret(app.extensions["datavagt.keyring"])
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Strict"
     app.config["SESSION_COOKIE_NAME"] = "datavagt_admin"
-    app.session_interface = AdminSessionInterface()
+    app.session_interface = AdminSessionInterface(path_prefix)
 
 
 def login(token: str) -> Actor:

@@ -8,12 +8,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.sql.dml import ReturningInsert
 
 from plugin.extensions import db
 from plugin.ingest.errors import safe_error
+from plugin.ingest.inbox_insert import EventKey, insert_rows
 from plugin.ingest.settings import IngestSettings
 from plugin.models import InboxEvent
 from plugin.models.types import utcnow
@@ -21,23 +19,6 @@ from plugin.vendors.contract import WebhookEvent
 
 PENDING, PROCESSING, DONE, PARKED = "pending", "processing", "done", "parked"
 STATUSES = (PENDING, PROCESSING, DONE, PARKED)
-
-
-_INSERTS: dict[str, ReturningInsert[tuple[str, str]]] = {}
-EventKey = tuple[str, str]  # (vendor, event_key): the inbox's unique key
-
-
-def _insert(dialect: str) -> ReturningInsert[tuple[str, str]]:
-    """One statement per dialect, built once so SQLAlchemy compiles and caches it once."""
-    if dialect not in _INSERTS:
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        table = InboxEvent.__table__
-        _INSERTS[dialect] = (
-            insert(table)
-            .on_conflict_do_nothing(index_elements=["vendor", "event_key"])
-            .returning(table.c.vendor, table.c.event_key)
-        )
-    return _INSERTS[dialect]
 
 
 def inbox_rows(events: Iterable[WebhookEvent]) -> tuple[list[dict[str, Any]], int]:
@@ -70,17 +51,6 @@ def inbox_rows(events: Iterable[WebhookEvent]) -> tuple[list[dict[str, Any]], in
 def row_key(row: dict[str, Any]) -> EventKey:
     """The unique key of a row built by ``inbox_rows``."""
     return (row["vendor"], row["event_key"])
-
-
-def insert_rows(connection: sa.Connection, rows: list[dict[str, Any]]) -> set[EventKey]:
-    """One batched INSERT ... ON CONFLICT DO NOTHING; returns the keys that were new.
-
-    Rows must have distinct keys. No commit: the caller owns the transaction.
-    """
-    if not rows:
-        return set()
-    statement = _insert(connection.dialect.name)
-    return {(vendor, key) for vendor, key in connection.execute(statement, rows)}
 
 
 def enqueue(events: Iterable[WebhookEvent]) -> tuple[int, int]:

@@ -1,8 +1,9 @@
-"""The group-commit writer thread's database connection."""
+"""The group-commit writer's database connection."""
 
 from __future__ import annotations
 
 import logging
+import time
 
 from sqlalchemy.engine import Connection, Engine
 
@@ -10,17 +11,31 @@ log = logging.getLogger(__name__)
 
 
 class WriterConnection:
-    """A connection kept while the writer has work (no pool checkout and pre-ping per
-    batch); dropped after a failure, given back to the pool when the thread stops."""
+    """The connection the writer's batches commit on, kept between them.
 
-    def __init__(self, engine: Engine) -> None:
+    A pool checkout pings the server first (``pool_pre_ping``): a round trip per commit if
+    each batch checked out anew. So the connection is kept, but trusted only if it was used
+    in the last ``fresh_seconds``: a batch coming after a quiet spell gives it back to the
+    pool and checks out (and pings) one, so a connection that died while idle (a server
+    restart, an idle timeout) is not used. Dropped after a failure, given back on shutdown.
+    """
+
+    def __init__(self, engine: Engine, fresh_seconds: float = 1.0) -> None:
         self.engine = engine
+        self.fresh_seconds = fresh_seconds
         self.connection: Connection | None = None
+        self.reused = False  # the last ``get`` gave the kept connection, not a pinged one
+        self._used_at = 0.0
 
     def get(self) -> Connection:
-        """The open connection, connecting first when there is none."""
+        """The open connection: kept if used lately, else a fresh (pinged) one."""
+        now = time.monotonic()
+        if self.connection is not None and now - self._used_at > self.fresh_seconds:
+            self.close()
+        self.reused = self.connection is not None
         if self.connection is None:
             self.connection = self.engine.connect()
+        self._used_at = now
         return self.connection
 
     def close(self) -> None:

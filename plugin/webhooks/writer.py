@@ -32,7 +32,8 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from plugin.ingest.inbox import insert_rows, row_key
+from plugin.ingest.inbox import row_key
+from plugin.ingest.inbox_insert import insert_rows
 from plugin.webhooks.connection import WriterConnection
 
 log = logging.getLogger(__name__)
@@ -180,8 +181,9 @@ class InboxWriter:
                     successor.lead = True
                     successor.wake.set()
                 else:
+                    # Idle. The connection stays for the next batch (it goes back to the
+                    # pool when that comes too late to trust it without a ping).
                     self._leading = False
-                    self._link.close()  # idle: give the connection back to the pool
                     self._changed.notify_all()
 
     def _collect(self) -> list[_Submission]:
@@ -203,18 +205,27 @@ class InboxWriter:
             return batch
 
     def shutdown(self, timeout: float = 10.0) -> None:
-        """Wait (bounded) until queued requests are stored; nothing keeps running after."""
+        """Wait (bounded) until queued requests are stored, then give the connection back."""
         deadline = time.monotonic() + timeout
         with self._lock:
             while self._leading and (remaining := deadline - time.monotonic()) > 0:
                 self._changed.wait(remaining)
+            if not self._leading:  # else a leader still uses it (the wait timed out)
+                self._link.close()
 
     def _store(self, batch: list[_Submission], link: WriterConnection) -> None:
-        """Commit the batch and answer its waiters; on failure retry each request alone."""
+        """Commit the batch and answer its waiters; on failure retry each request alone
+        (the whole batch once more first if the kept connection turns out to be dead)."""
         try:
             results = self._commit(batch, link)
         except Exception as exc:  # noqa: BLE001 - every failure must reach the waiters
+            lost = link.reused and getattr(exc, "connection_invalidated", False)
             link.close()
+            if lost:
+                # The kept connection had died (a server restart, an idle kill): what the
+                # pool's pre-ping catches on a checkout. Once more, on a fresh connection.
+                self._store(batch, link)
+                return
             if len(batch) > 1:
                 for submission in batch:
                     self._store([submission], link)

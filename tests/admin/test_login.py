@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from flask import Flask
+from flask import Flask, session
+from flask.sessions import NullSession
 
 from plugin.admin.session import session_secret
 from plugin.auth.tokens import issue_token
@@ -111,3 +112,13 @@ def test_logout(app: Flask) -> None:
     token = sign_in(app, client)
     assert client.post("/admin/logout", data={"csrf_token": token}).status_code == 302
     assert client.get("/admin/requests").status_code == 302
+
+
+def test_session_only_under_admin(app: Flask) -> None:
+    """Other routes (webhooks, APIs) never open the console's cookie, even when it is sent."""
+    app.add_url_rule("/probe", "probe", lambda: {"null": isinstance(session, NullSession)})
+    client = app.test_client()
+    sign_in(app, client)
+    probe = client.get("/probe")
+    assert probe.json == {"null": True} and "Set-Cookie" not in probe.headers
+    assert client.get("/admin/requests").status_code == 200  # still signed in there

@@ -1,4 +1,5 @@
-"""The group-commit writer: no thread of its own, waits only for announced requests, fork."""
+"""The group-commit writer: no thread of its own, waits only for announced requests, fork,
+its kept connection."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 
@@ -186,3 +188,44 @@ def test_forked_child_gets_a_fresh_writer(webhook_app: Flask) -> None:
     assert os.waitstatus_to_exitcode(status) == 0
     assert results == [StoreResult(1, 0)]
     assert writer.submit(*_rows("parent", "child")) == StoreResult(0, 2)
+
+
+def test_connection_kept_while_fresh_and_given_back(webhook_app: Flask) -> None:
+    """Batches close together share one pool checkout (no pre-ping each); after a quiet
+    spell the next batch checks out (and pings) anew; shutdown gives the connection back."""
+    writer = InboxWriter(db.engine)
+    pool: list[str] = []
+    out, back = (lambda *_: pool.append("out")), (lambda *_: pool.append("in"))
+    sa.event.listen(db.engine, "checkout", out)
+    sa.event.listen(db.engine, "checkin", back)
+    try:
+        for key in ("a", "b", "c"):
+            assert writer.submit(*_rows(key)) == StoreResult(1, 0)
+        assert pool == ["out"]
+        writer._link.fresh_seconds = 0.05
+        time.sleep(0.1)
+        assert writer.submit(*_rows("d")) == StoreResult(1, 0)
+        assert pool == ["out", "in", "out"]
+        writer.shutdown()
+        assert pool == ["out", "in", "out", "in"]
+    finally:
+        sa.event.remove(db.engine, "checkout", out)
+        sa.event.remove(db.engine, "checkin", back)
+    assert _stored() == 4
+
+
+def test_a_kept_connection_that_died_is_replaced(webhook_app: Flask) -> None:
+    """The server dropped the kept connection (restart, idle kill): the batch commits on a
+    fresh one instead of failing, as a pool checkout's pre-ping would have ensured."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no server to drop the connection")
+    writer = InboxWriter(db.engine)
+    assert writer.submit(*_rows("a")) == StoreResult(1, 0)
+    kept = writer._link.connection
+    assert kept is not None
+    pid = kept.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    kept.rollback()
+    with db.engine.connect() as other:
+        assert other.scalar(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    assert writer.submit(*_rows("b")) == StoreResult(1, 0)
+    assert writer._link.connection is not kept and _stored() == 2
