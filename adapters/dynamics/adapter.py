@@ -9,7 +9,7 @@ from typing import Any
 
 import requests
 
-from adapters.dynamics import config, webhook
+from adapters.dynamics import activities, config, webhook
 from adapters.dynamics.auth import ClientCredentialsSession
 from adapters.http import HttpClient, RateLimiter, RetryPolicy
 from adapters.timeparse import parse_iso, to_iso
@@ -36,10 +36,11 @@ def error_code(response: requests.Response) -> str | None:
 
 
 class DynamicsAdapter(Adapter):
-    """Cases (incidents) and contacts of one Dataverse environment."""
+    """Cases (incidents), their e-mails and notes, and contacts of one Dataverse environment."""
 
     name = config.NAME
     writable_fields = config.WRITABLE_FIELDS
+    edits_conversations = True  # notes
 
     def __init__(
         self,
@@ -131,30 +132,38 @@ class DynamicsAdapter(Adapter):
 
     # -- reads ------------------------------------------------------------------------
     def get_ticket(self, ticket_id: str) -> VendorTicket:
-        """The case with its customer contact expanded."""
+        """The case with its customer contact expanded, and its e-mails and notes."""
         path = config.ENDPOINTS["incident"].format(id=ticket_id)
         params = {
             "$select": config.INCIDENT_SELECT,
             "$expand": f"customerid_contact($select={config.CONTACT_SELECT})",
         }
-        return self._ticket(self.http.get(path, params=params).json())
+        ticket = self._ticket(self.http.get(path, params=params).json())
+        ticket.conversations = activities.read(self._pages, ticket.external_id)
+        return ticket
 
     def iter_tickets(self, updated_since: datetime) -> Iterator[VendorTicket]:
-        """Follow `@odata.nextLink` as given; page size via `Prefer: odata.maxpagesize`."""
-        params: dict[str, str] | None = {
+        """Cases only: backfill re-reads each one (with its activities) through get_ticket."""
+        params = {
             "$select": config.INCIDENT_SELECT,
             "$filter": f"modifiedon ge {to_iso(updated_since)}",
             "$orderby": "modifiedon asc",
             "$expand": f"customerid_contact($select={config.CONTACT_SELECT})",
         }
+        for item in self._pages(config.ENDPOINTS["incidents"], params):
+            yield self._ticket(item)
+
+    def _pages(self, path: str, params: dict[str, str]) -> Iterator[dict[str, Any]]:
+        """Every item of a list: `@odata.nextLink` followed as given, page size via
+        `Prefer: odata.maxpagesize`."""
         headers = {"Prefer": f"odata.maxpagesize={self.page_size}"}
-        url: str | None = config.ENDPOINTS["incidents"]
+        url: str | None = path
+        query: dict[str, str] | None = params
         while url:
-            page = self.http.get(url, params=params, headers=headers).json()
-            for item in page.get("value") or []:
-                yield self._ticket(item)
+            page = self.http.get(url, params=query, headers=headers).json()
+            yield from page.get("value") or []
             url = page.get("@odata.nextLink")
-            params = None
+            query = None  # the next link carries the query and the $skiptoken
 
     def _ticket(self, data: dict[str, Any]) -> VendorTicket:
         fields = {
@@ -200,6 +209,12 @@ class DynamicsAdapter(Adapter):
                 raise AdapterError(self.name, f"field {name!r} is not writable")
         path = config.ENDPOINTS["incident"].format(id=ticket_id)
         self.http.patch(path, json=dict(values), headers={"If-Match": "*"})
+
+    def write_conversation(self, ticket_id: str, conversation_id: str, body: str) -> None:
+        """PATCH a note's `notetext` (`note:<id>`) or an e-mail's `description` (`email:<id>`,
+        refused by Dataverse once sent or received), with `If-Match: *`."""
+        path, column = activities.target(conversation_id)
+        self.http.patch(path, json={column: body}, headers={"If-Match": "*"})
 
     def create_ticket(
         self, subject: str, fields: Mapping[str, str], requester: VendorContact

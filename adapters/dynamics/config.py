@@ -21,6 +21,10 @@ ENDPOINTS = {
     "contact": "contacts({id})",
     "contacts": "contacts",
     "whoami": "WhoAmI",
+    "emails": "emails",
+    "email": "emails({id})",
+    "annotations": "annotations",
+    "annotation": "annotations({id})",
 }
 INCIDENT_SELECT = (
     "incidentid,title,description,ticketnumber,statecode,statuscode,casetypecode,"
@@ -28,6 +32,33 @@ INCIDENT_SELECT = (
 )
 CONTACT_SELECT = "contactid,fullname,emailaddress1,telephone1,address1_composite"
 PAGINATION = {"style": "odata-nextlink", "maxpagesize": 500}
+
+# Activities regarding a case, read as its conversations. Documented facts relied on
+# (Microsoft Learn table references: email.md and annotation.md in MicrosoftDocs/
+# powerapps-docs .../reference/entities/, incident.md in MicrosoftDocs/
+# dynamics-365-customer-engagement; webapi/query/page-results):
+# - The case's relationships Incident_Emails (`regardingobjectid`) and Incident_Annotation
+#   (`objectid`): lists filter on `_regardingobjectid_value` / `_objectid_value`.
+# - E-mails: entity set `emails`, key `activityid`; `description` is the body (Memo,
+#   format Email, i.e. HTML); `directioncode` true = Outgoing, false = Incoming.
+# - `statecode` 0 Open (statuscode 1 Draft, 8 Failed), 1 Completed (2 Completed, 3 Sent,
+#   4 Received, 6 Pending Send, 7 Sending), 2 Canceled (5). "Completed and canceled email
+#   is read-only and can't be edited." So sent and received e-mails are never writable.
+#   Open ones (drafts) could be updated, but are left alone too: rewriting them would
+#   change what an agent is writing and mail the tokens to the customer.
+# - Notes: entity set `annotations`, key `annotationid`; `notetext` (Memo, RichText, so
+#   HTML or plain text) is writable (Update: PATCH /annotations(id)); `objectid` links the
+#   case (`_objectid_value`). Notes are internal: never mailed.
+# - Lists follow `@odata.nextLink` as given; page size via `Prefer: odata.maxpagesize`.
+EMAIL_SELECT = (
+    "activityid,description,directioncode,statecode,statuscode,createdon,senton,_emailsender_value"
+)
+NOTE_SELECT = "annotationid,notetext,createdon,_createdby_value"
+EMAIL_FILTER = "_regardingobjectid_value eq {id}"
+NOTE_FILTER = "_objectid_value eq {id}"
+EMAIL_COMPLETED = 1  # statecode: sent or received; 0 open (draft), 2 canceled
+# Conversation ids are "<kind>:<guid>"; kind -> (entity endpoint, body column).
+CONVERSATION_KINDS = {"email": ("email", "description"), "note": ("annotation", "notetext")}
 STATES = {0: "active", 1: "resolved", 2: "cancelled"}
 TEXT_FIELDS = {"title": False, "description": False}
 WRITABLE_FIELDS = frozenset(TEXT_FIELDS)

@@ -1,4 +1,4 @@
-"""A stateful Dataverse simulator: incidents, contacts, Azure AD, webhooks, limits."""
+"""A stateful Dataverse simulator: incidents, activities, contacts, Azure AD, webhooks, limits."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import json
 import re
 import time
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -14,6 +13,10 @@ import jwt
 from flask import Flask, Response, has_request_context, request
 
 from adapters.dynamics.aad import AzureAdSim
+from adapters.dynamics.sim_activities import ActivitiesSim
+from adapters.dynamics.sim_answers import error as _error
+from adapters.dynamics.sim_answers import json_response as _json
+from adapters.dynamics.sim_answers import now as _now
 from adapters.sim.base import VendorSimulator
 from adapters.sim.webhooks import DeliveryPolicy
 from adapters.sim.window import WindowState
@@ -35,19 +38,7 @@ CONTACT_COLUMNS = frozenset(
 )
 
 
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _json(body: Any, status: int = 200, **headers: str) -> Response:
-    return Response(json.dumps(body), status, mimetype="application/json", headers=headers)
-
-
-def _error(status: int, code: str, message: str) -> Response:
-    return _json({"error": {"code": code, "message": message}}, status)
-
-
-class DynamicsSimulator(VendorSimulator):
+class DynamicsSimulator(ActivitiesSim, VendorSimulator):
     """Dataverse Web API and its Azure AD tenant on one local server."""
 
     vendor = "dynamics"
@@ -108,6 +99,7 @@ class DynamicsSimulator(VendorSimulator):
             self.incidents: dict[str, dict[str, Any]] = {}
             self.contacts: dict[str, dict[str, Any]] = {}
             self._ticket_no = 1000
+            self._reset_activities()
 
     def add_contact(
         self,
@@ -167,6 +159,8 @@ class DynamicsSimulator(VendorSimulator):
         return {
             "incidents": list(self.incidents.values()),
             "contacts": list(self.contacts.values()),
+            "emails": list(self.emails.values()),
+            "annotations": list(self.annotations.values()),
             "app_user_id": self.app_user_id,
         }
 
@@ -312,6 +306,7 @@ class DynamicsSimulator(VendorSimulator):
         app.add_url_rule(
             f"{API}/contacts(<id>)", view_func=self._contact, methods=["GET", "PATCH", "DELETE"]
         )
+        self._register_activities(app)
 
     def _whoami(self) -> Response:
         return _json(
@@ -445,6 +440,8 @@ class DynamicsSimulator(VendorSimulator):
                 return _json(self._render_incident(record) if entity == "incident" else record)
             if request.method == "DELETE":
                 del table[rid]
+                if entity == "incident":
+                    self._drop_activities(rid)
             else:
                 body = request.get_json(silent=True)
                 if not isinstance(body, dict):

@@ -223,3 +223,37 @@ def test_vendors_without_editable_conversations_refuse_the_call(
         adapter = ingest_app.extensions["datavagt.adapters"][name]
         with pytest.raises(AdapterError):
             adapter.write_conversation("1", "2", "<p>x</p>")
+
+
+def test_dynamics_notes_are_tokenised_received_emails_stay_unwritable(
+    ingest_app: Flask, sims: dict
+) -> None:
+    dy = sims["dynamics"]
+    contact = dy.add_contact("Jens", "Hansen", "jens@example.com")
+    iid = dy.add_incident("Faktura", "Spørgsmål om en faktura.", contact)
+    eid = dy.add_email(iid, "<p>Mit CPR er 010190-1234, ring på 20 12 34 56.</p>")
+    nid = dy.add_note(iid, "Kunden oplyste CPR 010190-1234 og tlf. 20 12 34 56.")
+    adapter = ingest_app.extensions["datavagt.adapters"]["dynamics"]
+    result = ingest_ticket(adapter, adapter.get_ticket(iid))
+    db.session.commit()
+
+    note = dy.annotations[nid]["notetext"]
+    assert "010190-1234" not in note and "[CPR ••••••-••34]" in note
+    assert "20 12 34 56" not in note and "[phone •••• ••56]" in note
+    # A received e-mail is completed, so read-only at Dynamics: recorded, retention shortened.
+    assert "010190-1234" in dy.emails[eid]["description"]
+    assert result.written_fields == [f"conversation.note:{nid}"]
+    assert result.unwritable_fields == [f"conversation.email:{eid}"]
+    ticket = db.session.get(Ticket, result.ticket_id)
+    assert ticket is not None and ticket.unwritable_fields == [f"conversation.email:{eid}"]
+    rows = db.session.scalars(
+        sa.select(Finding).where(Finding.field == f"conversation.note:{nid}")
+    ).all()
+    assert {r.type for r in rows} >= {"cpr", "phone"} and all(r.written_back for r in rows)
+    assert dy.count("PATCH", "/api/data/v9.2/annotations({id})") == 1
+    assert dy.count("PATCH", "/api/data/v9.2/emails({id})") == 0
+
+    again = ingest_ticket(adapter, adapter.get_ticket(iid))
+    db.session.commit()
+    assert again.written_fields == [] and again.new_findings == 0
+    assert dy.count("PATCH", "/api/data/v9.2/annotations({id})") == 1

@@ -66,3 +66,40 @@ def test_public_reply_with_personal_data_is_reported(ingest_app: Flask, sims: di
     answer = ingest_app.test_client().get("/api/compliance", headers=bearer(ingest_app, "dpo"))
     assert answer.status_code == 200
     assert answer.get_json()["plain_email_replies"]["total"] == 1
+
+
+def _deliver_dynamics(app: Flask, sim: Any, incident_id: str) -> None:
+    """What a step registered on incident Update posts (WebhookKey in ?code=)."""
+    context = {
+        "MessageName": "Update",
+        "PrimaryEntityName": "incident",
+        "PrimaryEntityId": incident_id,
+        "InitiatingUserId": "75c2dc5d-a5d1-e711-a959-000d3a1a941e",  # an agent, not us
+        "OperationId": f"op-{incident_id}",
+        "OperationCreatedOn": "/Date(1506409448000)/",
+        "Stage": 40,
+    }
+    response = app.test_client().post(
+        f"/webhooks/dynamics?code={sim.webhook_key}",
+        data=json.dumps(context),
+        content_type="application/json",
+    )
+    assert response.status_code in (200, 202), response.get_data(as_text=True)
+
+
+def test_dynamics_sent_email_with_personal_data_is_reported(ingest_app: Flask, sims: dict) -> None:
+    sim = sims["dynamics"]
+    contact = sim.add_contact("Jens", "Hansen", "jens@example.com")
+    iid = sim.add_incident("Spørgsmål", "Hvad er status?", contact)
+    sim.add_email(iid, f"<p>Mit CPR er {CPR}</p>")  # received: incoming
+    sent = sim.add_email(iid, f"<p>Hej Jens, vi har noteret CPR {CPR}.</p>", incoming=False)
+    sim.add_email(iid, f"<p>Udkast med CPR {CPR}</p>", incoming=False, statecode=0)  # not sent
+    sim.add_note(iid, f"Intern note: {CPR}")  # notes are internal
+    _deliver_dynamics(ingest_app, sim, iid)
+    assert drain() >= 1
+
+    row = db.session.scalars(sa.select(PlainReply)).one()
+    assert row.conversation_id == f"email:{sent}" and "cpr" in row.types
+    [entry] = report()["plain_email_replies"]["replies"]
+    assert entry["vendor"] == "dynamics" and entry["external_id"] == iid
+    assert CPR not in json.dumps(entry)
