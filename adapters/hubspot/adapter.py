@@ -10,7 +10,7 @@ from typing import Any
 import requests
 
 from adapters.http import HttpClient, RateLimiter, RetryPolicy
-from adapters.hubspot import config, signature, webhook
+from adapters.hubspot import config, engagements, signature, webhook
 from adapters.own_writes import OwnWrites
 from adapters.timeparse import parse_iso
 from plugin.vendors.contract import (
@@ -37,6 +37,7 @@ class HubSpotAdapter(Adapter):
 
     name = config.NAME
     writable_fields = config.WRITABLE_FIELDS
+    edits_conversations = True  # the ticket's e-mails and notes, one PATCH each
 
     def __init__(
         self,
@@ -105,7 +106,8 @@ class HubSpotAdapter(Adapter):
 
     # -- reads ------------------------------------------------------------------------
     def get_ticket(self, ticket_id: str) -> VendorTicket:
-        """Ticket properties plus the first associated contact."""
+        """Ticket properties, the first associated contact, and the associated e-mails and
+        notes as conversations."""
         path = config.ENDPOINTS["ticket"].format(id=ticket_id)
         data = self.http.get(path, params={"properties": ",".join(config.TICKET_PROPERTIES)})
         ticket = self._ticket(data.json())
@@ -113,6 +115,7 @@ class HubSpotAdapter(Adapter):
         results = links.get("results") or []
         if results:
             ticket.requester = self.get_contact(str(results[0]["toObjectId"]))
+        ticket.conversations = engagements.read_conversations(self.http, ticket_id)
         return ticket
 
     def get_contact(self, contact_id: str) -> VendorContact:
@@ -130,7 +133,11 @@ class HubSpotAdapter(Adapter):
         )
 
     def iter_tickets(self, updated_since: datetime) -> Iterator[VendorTicket]:
-        """Search by last modification, oldest first, following `paging.next.after`."""
+        """Search by last modification, oldest first, following `paging.next.after`.
+
+        Without requester and conversations: backfill needs the ids only, and each ticket
+        is then read in full with :meth:`get_ticket`.
+        """
         since_ms = _ms(updated_since)
         seen: set[str] = set()
         while True:
@@ -203,6 +210,11 @@ class HubSpotAdapter(Adapter):
         updated = parse_iso(answer.get("updatedAt"))
         if updated is not None:
             self.own_writes.add(str(ticket_id), _ms(updated))
+
+    def write_conversation(self, ticket_id: str, conversation_id: str, body: str) -> None:
+        """PATCH an associated e-mail's or note's body (`email:<id>` / `note:<id>`)."""
+        path, payload = engagements.body_update(self.name, conversation_id, body)
+        self.http.patch(path, json=payload)
 
     def create_ticket(
         self, subject: str, fields: Mapping[str, str], requester: VendorContact

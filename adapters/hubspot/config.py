@@ -15,8 +15,17 @@ ENDPOINTS = {
     "contact": "crm/v3/objects/contacts/{id}",
     "gdpr_delete": "crm/v3/objects/contacts/gdpr-delete",
     "ticket_contacts": "crm/v4/objects/tickets/{id}/associations/contacts",
+    "ticket_associations": "crm/v4/objects/tickets/{id}/associations/{to}",
+    "engagement": "crm/v3/objects/{type}/{id}",
+    "engagement_batch_read": "crm/v3/objects/{type}/batch/read",
 }
-PAGINATION = {"style": "cursor", "limit": 100, "search_max_results": 10_000}
+PAGINATION = {
+    "style": "cursor",
+    "limit": 100,
+    "search_max_results": 10_000,
+    "associations_limit": 500,  # v4 "Retrieve all associations ...: Limit 500 per call"
+    "batch_read": 100,  # inputs per batch read
+}
 TICKET_PROPERTIES = (
     "subject",
     "content",
@@ -40,6 +49,46 @@ RATE_LIMIT = RateLimitHeaders(
 REQUEST_ID_HEADERS = ("X-HubSpot-Correlation-Id",)
 SIGNATURE_MAX_AGE_MS = 5 * 60 * 1000
 OBJECT_TYPES = {"ticket": "ticket", "contact": "contact"}
+
+# E-mails and notes associated with a ticket are read as its conversations, with ids
+# "email:<id>" / "note:<id>" (HubSpot numbers each object type on its own).
+# Facts relied on (developers.hubspot.com: CRM "Activities | Email" and "Activities | Notes"
+# guides; HubSpot-public-api-spec-collection PublicApiSpecs/CRM/Emails|Notes/Rollouts/424/
+# v3/*.json and CRM/Associations/Rollouts/130902/v4/associations.json):
+# - GET /crm/v4/objects/tickets/{id}/associations/{emails|notes} lists `toObjectId`s,
+#   at most 500 per call, more through `paging.next.after`.
+# - POST /crm/v3/objects/{emails|notes}/batch/read takes `inputs` [{id}], `properties` and
+#   `propertiesWithHistory` (all three required by the spec); ids that don't exist give a
+#   207 with the found `results` and `errors` (HubSpot/hubspot-api-php#619). We send 100
+#   ids a call, HubSpot's usual batch size (not stated in the pages we could check).
+# - Email bodies: `hs_email_html` (sent from the CRM) and `hs_email_text`;
+#   `hs_email_direction` EMAIL (sent from the CRM, or logged by BCC), INCOMING_EMAIL (a reply
+#   to a logged e-mail), FORWARDED_EMAIL (forwarded to the CRM). Notes: `hs_note_body`.
+#   `hs_timestamp` places both on the timeline. The e-mails guide lists the scope
+#   `sales-email-read`; without it HubSpot redacts e-mail bodies (announced for the
+#   engagements API on community.hubspot.com).
+# - PATCH /crm/v3/objects/{emails|notes}/{id} with {"properties": {...}} overwrites the
+#   given properties; "Read-only and non-existent properties will result in an error". The
+#   body properties are not read-only (only the hs_email_from_*/to_* ones, filled from
+#   hs_email_headers, are), and the docs name no e-mail that can't be updated.
+ENGAGEMENT_TYPES = {"email": "emails", "note": "notes"}  # conversation prefix -> object type
+ENGAGEMENT_PROPERTIES = {
+    "email": (
+        "hs_email_html",
+        "hs_email_text",
+        "hs_email_direction",
+        "hs_email_status",
+        "hs_timestamp",
+        "hubspot_owner_id",
+    ),
+    "note": ("hs_note_body", "hs_timestamp", "hubspot_owner_id"),
+}
+OUTGOING_DIRECTIONS = frozenset({"EMAIL"})  # INCOMING_EMAIL and FORWARDED_EMAIL came in
+# `hs_email_status` BOUNCED, FAILED, SCHEDULED, SENDING or SENT (logged e-mails may have none).
+# Never left HubSpot: for agents only, like a note, so not reported as a plain reply.
+UNSENT_STATUSES = frozenset({"SCHEDULED", "SENDING", "FAILED"})
+# Still to be sent: not rewritten, as that could change what HubSpot mails (our caution).
+PENDING_STATUSES = frozenset({"SCHEDULED", "SENDING"})
 EVENT_KINDS = {
     "creation": "created",
     "propertyChange": "updated",

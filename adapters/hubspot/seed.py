@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.demo_data import TICKETS
+from adapters.demo_data import TICKETS, DemoPerson
 from adapters.hubspot.simulator import HubSpotSimulator
 
 
 def seed(sim: HubSpotSimulator) -> dict[str, Any]:
-    """Create demo contacts and tickets; returns their ids."""
+    """Create demo contacts and tickets, and the customer's follow-up e-mail on the first
+    ticket; returns their ids."""
     contacts: dict[str, str] = {}
     tickets: list[str] = []
+    emails: list[str] = []
     for demo in TICKETS:
         person = demo.person
         if person.email not in contacts:
@@ -28,4 +30,21 @@ def seed(sim: HubSpotSimulator) -> dict[str, Any]:
             else {}
         )
         tickets.append(sim.add_ticket(demo.subject, demo.body, contacts[person.email], **extra))
-    return {"contacts": sorted(contacts.values()), "tickets": tickets}
+        if len(tickets) == 1:
+            emails.append(_follow_up(sim, tickets[0], demo.subject, person))
+    return {"contacts": sorted(contacts.values()), "tickets": tickets, "emails": emails}
+
+
+def _follow_up(sim: HubSpotSimulator, ticket_id: str, subject: str, person: DemoPerson) -> str:
+    """An incoming e-mail from the requester, logged on the ticket, with personal data."""
+    return sim.add_email(
+        ticket_id,
+        html=(
+            f"<div><p>Hej igen,</p><p>Jeg har stadig ikke fået pengene retur. Send gerne "
+            f"brevet til {person.address}, eller ring på {person.phone}.</p>"
+            f"<p>Mvh {person.first} {person.last}</p></div>"
+        ),
+        direction="INCOMING_EMAIL",
+        hs_email_subject=f"Re: {subject}",
+        hs_email_from_email=person.email,
+    )

@@ -1,11 +1,12 @@
-"""A stateful HubSpot CRM simulator: tickets, contacts, associations, signed webhooks."""
+"""A stateful HubSpot CRM simulator: tickets, contacts, e-mails and notes, associations,
+signed webhooks."""
 
 from __future__ import annotations
 
 import json
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,10 @@ from flask import Flask, Response, has_request_context, request
 
 from adapters.hubspot.openapi import SpecValidator
 from adapters.hubspot.signature import sign_v3
+from adapters.hubspot.sim_answers import error as _error
+from adapters.hubspot.sim_answers import json_response as _json
+from adapters.hubspot.sim_answers import now as _now
+from adapters.hubspot.sim_engagements import EngagementsMixin
 from adapters.sim.base import VendorSimulator
 from adapters.sim.webhooks import DeliveryPolicy
 from adapters.sim.window import WindowState
@@ -24,26 +29,7 @@ CONTACT_PROPERTIES = frozenset(
 )
 
 
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
-def _json(body: Any, status: int = 200) -> Response:
-    return Response(json.dumps(body), status, mimetype="application/json")
-
-
-def _error(status: int, message: str, category: str, **extra: Any) -> Response:
-    body = {
-        "status": "error",
-        "message": message,
-        "correlationId": str(uuid.uuid4()),
-        "category": category,
-        **extra,
-    }
-    return _json(body, status)
-
-
-class HubSpotSimulator(VendorSimulator):
+class HubSpotSimulator(EngagementsMixin, VendorSimulator):
     """HubSpot's CRM endpoints with its answers, limits and v3-signed webhooks."""
 
     vendor = "hubspot"
@@ -95,6 +81,7 @@ class HubSpotSimulator(VendorSimulator):
             self.blocklist: list[str] = []
             self._next_id = 1000
             self._next_event = 1
+        self.reset_engagements()
 
     def _new_id(self) -> str:
         with self.lock:
@@ -147,6 +134,8 @@ class HubSpotSimulator(VendorSimulator):
             "tickets": list(self.tickets.values()),
             "contacts": list(self.contacts.values()),
             "associations": self.links,
+            "emails": list(self.engagements["emails"].values()),
+            "notes": list(self.engagements["notes"].values()),
             "blocklist": self.blocklist,
         }
 
@@ -265,6 +254,7 @@ class HubSpotSimulator(VendorSimulator):
             view_func=self._associations,
             methods=["GET"],
         )
+        self.register_engagement_routes(app)
 
     @staticmethod
     def _render(record: dict[str, Any]) -> dict[str, Any]:
@@ -415,20 +405,27 @@ class HubSpotSimulator(VendorSimulator):
         return Response(status=204)
 
     def _associations(self, objectType: str, objectId: str, toObjectType: str) -> Response:  # noqa: N803
-        if objectType not in ("tickets", "ticket") or toObjectType not in ("contacts", "contact"):
+        """A ticket's contacts, e-mails or notes, at most 500 a page (`after` cursor)."""
+        try:
+            limit = min(max(int(request.args.get("limit", "500")), 1), 500)
+            after = int(request.args.get("after", "0") or 0)
+        except ValueError:
+            return _error(400, "Invalid input: limit and after", "VALIDATION_ERROR")
+        if objectType not in ("tickets", "ticket"):
             return _json({"results": []})
         with self.lock:
             if objectId not in self.tickets:
                 return _error(404, "resource not found", "OBJECT_NOT_FOUND")
-            ids = list(self.links.get(objectId, []))
-        results = [
-            {
-                "toObjectId": cid,
-                "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": 16}],
-            }
-            for cid in ids
-        ]
-        return _json({"results": results})
+            contacts = list(self.links.get(objectId, []))
+        to = toObjectType if toObjectType.endswith("s") else toObjectType + "s"
+        if to == "contacts":
+            kind = [{"category": "HUBSPOT_DEFINED", "typeId": 16}]
+            results = [{"toObjectId": cid, "associationTypes": kind} for cid in contacts]
+        elif to in ("emails", "notes"):
+            results = self.ticket_engagement_links(objectId, to)
+        else:
+            results = []
+        return _json(self._page(results, after, limit))
 
 
 def _ms(stamp: str) -> int:

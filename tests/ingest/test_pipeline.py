@@ -216,9 +216,8 @@ def test_a_refused_note_stays_in_clear_and_the_rest_is_written(
     assert f"conversation.{ids['private']}" in ticket.unwritable_fields
 
 
-def test_vendors_without_editable_conversations_refuse_the_call(
-    ingest_app: Flask, sims: dict
-) -> None:
+def test_conversation_ids_without_a_type_are_refused(ingest_app: Flask, sims: dict) -> None:
+    # Both vendors edit some conversations now, named `email:<id>` / `note:<id>`.
     for name in ("hubspot", "dynamics"):
         adapter = ingest_app.extensions["datavagt.adapters"][name]
         with pytest.raises(AdapterError):
@@ -257,3 +256,42 @@ def test_dynamics_notes_are_tokenised_received_emails_stay_unwritable(
     db.session.commit()
     assert again.written_fields == [] and again.new_findings == 0
     assert dy.count("PATCH", "/api/data/v9.2/annotations({id})") == 1
+
+
+def test_hubspot_email_and_note_are_tokenised_at_the_vendor(ingest_app: Flask, sims: dict) -> None:
+    hs = sims["hubspot"]
+    cid = hs.add_contact(firstname="Jens", lastname="Hansen", email="jens@example.com")
+    tid = hs.add_ticket("Spørgsmål om faktura", "Hvad er status?", cid)
+    email = hs.add_email(
+        tid,
+        html="<p>Hej, mit CPR er 010190-1234.</p><p>Ring på 20 12 34 56.</p>",
+        text="Hej, mit CPR er 010190-1234.\nRing på 20 12 34 56.",
+        direction="INCOMING_EMAIL",
+    )
+    note = hs.add_note(tid, "<p>Kunden gav CPR 010190-1234 og tlf. 20 12 34 56</p>")
+    adapter = ingest_app.extensions["datavagt.adapters"]["hubspot"]
+    result = ingest_ticket(adapter, adapter.get_ticket(tid))
+    db.session.commit()
+
+    mail = hs.engagements["emails"][email]["properties"]
+    body = hs.engagements["notes"][note]["properties"]["hs_note_body"]
+    for text in (mail["hs_email_html"], mail["hs_email_text"], body):
+        assert "010190-1234" not in text and "[CPR ••••••-••34]" in text
+        assert "20 12 34 56" not in text and "[phone •••• ••56]" in text
+    fields = {f"conversation.email:{email}", f"conversation.note:{note}"}
+    assert fields <= set(result.written_fields) and result.unwritable_fields == []
+    rows = db.session.scalars(sa.select(Finding).where(Finding.field.in_(fields))).all()
+    assert {r.type for r in rows} >= {"cpr", "phone"} and all(r.written_back for r in rows)
+    patches = (
+        hs.count("PATCH", "/crm/v3/objects/emails/{emailId}"),
+        hs.count("PATCH", "/crm/v3/objects/notes/{noteId}"),
+    )
+    assert patches == (1, 1)
+
+    again = ingest_ticket(adapter, adapter.get_ticket(tid))
+    db.session.commit()
+    assert again.written_fields == [] and again.new_findings == 0
+    assert (
+        hs.count("PATCH", "/crm/v3/objects/emails/{emailId}"),
+        hs.count("PATCH", "/crm/v3/objects/notes/{noteId}"),
+    ) == patches
