@@ -99,3 +99,24 @@ EVENT_KINDS = {
     "associationChange": "updated",
 }
 OWN_CHANGE_SOURCES = frozenset({"INTEGRATION", "API"})
+
+# A new e-mail or note on an existing ticket need not change any ticket property, so no
+# ticket.* event is sent for it. What HubSpot documents (developers.hubspot.com):
+# - Changelog "New subscription types for Webhooks": legacy `<object>.associationChange`
+#   fires when an association is added or removed between the object and "one of the other
+#   supported webhooks objects (contact, company, deal, ticket, line_item, product)", with
+#   `associationType`, `fromObjectId`, `toObjectId`, `associationRemoved`,
+#   `isPrimaryAssociation`. E-mails and notes are not among those objects, so
+#   `ticket.associationChange` does not cover them.
+# - "Create generic webhook subscriptions" (BETA; changelog "Public Beta: Generic Webhook
+#   Subscriptions", 2024-08-06): `object.associationChange` for object types that include
+#   EMAIL, NOTE and TICKET, with the object types as raw ids (0-5 ticket). The page has an
+#   "Association events" payload section we could not read in full; the fields we rely on
+#   (`fromObjectTypeId`, `fromObjectId`, `toObjectTypeId`, `toObjectId`) are those of the
+#   v4 association records, and the e-mail/note type ids 0-49/0-46 are HubSpot's
+#   object-type ids for them: both unconfirmed for this payload.
+# - Not documented anywhere we found: that a ticket property (`hs_lastmodifieddate`,
+#   `last_engagement_date`, `num_notes`, ...) changes when an e-mail/note is associated, so
+#   no ticket.propertyChange subscription is relied on for it. Backfill catches up.
+TICKET_TYPE_ID = "0-5"
+ACTIVITY_TYPE_IDS = {"0-49": "email", "0-46": "note"}

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask, Response, request
 
+from adapters.hubspot import config
 from adapters.hubspot.sim_answers import error, json_response, now
 
 OBJECT_TYPES = ("emails", "notes")
@@ -60,6 +61,7 @@ class EngagementsMixin:
     lock: threading.RLock
     tickets: dict[str, dict[str, Any]]
     _new_id: Callable[[], str]
+    _webhook: Callable[..., None]
 
     def reset_engagements(self) -> None:
         """No e-mails or notes."""
@@ -76,9 +78,11 @@ class EngagementsMixin:
         text: str | None = None,
         direction: str = "INCOMING_EMAIL",
         status: str = "SENT",
+        notify: bool = False,
         **properties: Any,
     ) -> str:
-        """Log an e-mail on a ticket (direction EMAIL, INCOMING_EMAIL or FORWARDED_EMAIL)."""
+        """Log an e-mail on a ticket (direction EMAIL, INCOMING_EMAIL or FORWARDED_EMAIL);
+        with ``notify`` the ticket-e-mail association change is sent as a webhook."""
         props = {
             "hs_email_html": html,
             "hs_email_text": text,
@@ -86,13 +90,16 @@ class EngagementsMixin:
             "hs_email_status": status,
             **properties,
         }
-        return self._add_engagement("emails", ticket_id, props)
+        return self._add_engagement("emails", ticket_id, props, notify)
 
-    def add_note(self, ticket_id: str, body: str, **properties: Any) -> str:
-        """Log a note on a ticket."""
-        return self._add_engagement("notes", ticket_id, {"hs_note_body": body, **properties})
+    def add_note(self, ticket_id: str, body: str, notify: bool = False, **properties: Any) -> str:
+        """Log a note on a ticket; ``notify`` as for :meth:`add_email`."""
+        props = {"hs_note_body": body, **properties}
+        return self._add_engagement("notes", ticket_id, props, notify)
 
-    def _add_engagement(self, object_type: str, ticket_id: str, props: dict[str, Any]) -> str:
+    def _add_engagement(
+        self, object_type: str, ticket_id: str, props: dict[str, Any], notify: bool = False
+    ) -> str:
         stamp = now()
         rid = self._new_id()
         properties = {k: str(v) for k, v in props.items() if v is not None}
@@ -110,7 +117,26 @@ class EngagementsMixin:
                 raise KeyError(f"no ticket {ticket_id}")
             self.engagements[object_type][rid] = record
             self.activity_links.setdefault((ticket_id, object_type), []).append(rid)
+        if notify:
+            self._association_webhook(ticket_id, object_type, rid, removed=False)
         return rid
+
+    def _association_webhook(
+        self, ticket_id: str, object_type: str, rid: str, *, removed: bool
+    ) -> None:
+        """The generic `object.associationChange` event from the ticket to the record
+        (payload fields as in ``adapters/hubspot/config.py``, partly unconfirmed)."""
+        type_ids = {name: tid for tid, name in config.ACTIVITY_TYPE_IDS.items()}
+        self._webhook(
+            "object.associationChange",
+            None,
+            fromObjectTypeId=config.TICKET_TYPE_ID,
+            fromObjectId=int(ticket_id),
+            toObjectTypeId=type_ids[object_type.rstrip("s")],
+            toObjectId=int(rid),
+            associationRemoved=removed,
+            isPrimaryAssociation=False,
+        )
 
     def ticket_engagement_links(self, ticket_id: str, object_type: str) -> list[dict[str, Any]]:
         """The v4 association results from a ticket to its e-mails or notes."""

@@ -146,7 +146,8 @@ class HubSpotSimulator(EngagementsMixin, VendorSimulator):
         return seed(self)
 
     # -- webhooks ---------------------------------------------------------------------
-    def _webhook(self, subscription_type: str, object_id: str, **extra: Any) -> None:
+    def _webhook(self, subscription_type: str, object_id: str | None, **extra: Any) -> None:
+        """Queue one v3-signed event; association changes carry no ``objectId``."""
         with self.lock:
             event_id = self._next_event
             self._next_event += 1
@@ -163,7 +164,7 @@ class HubSpotSimulator(EngagementsMixin, VendorSimulator):
                 "occurredAt": occurred,
                 "subscriptionType": subscription_type,
                 "attemptNumber": attempt,
-                "objectId": int(object_id),
+                **({} if object_id is None else {"objectId": int(object_id)}),
                 "changeSource": source,
                 "sourceId": str(self.app_id) if source == "INTEGRATION" else "userId:1",
                 **extra,

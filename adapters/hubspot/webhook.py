@@ -36,10 +36,15 @@ def _event(item: Any) -> WebhookEvent | None:
     if not isinstance(kind_name, str) or "." not in kind_name:
         raise WebhookPayloadError("event lacks subscriptionType")
     object_name, _, action = kind_name.partition(".")
-    object_type = config.OBJECT_TYPES.get(object_name)
-    if object_type is None:
-        return None
-    object_id = _ident(item.get("objectId"), "objectId")
+    if kind_name == "object.associationChange":
+        object_type, object_id = "ticket", _activity_ticket(item)
+        if object_id is None:
+            return None
+    else:
+        object_type = config.OBJECT_TYPES.get(object_name)
+        if object_type is None:
+            return None
+        object_id = _ident(item.get("objectId"), "objectId")
     event_id = _ident(item.get("eventId"), "eventId")
     subscription = _ident(item.get("subscriptionId"), "subscriptionId")
     occurred = item.get("occurredAt")
@@ -61,6 +66,22 @@ def _event(item: Any) -> WebhookEvent | None:
         attempt=attempt if isinstance(attempt, int) and not isinstance(attempt, bool) else None,
         actor=str(source) if source is not None else None,
     )
+
+
+def _activity_ticket(item: dict[str, Any]) -> str | None:
+    """The ticket id of a generic association change between a ticket and an e-mail or
+    note (either direction); None for any other pair. Removals count too: the worker
+    re-reads the ticket, which is harmless."""
+    from_type = _ident(item.get("fromObjectTypeId"), "fromObjectTypeId")
+    to_type = _ident(item.get("toObjectTypeId"), "toObjectTypeId")
+    from_id = _ident(item.get("fromObjectId"), "fromObjectId")
+    to_id = _ident(item.get("toObjectId"), "toObjectId")
+    ticket, activities = config.TICKET_TYPE_ID, config.ACTIVITY_TYPE_IDS
+    if from_type == ticket and to_type in activities:
+        return from_id
+    if to_type == ticket and from_type in activities:
+        return to_id
+    return None
 
 
 def _ident(value: Any, name: str) -> str:
