@@ -80,5 +80,12 @@ RATE_LIMIT = RateLimitHeaders(
 )
 REQUEST_ID_HEADERS = ("REQ_ID", "x-ms-service-request-id")
 OBJECT_TYPES = {"incident": "ticket", "contact": "contact"}
+# Activity webhooks (a step on email/annotation Create or Update): the case an activity
+# belongs to is the EntityReference in its lookup - an e-mail's `regardingobjectid`, a
+# note's `objectid` - as an attribute of `InputParameters` Target (always on Create, on
+# Update only when the lookup changed) or of a `PostEntityImages` image registered with that
+# column. Only references to a case (LogicalName `incident`) count.
+ACTIVITY_LINKS = {"email": "regardingobjectid", "annotation": "objectid"}
+CASE_ENTITY = "incident"
 EVENT_KINDS = {"Create": "created", "Update": "updated", "Delete": "deleted"}
 WEBHOOK_KEY_PARAM = "code"

@@ -63,6 +63,8 @@ class ActivitiesSim:
 
         def _page(self, items: list[dict[str, Any]], name: str) -> Response: ...
 
+        def _webhook(self, entity: str, record_id: str, message: str) -> None: ...
+
     def _reset_activities(self) -> None:
         self.emails: dict[str, dict[str, Any]] = {}
         self.annotations: dict[str, dict[str, Any]] = {}
@@ -79,8 +81,10 @@ class ActivitiesSim:
         statecode: int = 1,
         subject: str = "",
         sender_id: str | None = None,
+        notify: bool = False,
     ) -> str:
-        """An e-mail regarding a case (received or sent unless `statecode` says otherwise)."""
+        """An e-mail regarding a case (received or sent unless `statecode` says otherwise);
+        `notify` posts the webhook a step on email Create sends."""
         eid = str(uuid.uuid4())
         with self.lock:
             case = self.incidents[incident_id]
@@ -98,12 +102,20 @@ class ActivitiesSim:
                 "_regardingobjectid_value": incident_id,
                 "_emailsender_value": sender,
             }
+        if notify:
+            self._webhook("email", eid, "Create")
         return eid
 
     def add_note(
-        self, incident_id: str, text: str, *, subject: str = "", author_id: str | None = None
+        self,
+        incident_id: str,
+        text: str,
+        *,
+        subject: str = "",
+        author_id: str | None = None,
+        notify: bool = False,
     ) -> str:
-        """A note on a case."""
+        """A note on a case; `notify` posts the webhook a step on annotation Create sends."""
         nid = str(uuid.uuid4())
         with self.lock:
             if incident_id not in self.incidents:
@@ -119,7 +131,31 @@ class ActivitiesSim:
                 "objecttypecode": "incident",
                 "_createdby_value": author_id or AGENT_USER,
             }
+        if notify:
+            self._webhook("annotation", nid, "Create")
         return nid
+
+    def _activity_attributes(self, entity: str, record: dict[str, Any]) -> list[dict[str, Any]]:
+        """A Target's attributes: columns as values, the case lookup as an EntityReference
+        (`regardingobjectid` / `objectid`, as in a RemoteExecutionContext), other lookups out."""
+        link = TABLES[entity].lookup
+        attributes: list[dict[str, Any]] = []
+        for key, value in record.items():
+            if value is None or (key.startswith("_") and key != link):
+                continue
+            if key == link:
+                reference = {
+                    "__type": "EntityReference:http://schemas.microsoft.com/xrm/2011/Contracts",
+                    "Id": value,
+                    "KeyAttributes": [],
+                    "LogicalName": "incident",
+                    "Name": self.incidents.get(value, {}).get("title"),
+                    "RowVersion": None,
+                }
+                attributes.append({"key": key[1:].removesuffix("_value"), "value": reference})
+            else:
+                attributes.append({"key": key, "value": value})
+        return attributes
 
     def _drop_activities(self, incident_id: str) -> None:
         """Deleting a case deletes its activities (the relationships cascade)."""

@@ -173,11 +173,16 @@ class DynamicsSimulator(ActivitiesSim, VendorSimulator):
     # -- webhooks ---------------------------------------------------------------------
     def _webhook(self, entity: str, record_id: str, message: str) -> None:
         """POST a RemoteExecutionContext as a registered step (PostOperation) would."""
-        record = (self.incidents if entity == "incident" else self.contacts).get(record_id, {})
+        tables = {"incident": self.incidents, "contact": self.contacts}
+        tables.update({"email": self.emails, "annotation": self.annotations})
+        record = tables[entity].get(record_id, {})
         api = has_request_context() and getattr(request, "_sim_api", False)
         user = self.app_user_id if api else str(uuid.UUID(int=7))
         millis = int(time.time() * 1000)
-        attributes = [{"key": k, "value": v} for k, v in record.items() if v is not None]
+        if entity in ("email", "annotation"):
+            attributes = self._activity_attributes(entity, record)
+        else:
+            attributes = [{"key": k, "value": v} for k, v in record.items() if v is not None]
         context: dict[str, Any] = {
             "BusinessUnitId": str(uuid.UUID(int=1)),
             "CorrelationId": str(uuid.uuid4()),

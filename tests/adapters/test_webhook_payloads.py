@@ -180,3 +180,116 @@ def test_dynamics_key_and_header_auth() -> None:
     )
     with pytest.raises(WebhookAuthError):
         dynamics.verify(WebhookRequest("POST", "https://s/?code=k1", {}, b""), "k1", "X-Api-Key")
+
+
+CASE = "C4A8F0D1-44A7-E711-A94D-000D3A1A7A9B"
+REF_TYPE = "EntityReference:http://schemas.microsoft.com/xrm/2011/Contracts"
+
+
+def _reference(logical: str = "incident", rid: object = "{" + CASE + "}") -> dict[str, object]:
+    return {"__type": REF_TYPE, "Id": rid, "LogicalName": logical, "Name": "Opkald"}
+
+
+def _activity(
+    entity: str = "email", link: str = "regardingobjectid", value: object = None, **over: object
+) -> dict[str, object]:
+    """An email/annotation Create context whose Target carries the case lookup."""
+    activity = "0A1B2C3D-0000-4000-8000-00000000E001"
+    target = {
+        "__type": "Entity:http://schemas.microsoft.com/xrm/2011/Contracts",
+        "Attributes": [
+            {"key": "description", "value": "<p>CPR 070761-4285</p>"},
+            {"key": link, "value": _reference() if value is None else value},
+        ],
+        "Id": activity.lower(),
+        "LogicalName": entity,
+    }
+    context = _context(
+        MessageName="Create",
+        PrimaryEntityName=entity,
+        PrimaryEntityId=activity,
+        InputParameters=[{"key": "Target", "value": target}],
+        PostEntityImages=[],
+    )
+    context.update(over)
+    return context
+
+
+def test_dynamics_email_regarding_a_case_is_an_update_of_the_case() -> None:
+    [event] = dynamics.parse(json.dumps(_activity()).encode())
+    assert (event.object_type, event.kind) == ("ticket", "updated")
+    assert event.object_id == CASE.lower()
+    assert event.event_key.startswith("email:0a1b2c3d-0000-4000-8000-00000000e001:Create:op-1")
+    assert "070761" not in json.dumps(event.to_payload())
+    note = dynamics.parse(json.dumps(_activity("annotation", "objectid")).encode())[0]
+    assert (note.object_type, note.object_id, note.kind) == ("ticket", CASE.lower(), "updated")
+    assert note.event_key.startswith("annotation:") and note.event_key != event.event_key
+
+
+def test_dynamics_note_update_finds_the_case_in_its_post_image() -> None:
+    context = _activity("annotation", "objectid")
+    target = context["InputParameters"][0]["value"]  # type: ignore[index]
+    target["Attributes"] = [{"key": "notetext", "value": "ny tekst"}]  # objectid unchanged
+    assert dynamics.parse(json.dumps(context).encode()) == []
+    image = {
+        "__type": "Entity:http://schemas.microsoft.com/xrm/2011/Contracts",
+        "Attributes": [{"key": "objectid", "value": _reference()}],
+        "Id": target["Id"],
+        "LogicalName": "annotation",
+    }
+    context["PostEntityImages"] = [{"key": "AsynchronousStepPrimaryName", "value": image}]
+    context["MessageName"] = "Update"
+    [event] = dynamics.parse(json.dumps(context).encode())
+    assert (event.object_id, event.kind) == (CASE.lower(), "updated")
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        _activity(value=_reference("account")),  # regarding an account
+        _activity("annotation", "objectid", value=_reference("contact")),
+        _activity(InputParameters=[]),  # no Target
+        _activity(
+            MessageName="Delete", InputParameters=[{"key": "Target", "value": _reference("email")}]
+        ),
+        _context(
+            PrimaryEntityName="phonecall", PrimaryEntityId="0a1b2c3d-0000-4000-8000-00000000e001"
+        ),
+    ],
+)
+def test_dynamics_activity_not_about_a_case_is_ignored(context: dict[str, object]) -> None:
+    assert dynamics.parse(json.dumps(context).encode()) == []
+
+
+def test_dynamics_cut_down_activity_body_is_ignored() -> None:
+    small = _activity()
+    for key in ("InputParameters", "PostEntityImages"):  # x-ms-dynamics-msg-size-exceeded
+        del small[key]
+    assert dynamics.parse(json.dumps(small).encode()) == []
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        _activity(value="c4a8f0d1-44a7-e711-a94d-000d3a1a7a9b"),  # a bare string
+        _activity(value={"LogicalName": "incident", "Id": CASE}),  # no __type
+        _activity(value=_reference(rid="not-a-guid")),
+        _activity(value=_reference(rid=None)),
+        _activity(value={"__type": REF_TYPE, "Id": CASE}),  # no LogicalName
+        _activity(InputParameters={"Target": {}}),
+        _activity(InputParameters=[{"key": "Target", "value": "x"}]),
+        _activity(InputParameters=[{"value": {}}]),
+        _activity(PostEntityImages="image"),
+        _activity(PrimaryEntityId="42"),
+    ],
+)
+def test_dynamics_malformed_activity_is_refused(context: dict[str, object]) -> None:
+    with pytest.raises(WebhookPayloadError):
+        dynamics.parse(json.dumps(context).encode())
+
+
+def test_dynamics_activity_with_a_malformed_attribute_list_is_refused() -> None:
+    context = _activity()
+    context["InputParameters"][0]["value"]["Attributes"] = {"regardingobjectid": 1}  # type: ignore[index]
+    with pytest.raises(WebhookPayloadError):
+        dynamics.parse(json.dumps(context).encode())
