@@ -44,7 +44,7 @@ def _event(item: Any) -> WebhookEvent | None:
         object_type = config.OBJECT_TYPES.get(object_name)
         if object_type is None:
             return None
-        object_id = _ident(item.get("objectId"), "objectId")
+        object_id = _ident(_object_id(item, action), "objectId")
     event_id = _ident(item.get("eventId"), "eventId")
     subscription = _ident(item.get("subscriptionId"), "subscriptionId")
     occurred = item.get("occurredAt")
@@ -66,6 +66,15 @@ def _event(item: Any) -> WebhookEvent | None:
         attempt=attempt if isinstance(attempt, int) and not isinstance(attempt, bool) else None,
         actor=str(source) if source is not None else None,
     )
+
+
+def _object_id(item: dict[str, Any], action: str) -> Any:
+    """The record the event is about. ``<object>.associationChange`` events name it
+    ``fromObjectId`` (HubSpot changelog "New subscription types for Webhooks"); refusing
+    them for a missing ``objectId`` would fail the whole batch they arrive in."""
+    if item.get("objectId") is None and action == "associationChange":
+        return item.get("fromObjectId")
+    return item.get("objectId")
 
 
 def _activity_ticket(item: dict[str, Any]) -> str | None:

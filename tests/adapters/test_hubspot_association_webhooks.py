@@ -70,6 +70,23 @@ def test_note_to_ticket_and_removal_re_read_the_ticket() -> None:
     ]
 
 
+def test_legacy_association_change_names_its_record_from_object_id() -> None:
+    # "ticket.associationChange" carries fromObjectId/toObjectId and no objectId: it must
+    # not fail the batch it arrives in (a 400 would make HubSpot drop the other events).
+    legacy = _association(
+        subscriptionType="ticket.associationChange", associationType="TICKET_TO_CONTACT",
+        fromObjectId=125, toObjectId=51,
+    )  # fmt: skip
+    for key in ("fromObjectTypeId", "toObjectTypeId"):
+        legacy.pop(key)
+    created = _association(eventId=43, subscriptionType="ticket.creation", objectId=126)
+    events = _parse(legacy, created)
+    assert [(e.object_type, e.object_id, e.kind) for e in events] == [
+        ("ticket", "125", "updated"),
+        ("ticket", "126", "created"),
+    ]
+
+
 def test_duplicate_deliveries_share_the_key() -> None:
     first, retry = _parse(_association(), _association(attemptNumber=1))
     assert first.event_key == retry.event_key
