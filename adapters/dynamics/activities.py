@@ -13,14 +13,13 @@ from plugin.vendors.errors import AdapterError
 
 Pages = Callable[[str, dict[str, str]], Iterator[dict[str, Any]]]
 
-_GUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 # A rich-text note holds HTML; a note written through the API may be plain text.
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 
 
 def read(pages: Pages, case_id: str) -> list[Conversation]:
     """The case's e-mails and notes with text, oldest first (each list read to its end)."""
-    if not _GUID.fullmatch(case_id):
+    if not config.GUID_RE.fullmatch(case_id):
         raise AdapterError(config.NAME, "a case id must be a GUID")
     emails = pages(
         config.ENDPOINTS["emails"],
@@ -70,7 +69,7 @@ def target(conversation_id: str) -> tuple[str, str]:
     """The record path and body column of `email:<guid>` or `note:<guid>`."""
     kind, _, record_id = conversation_id.partition(":")
     found = config.CONVERSATION_KINDS.get(kind)
-    if found is None or not _GUID.fullmatch(record_id):
+    if found is None or not config.GUID_RE.fullmatch(record_id):
         raise AdapterError(config.NAME, "not a Dynamics e-mail or note id")
     endpoint, column = found
     return config.ENDPOINTS[endpoint].format(id=record_id), column

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from adapters.http import RateLimitHeaders
 
 NAME = "dynamics"
@@ -89,3 +91,7 @@ ACTIVITY_LINKS = {"email": "regardingobjectid", "annotation": "objectid"}
 CASE_ENTITY = "incident"
 EVENT_KINDS = {"Create": "created", "Update": "updated", "Delete": "deleted"}
 WEBHOOK_KEY_PARAM = "code"
+
+# A Dataverse record id (bare: how it appears in URLs, lookups and our conversation ids).
+GUID = r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}"
+GUID_RE = re.compile(GUID)

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, request
 
+from adapters.dynamics import config
 from adapters.dynamics.sim_answers import error, now
 
 API = "/api/data/v9.2"
-_GUID = r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}"
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,7 @@ class ActivitiesSim:
         """`$filter=<lookup> eq <guid>` (or none), `$select`, paged like every list."""
         table = TABLES[entity]
         flt = request.args.get("$filter")
-        match = re.fullmatch(rf"{table.lookup} eq ({_GUID})", flt or "")
+        match = re.fullmatch(rf"{table.lookup} eq ({config.GUID})", flt or "")
         if flt and match is None:
             return error(400, "0x80060888", "The query parameter $filter is not supported.")
         select = [c.strip() for c in request.args.get("$select", "").split(",") if c.strip()]

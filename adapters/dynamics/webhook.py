@@ -14,7 +14,8 @@ from adapters.timeparse import parse_wcf
 from plugin.vendors.contract import WebhookEvent, WebhookRequest
 from plugin.vendors.errors import WebhookAuthError, WebhookPayloadError
 
-_GUID = re.compile(r"\{?([0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12})\}?")
+# Webhook bodies may wrap ids in braces.
+_GUID = re.compile(rf"\{{?({config.GUID})\}}?")
 
 
 def verify(request: WebhookRequest, key: str, header: str | None = None) -> None:

@@ -12,8 +12,9 @@ from typing import Any
 
 from adapters.http import HttpClient
 from adapters.hubspot import config
-from adapters.hubspot.bodies import html_as_text, text_as_html
 from adapters.timeparse import parse_epoch_ms, parse_iso
+from plugin.classify.html import html_to_text
+from plugin.ingest.rewrite import as_html
 from plugin.vendors.contract import Conversation, FieldValue
 from plugin.vendors.errors import AdapterError, NotFound
 
@@ -70,7 +71,8 @@ def email(record: dict[str, Any]) -> Conversation:
     props = record.get("properties") or {}
     body = props.get("hs_email_html") or ""
     if not body.strip():
-        body = text_as_html(props.get("hs_email_text") or "")
+        # The same HTML ingestion writes back, whose text form is the text again.
+        body = as_html(props.get("hs_email_text") or "")
     status = props.get("hs_email_status")
     return Conversation(
         external_id=f"email:{record['id']}",
@@ -109,7 +111,7 @@ def body_update(vendor: str, conversation_id: str, body: str) -> tuple[str, dict
     if kind == "note":
         properties = {"hs_note_body": body}
     else:
-        properties = {"hs_email_html": body, "hs_email_text": html_as_text(body)}
+        properties = {"hs_email_html": body, "hs_email_text": html_to_text(body)}
     path = config.ENDPOINTS["engagement"].format(type=object_type, id=object_id)
     return path, {"properties": properties}
 

@@ -66,7 +66,7 @@ def test_emails_and_notes_are_conversations_in_time_order(
     assert not out.incoming and not out.private and out.writable and out.author_id == "77"
     # A text-only e-mail is read as escaped HTML with its line breaks.
     assert out.body.is_html and out.body.text == (
-        "Hej Mette,<br>vi har modtaget dit CPR 070761-4285 &amp; kvitteringen."
+        "<p>Hej Mette,<br>vi har modtaget dit CPR 070761-4285 &amp; kvitteringen.</p>"
     )
     assert by_id[f"email:{forwarded}"].incoming
     later = by_id[f"email:{scheduled}"]

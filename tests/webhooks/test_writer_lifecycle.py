@@ -86,25 +86,35 @@ def test_batch_waits_for_an_announced_request(webhook_app: Flask) -> None:
     assert writer._arriving == 0
 
 
+class _Gate:
+    """Holds the first commit inside it until opened, so later requests queue meanwhile."""
+
+    def __init__(self) -> None:
+        self.opened, self.entered = threading.Event(), threading.Event()
+
+    def hold(self) -> None:
+        if not self.opened.is_set():
+            self.entered.set()
+            self.opened.wait(10)
+
+
 def test_requests_queued_during_a_commit_are_led_by_the_next(webhook_app: Flask) -> None:
     """While a leader commits, later requests queue; one of them leads the next batch."""
     writer = InboxWriter(db.engine)
-    gate, entered = threading.Event(), threading.Event()
+    gate = _Gate()
     committers: list[str] = []
 
     def hold() -> None:
         committers.append(threading.current_thread().name)
-        if not gate.is_set():
-            entered.set()
-            gate.wait(10)
+        gate.hold()
 
     results: list[StoreResult] = []
     with _on_commit(hold):
         first = _in_thread(results, writer, "a")
-        assert entered.wait(5)  # the first request is inside its commit
+        assert gate.entered.wait(5)  # the first request is inside its commit
         queued = [_in_thread(results, writer, key) for key in ("b", "c", "d")]
         time.sleep(0.2)
-        gate.set()
+        gate.opened.set()
         for thread in (first, *queued):
             thread.join(10)
     assert results == [StoreResult(1, 0)] * 4 and _stored() == 4
@@ -117,23 +127,17 @@ def test_requests_queued_during_a_commit_are_led_by_the_next(webhook_app: Flask)
 def test_shutdown_waits_for_queued_requests(webhook_app: Flask) -> None:
     """Requests in progress when shutdown is called are committed and answered first."""
     writer = InboxWriter(db.engine, timeout=5.0)
-    gate, entered = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        if not gate.is_set():
-            entered.set()
-            gate.wait(10)
-
+    gate = _Gate()
     results: list[StoreResult] = []
-    with _on_commit(hold):
+    with _on_commit(gate.hold):
         first = _in_thread(results, writer, "a")
-        assert entered.wait(5)
+        assert gate.entered.wait(5)
         late = _in_thread(results, writer, "b")
         stopper = threading.Thread(target=writer.shutdown)
         stopper.start()
         time.sleep(0.2)
         assert stopper.is_alive()  # still waiting for the two requests
-        gate.set()
+        gate.opened.set()
         for thread in (first, late, stopper):
             thread.join(10)
     assert results == [StoreResult(1, 0)] * 2 and _stored() == 2
@@ -143,23 +147,17 @@ def test_shutdown_waits_for_queued_requests(webhook_app: Flask) -> None:
 def test_a_follower_times_out_with_503_and_leaves_the_queue(webhook_app: Flask) -> None:
     """A request not answered within the timeout gets StoreUnavailable, others go on."""
     writer = InboxWriter(db.engine, timeout=0.3)
-    gate, entered = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        if not gate.is_set():
-            entered.set()
-            gate.wait(10)
-
+    gate = _Gate()
     results: list[StoreResult] = []
-    with _on_commit(hold):
+    with _on_commit(gate.hold):
         first = _in_thread(results, writer, "a")
-        assert entered.wait(5)
+        assert gate.entered.wait(5)
         try:
             writer.submit(*_rows("b"))
             raise AssertionError("expected StoreUnavailable")
         except StoreUnavailable:
             pass
-        gate.set()
+        gate.opened.set()
         first.join(10)
     assert results == [StoreResult(1, 0)] and _stored() == 1  # "b" was never stored
     assert writer.submit(*_rows("b")) == StoreResult(1, 0)  # the vendor's retry
