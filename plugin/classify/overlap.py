@@ -12,6 +12,11 @@ _BY_START = attrgetter("start")
 # Ties on score go to the type with the stricter validation (checksums beat patterns).
 _SPECIFICITY: dict[str, int] = {
     "cpr": 10,
+    "us_ssn": 10,
+    "uk_nino": 10,
+    "se_personnummer": 10,
+    "no_fodselsnummer": 10,
+    "de_steuer_id": 9,
     "iban": 9,
     "payment_card": 9,
     "cvr": 8,

@@ -56,10 +56,14 @@ class DetectorRegistry:
     @classmethod
     def from_config(cls, config: Mapping[str, Any] | None = None) -> DetectorRegistry:
         """Build the default detectors, then apply ``enabled`` / ``disabled`` name lists."""
-        from plugin.classify.detectors import default_detectors
+        from plugin.classify.detectors import DEFAULT_DETECTOR_CLASSES, default_detectors
 
         config = config or {}
-        registry = cls(default_detectors())
+        options = _options(config.get("options", {}))
+        unknown = sorted(set(options) - {c.name for c in DEFAULT_DETECTOR_CLASSES})
+        if unknown:
+            raise DetectorNotFound(f"options for unknown detector(s): {', '.join(unknown)}")
+        registry = cls(default_detectors(options))
         enabled = config.get("enabled")
         if enabled is not None:
             for name in _names(enabled, "enabled"):
@@ -70,6 +74,13 @@ class DetectorRegistry:
         for name in _names(config.get("disabled", ()), "disabled"):
             registry.remove(name)
         return registry
+
+
+def _options(value: Any) -> dict[str, dict[str, Any]]:
+    # {"phone": {"regions": ["DK", "SE"]}}: constructor arguments per detector name.
+    if not isinstance(value, Mapping) or not all(isinstance(v, Mapping) for v in value.values()):
+        raise TypeError("classify config 'options' must map detector names to settings")
+    return {str(k): dict(v) for k, v in value.items()}
 
 
 def _names(value: Any, key: str) -> list[str]:

@@ -90,6 +90,11 @@ def passport(value: str) -> str:
     return f"[passport {DOT * 7}{_tail(value, 2) or DOT * 2}]"
 
 
+def national_id(value: str) -> str:
+    """Foreign national id (SSN, NINO, personnummer, ...): nothing of it."""
+    return f"[national ID {DOT * 6}]"
+
+
 def _special(label: str) -> Callable[[str], str]:
     def token(value: str) -> str:
         return f"[{label}]"
@@ -111,6 +116,10 @@ TOKENS: dict[str, Callable[[str], str]] = {
     "date_of_birth": date_of_birth,
     "ip_address": ip_address,
     "passport": passport,
+    **{
+        kind: national_id
+        for kind in ("us_ssn", "uk_nino", "se_personnummer", "no_fodselsnummer", "de_steuer_id")
+    },
     "health": _special("health"),
     # The other Art. 9 words are themselves in the classifier's lexicon ("religion", "trade
     # union", ...): a token naming them would be found again, so they share one neutral label.

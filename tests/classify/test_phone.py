@@ -59,3 +59,45 @@ def test_bare_number_scores_lower_than_one_with_context() -> None:
     context = classifier.classify("Her er tlf. 20123456")
     assert bare and context
     assert bare[0].score < context[0].score
+
+
+INTERNATIONAL = [
+    # National formats of the default region list (EU + GB + US + Nordics).
+    ("Ruf mich an: 030 901820", "en", ["030 901820"]),
+    ("Please call me back on 08-975 809 30, thanks", "en", ["08-975 809 30"]),
+    ("Mon numéro: 06 76 45 42 22", "en", ["06 76 45 42 22"]),
+    (
+        "call 0044 20 7946 0018 or +33 1 42 68 53 00",
+        "en",
+        ["0044 20 7946 0018", "+33 1 42 68 53 00"],
+    ),
+    ("Phone (212) 555-0143 x89 after lunch", "en", ["(212) 555-0143 x89"]),
+    # Digit runs that merge: opening hours before a number.
+    ("Vi har åbent 9-17 40253019 er nummeret", "da", ["40253019"]),
+    # A bare national number valid only abroad needs a label.
+    ("Reference 0226620078 was paid", "en", []),
+    ("Please call me back on 0226620078", "en", ["0226620078"]),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), INTERNATIONAL)
+def test_phone_other_regions(text: str, lang: str, expected: list[str]) -> None:
+    assert spans("phone", text, lang=lang) == [("phone", e) for e in expected]
+
+
+def test_region_list_is_configurable() -> None:
+    from plugin.classify import Classifier
+
+    text = "Please call me back on 08-975 809 30"
+    assert Classifier({"enabled": ["phone"]}).classify(text, lang="en")
+    danish_only = Classifier({"enabled": ["phone"], "options": {"phone": {"regions": ["DK"]}}})
+    assert danish_only.classify(text, lang="en") == []
+
+
+def test_unknown_region_or_detector_in_options_is_an_error() -> None:
+    from plugin.classify import Classifier, DetectorNotFound
+
+    with pytest.raises(ValueError, match="XX"):
+        Classifier({"options": {"phone": {"regions": ["XX"]}}})
+    with pytest.raises(DetectorNotFound):
+        Classifier({"options": {"nope": {}}})

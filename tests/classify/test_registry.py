@@ -30,7 +30,7 @@ class ShoeSize(Detector):
 def test_default_registry_has_every_detector_in_order() -> None:
     registry = DetectorRegistry.from_config()
     assert registry.names == DEFAULT_NAMES
-    assert len(registry) == len(DEFAULT_NAMES) == 14
+    assert len(registry) == len(DEFAULT_NAMES) == 15
     assert all(d.category in CATEGORIES for d in registry)
 
 

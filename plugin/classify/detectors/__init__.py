@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from plugin.classify.detector import Detector
 from plugin.classify.detectors.bank_account import BankAccountDetector
 from plugin.classify.detectors.cpr import CprDetector
@@ -10,6 +12,7 @@ from plugin.classify.detectors.date_of_birth import DateOfBirthDetector
 from plugin.classify.detectors.email import EmailDetector
 from plugin.classify.detectors.iban import IbanDetector
 from plugin.classify.detectors.ip_address import IpAddressDetector
+from plugin.classify.detectors.national_id import NationalIdDetector
 from plugin.classify.detectors.passport import PassportDetector
 from plugin.classify.detectors.payment_card import PaymentCardDetector
 from plugin.classify.detectors.person_name import PersonNameDetector
@@ -22,6 +25,7 @@ DEFAULT_DETECTOR_CLASSES: tuple[type[Detector], ...] = (
     EmailDetector,
     PhoneDetector,
     CprDetector,
+    NationalIdDetector,
     CvrDetector,
     IbanDetector,
     PaymentCardDetector,
@@ -36,9 +40,10 @@ DEFAULT_DETECTOR_CLASSES: tuple[type[Detector], ...] = (
 )
 
 
-def default_detectors() -> list[Detector]:
-    """Instantiate every built-in detector with its default settings."""
-    return [cls() for cls in DEFAULT_DETECTOR_CLASSES]
+def default_detectors(options: dict[str, dict[str, Any]] | None = None) -> list[Detector]:
+    """Instantiate every built-in detector; ``options`` gives constructor arguments by name."""
+    options = options or {}
+    return [cls(**options.get(cls.name, {})) for cls in DEFAULT_DETECTOR_CLASSES]
 
 
 __all__ = [
@@ -50,6 +55,7 @@ __all__ = [
     "EmailDetector",
     "IbanDetector",
     "IpAddressDetector",
+    "NationalIdDetector",
     "PassportDetector",
     "PaymentCardDetector",
     "PersonNameDetector",

@@ -1,4 +1,10 @@
-"""Phone numbers: digit-run candidates confirmed by phonenumbers' PhoneNumberMatcher."""
+"""Phone numbers: digit-run candidates checked against phonenumbers' numbering plans.
+
+Every region of a configurable list is tried (default: the EU, the Nordics, GB and US);
+the regions of the text's language come first and score higher, numbers valid only
+abroad need grouping or a label. A window that is not one number is split at its
+separators ("9-17 40253019") before PhoneNumberMatcher is asked about several numbers.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +16,23 @@ import phonenumbers
 import phonenumbers.re_util
 
 from plugin.classify.detector import Detector
-from plugin.classify.detectors.phone_numbering import quick_validity
+from plugin.classify.detectors.phone_numbering import national_rules, quick_validity
 from plugin.classify.document import Document, words_pattern
 from plugin.classify.finding import Finding
 
 # Candidate windows hold only digits and these separators (see CANDIDATE).
 _NON_DIGITS = str.maketrans("", "", " -().\u00a0/+")
+_GAP = re.compile(r"[\s/]")
+_DIGITS_ONLY = str.maketrans("", "", "0123456789")
+EU_REGIONS = (
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
+    "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+)  # fmt: skip
+#: EU + GB + US + the Nordics outside the EU.
+DEFAULT_REGIONS: tuple[str, ...] = ("DK", "GB", "US", *(r for r in EU_REGIONS if r != "DK"),
+                                    "NO", "IS")  # fmt: skip
+#: Regions whose national numbers a text in this language most likely holds.
+HOME_REGIONS = {"da": ("DK",), "en": ("GB", "US", "IE")}
 
 
 class PhoneDetector(Detector):
@@ -26,9 +43,6 @@ class PhoneDetector(Detector):
     category = "contact"
     base_score = 0.75
 
-    DEFAULT_REGION: ClassVar[str] = "DK"
-    # British and US numbers are often written without a country code (national format).
-    FOREIGN_REGIONS: ClassVar[tuple[str, ...]] = ("GB", "US", "DK")
     # Running the matcher over a whole body is slow; it only sees digit-rich windows.
     CANDIDATE: ClassVar[re.Pattern[str]] = re.compile(
         r"(?<![\w+])(?:\+|00)?\(?\d[\d \-().\u00a0/]{5,22}\d(?!\d)"
@@ -47,6 +61,8 @@ class PhoneDetector(Detector):
         rf"(?:{DATE_LIKE.pattern}|{CPR_SHAPE.pattern})\Z|{ISO_DATE.pattern}"
     )
     GROUPED: ClassVar[re.Pattern[str]] = re.compile(r"[ \-().]")
+    EXTENSION: ClassVar[re.Pattern[str]] = re.compile(r" ?(?:x|ext\.?|extn\.?) ?\d{1,5}(?!\d)")
+    GROUP: ClassVar[re.Pattern[str]] = re.compile(r"\+?\d+")
     CONTEXT: ClassVar[re.Pattern[str]] = words_pattern(
         ["tlf", "tel", "telefon", "telefonnummer", "mobil", "mobilnummer", "mobilnr", "phone",
          "mobile", "cell", "call", "ring", "ringe", "sms", "fax", "whatsapp", "reached on",
@@ -69,81 +85,135 @@ class PhoneDetector(Detector):
          "rabatkode", "discount code", "promo code", "licens", "license", "licence"]
     )  # fmt: skip
 
-    def __init__(self, base_score: float | None = None) -> None:
+    def __init__(
+        self, base_score: float | None = None, regions: tuple[str, ...] | list[str] | None = None
+    ) -> None:
         super().__init__(base_score)
+        self.regions = tuple(r.upper() for r in (regions or DEFAULT_REGIONS))
+        unknown = [r for r in self.regions if national_rules(r) is None]
+        if unknown:
+            raise ValueError(f"phone: unknown region(s) {', '.join(unknown)}")
+        self._home = {
+            lang: tuple(r for r in home if r in self.regions) for lang, home in HOME_REGIONS.items()
+        }
+        # Per language: its home regions first, then the rest of the list.
+        self._ordered = {
+            lang: (
+                *(r for r in home if r in self.regions),
+                *(r for r in self.regions if r not in home),
+            )
+            for lang, home in HOME_REGIONS.items()
+        }
         # Keep phonenumbers' compiled metadata patterns: they otherwise fall out of the re
         # module's small cache and are recompiled on almost every validation.
         phonenumbers.re_util.enable_pattern_cache()
 
     def detect(self, doc: Document) -> Iterator[Finding]:
-        """Yield valid numbers; bare digit runs without context score low."""
+        """Yield valid numbers; bare digit runs and foreign national numbers need context."""
+        text = doc.text
         for candidate in self.in_digit_runs(doc, self.CANDIDATE, 7, before=4):
             window = candidate.group()
-            regions = self._regions(window)
-            if not regions:
+            if not self._plausible(window):
                 continue
             offset = candidate.start()
+            lang = doc.language_at(offset)
+            regions = self._ordered.get(lang, self.regions)
             size = len(window)
-            for start, end in self._matches(window, regions):
+            home_regions = self._home.get(lang, ())
+            for start, end, region in self._matches(window, regions, home_regions):
                 # The whole window was checked for date shapes already; a part was not.
                 if (start or end != size) and self.DATE_LIKE.fullmatch(window, start, end):
                     continue
-                yield self._scored(doc, offset + start, offset + end)
+                start += offset
+                end += offset
+                extension = self.EXTENSION.match(text, end)
+                if extension:
+                    end = extension.end()
+                home = region == "" or region in home_regions
+                yield self._scored(doc, start, end, home, extension is not None)
 
-    def _regions(self, window: str) -> tuple[str, ...]:
-        """Pick the regions worth asking the (slow) matcher about, or none at all."""
+    def _plausible(self, window: str) -> bool:
+        """Rule out windows no numbering plan accepts before trying any region."""
         digits = len(window.translate(_NON_DIGITS))
         # No numbering plan is shorter or longer than this (E.164 allows 15 digits).
-        if digits < 7 or (digits > 15 and "/" not in window):
-            return ()
+        if digits < 7 or (digits > 15 and " " not in window and "/" not in window):
+            return False
         # Dates, CPR numbers and timestamps ("2024-09-26 07:12"), in one match.
-        if self.NOT_A_NUMBER.match(window):
-            return ()
-        if digits == 8 or digits not in (10, 11) or window.startswith(("+", "00")):
-            return (self.DEFAULT_REGION,)
-        # National British and US numbers have 10 or 11 digits; Danish ones have 8.
-        return self.FOREIGN_REGIONS
+        return not self.NOT_A_NUMBER.match(window)
 
-    @classmethod
-    def _matches(cls, window: str, regions: tuple[str, ...]) -> list[tuple[int, int]]:
-        for region in regions:
-            # Most windows are exactly one number; settling that is cheap without parsing.
-            valid = quick_validity(window, region)
-            if valid is None:
-                valid = cls._parsed_valid(window, region)
-            if valid:
-                return [(0, len(window))]
-        if not cls.SEVERAL.search(window):
-            return []  # one number that is not valid; the matcher would say the same, slowly
-        # Windows such as "20 12 34 56 / 30 12 34 56" hold several numbers: the matcher
-        # finds each of them.
-        for region in regions:
-            spans = [
-                (m.start, m.end)
-                for m in phonenumbers.PhoneNumberMatcher(
+    def _matches(
+        self, window: str, regions: tuple[str, ...], home: tuple[str, ...]
+    ) -> list[tuple[int, int, str]]:
+        """(start, end, region) of the numbers in a window; region "" = international."""
+        region = quick_validity(window, regions)
+        if region is not None and (region == "" or region in home):
+            return [(0, len(window), region)]
+        # Not one home number: take the longest valid run of groups, left to right
+        # ("9-17 40253019", "20 12 34 56 / 30 12 34 56"); a part valid at home beats the
+        # whole window read as a foreign number.
+        found = self._split(window, home) if home else []
+        found = found or self._split(window, regions)
+        if region is not None and not self._glued(window, found, home):
+            return [(0, len(window), region)]
+        if not found and self.SEVERAL.search(window):
+            # Numbers glued by other punctuation: phonenumbers' matcher, home regions only.
+            for region in regions[:2]:
+                matcher = phonenumbers.PhoneNumberMatcher(
                     window, region, leniency=phonenumbers.Leniency.VALID
                 )
-            ]
-            if spans:
-                return spans
-        return []
+                found = [(m.start, m.end, region) for m in matcher]
+                if found:
+                    break
+        return found
 
     @staticmethod
-    def _parsed_valid(window: str, region: str) -> bool:
-        try:
-            number = phonenumbers.parse(window, region)
-        except phonenumbers.NumberParseException:
-            return False
-        return bool(phonenumbers.is_valid_number(number))
+    def _glued(window: str, found: list[tuple[int, int, str]], home: tuple[str, ...]) -> bool:
+        """Tell whether a window is a home number glued to other digits ("9-17 40253019").
 
-    def _scored(self, doc: Document, start: int, end: int) -> Finding:
+        It is when a part is valid at home and the rest is written differently (other
+        separators than inside the part), unlike "06 76 45 42 22" read as a shorter number.
+        """
+        for start, end, region in found:
+            if region != "" and region not in home:
+                continue
+            inside = set(window[start:end].translate(_DIGITS_ONLY))
+            outside = set((window[:start] + window[end:]).translate(_DIGITS_ONLY))
+            if not inside or not outside <= inside:
+                return True
+        return False
+
+    def _split(self, window: str, regions: tuple[str, ...]) -> list[tuple[int, int, str]]:
+        groups = [(m.start(), m.end()) for m in self.GROUP.finditer(window)][:12]
+        found: list[tuple[int, int, str]] = []
+        i = 0
+        while i < len(groups):
+            for j in range(len(groups) - 1, i - 1, -1):
+                if (i, j) == (0, len(groups) - 1):
+                    continue  # the whole window, tried already
+                start, end = groups[i][0], groups[j][1]
+                # Split only where the writer left a gap: "08-975 809 30" is one number.
+                if (i and not _GAP.search(window, groups[i - 1][1], start)) or (
+                    j < len(groups) - 1 and not _GAP.search(window, end, groups[j + 1][0])
+                ):
+                    continue
+                part = window[start:end]
+                if len(part.translate(_NON_DIGITS)) < 7 or self.NOT_A_NUMBER.match(part):
+                    continue
+                region = quick_validity(part, regions)
+                if region is not None:
+                    found.append((start, end, region))
+                    i = j
+                    break
+            i += 1
+        return found
+
+    def _scored(self, doc: Document, start: int, end: int, home: bool, extension: bool) -> Finding:
         raw = doc.text[start:end]
-        score = self.score
+        score = self.score + (0.1 if extension else 0.0)
         international = raw.startswith(("+", "00"))
         if not international:
-            digits = len(raw.translate(_NON_DIGITS))
-            # A foreign national number in Danish text is more likely some other identifier.
-            if digits in (10, 11) and doc.language_at(start) != "en":
+            # A national number valid only abroad is more likely some other identifier.
+            if not home:
                 score -= 0.15
             if self.GROUPED.search(raw) is None:
                 score -= 0.2  # a bare digit run is as likely an order or customer number

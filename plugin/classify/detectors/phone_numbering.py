@@ -1,4 +1,9 @@
-"""Numbering-plan checks of a single phone number without phonenumbers' (slow) parser."""
+"""Numbering-plan checks of a single phone number, from phonenumbers' own metadata.
+
+Nothing here is a numbering table of ours: the national prefix, the possible lengths and
+the valid-number patterns of every region come from phonenumbers' metadata, compiled once
+per country calling code so that a check is one regex match instead of a full parse.
+"""
 
 from __future__ import annotations
 
@@ -21,15 +26,15 @@ _TYPES = (
     "uan",
     "voicemail",
 )
+_SEPARATORS = str.maketrans("", "", " -().\u00a0/")
 
 
 @cache
 def numbering_plan(code: int) -> re.Pattern[str] | None:
     """One compiled pattern for every valid national number of a country calling code.
 
-    It unites phonenumbers' own metadata patterns (general description and number types)
-    over the regions sharing the code, so a check is one regex match instead of a walk
-    through the metadata.
+    It unites phonenumbers' metadata patterns (general description and number types) over
+    the regions sharing the code.
     """
     alternatives = []
     for region in COUNTRY_CODE_TO_REGION_CODE.get(code, ()):
@@ -52,21 +57,36 @@ def numbering_plan(code: int) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{a})\\Z" for a in alternatives))
 
 
-_SEPARATORS = str.maketrans("", "", " -().\u00a0/")
+@cache
+def national_rules(region: str) -> tuple[int, str, frozenset[int]] | None:
+    """(country code, national prefix, possible national lengths) of a region."""
+    metadata = PhoneMetadata.metadata_for_region(region)
+    if metadata is None or metadata.general_desc is None:
+        return None
+    lengths = frozenset(metadata.general_desc.possible_length or ())
+    return metadata.country_code, metadata.national_prefix or "", lengths
 
 
-def _national(digits: str, region: str) -> tuple[int, str] | None:
-    """Split a nationally written number into (country code, national number)."""
-    if region == "DK":
-        return (45, digits) if len(digits) == 8 else None
-    if region == "GB":
-        # British numbers are written with the trunk prefix 0, which is not dialled abroad.
-        return (44, digits[1:]) if len(digits) in (10, 11) and digits[0] == "0" else None
-    if region == "US":
-        if len(digits) == 11 and digits[0] == "1":
-            digits = digits[1:]
-        return (1, digits) if len(digits) == 10 else None
-    return None
+def _plan_valid(code: int, national: str) -> bool:
+    plan = numbering_plan(code)
+    if plan is None:
+        number = phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
+        return bool(phonenumbers.is_valid_number(number))
+    return plan.match(national) is not None
+
+
+def valid_in(digits: str, region: str) -> bool:
+    """Tell whether ``digits``, dialled nationally in ``region``, is a valid number there."""
+    rules = national_rules(region)
+    if rules is None:
+        return False
+    code, prefix, lengths = rules
+    if prefix and digits.startswith(prefix):
+        national = digits[len(prefix) :]
+        if len(national) in lengths and national[:1] != "0" and _plan_valid(code, national):
+            return True
+    # Regions without a trunk prefix (DK, NO, IT) and US numbers written without the 1.
+    return len(digits) in lengths and _plan_valid(code, digits)
 
 
 def _international(digits: str) -> tuple[int, str] | None:
@@ -79,21 +99,27 @@ def _international(digits: str) -> tuple[int, str] | None:
     return None
 
 
-def quick_validity(window: str, region: str) -> bool | None:
-    """Settle whether ``window`` is one valid number; None when only a full parse can tell."""
+def quick_validity(window: str, regions: tuple[str, ...]) -> str | None:
+    """The first region in which ``window`` is one valid number ("" if international), or None.
+
+    A number written with "+" or "00" is checked against its own country code, whatever
+    the list; "+44 (0)20 ..." (a trunk prefix in brackets) goes to the full parser.
+    """
     raw = window.translate(_SEPARATORS)
     international = raw.startswith(("+", "00"))
     digits = raw[1:] if raw.startswith("+") else raw[2:] if international else raw
     if not digits.isdigit():
         return None
-    parts = _international(digits) if international else _national(digits, region)
+    if not international:
+        return next((region for region in regions if valid_in(digits, region)), None)
+    parts = _international(digits)
     if parts is None:
-        return None if international else False
+        return None
     code, national = parts
-    if not national or national[0] == "0":
-        return None  # leading zeros and "+44 (0)20" need the parser's national-prefix rules
-    plan = numbering_plan(code)
-    if plan is None:
-        number = phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
-        return bool(phonenumbers.is_valid_number(number))
-    return plan.match(national) is not None
+    if national[:1] == "0":
+        try:
+            valid = phonenumbers.is_valid_number(phonenumbers.parse(window, "DK"))
+        except phonenumbers.NumberParseException:
+            valid = False
+        return "" if valid else None
+    return "" if national and _plan_valid(code, national) else None
