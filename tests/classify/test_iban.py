@@ -7,6 +7,9 @@ import pytest
 from tests.classify.helpers import spans
 
 CASES = [
+    ("refund to dk50 0040 0440 1162 43 please", ["dk50 0040 0440 1162 43"]),
+    ("refund to gb82west12345698765432.", ["gb82west12345698765432"]),
+    ("x DK50 0040 0440 1162 44 x", []),  # check digits fail
     ("Konto DK50 0040 0440 1162 43 tak", ["DK50 0040 0440 1162 43"]),
     ("IBAN: DK5000400440116243.", ["DK5000400440116243"]),
     ("to GB82 WEST 1234 5698 7654 32, ref 1", ["GB82 WEST 1234 5698 7654 32"]),

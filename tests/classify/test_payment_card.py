@@ -19,6 +19,12 @@ CASES = [
     ("EAN 5701234567892", []),
     ("mixed 4111 1111-1111 1111", []),
     ("ordre 4000123412341234 er sendt", []),  # Luhn-valid, but an order number
+    # Schemes beyond Visa/Mastercard: Diners 14, JCB, UnionPay 19, Maestro 12.
+    ("card 3056 9309 0259 04 thanks", ["3056 9309 0259 04"]),
+    ("card 30569309025904 thanks", ["30569309025904"]),
+    ("JCB 3530 1113 3330 0000", ["3530 1113 3330 0000"]),
+    ("UnionPay 6212345678901265", ["6212345678901265"]),
+    ("Maestro 5794 1724 4822", ["5794 1724 4822"]),  # 12 digits, grouped 4-4-4
 ]
 
 
@@ -37,6 +43,13 @@ def test_payment_card(text: str, expected: list[str]) -> None:
         ("2221000000000009", "mastercard"),
         ("378282246310005", "amex"),
         ("1234567812345670", None),
+        ("30569309025904", "diners"),
+        ("36227206271667", "diners"),
+        ("3530111333300000", "jcb"),
+        ("6212345678901265", "unionpay"),
+        ("6212345678901232", "unionpay"),
+        ("6759649826438453", "maestro"),
+        ("501800000009", "maestro"),
     ],
 )
 def test_issuer(digits: str, scheme: str | None) -> None:
