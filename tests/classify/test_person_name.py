@@ -29,6 +29,28 @@ CASES = [
     ("Mark Street branch, 4th floor", []),
     ("Grace Period ends soon", []),
     ("Til København i morgen", []),
+    # Surname first, all caps, lower case after an introduction or in a sign-off.
+    ("Navn: Jensen, Mette\nTlf.", ["Jensen, Mette"]),
+    ("Thanks\n\nWood, Lewis", ["Wood, Lewis"]),
+    ("Hi,\n\nJANET SALAZAR\n12 High Street", ["JANET SALAZAR"]),
+    ("hi there, my name is peter and i can't log in", ["peter"]),
+    ("mvh mette", ["mette"]),
+    # Ambiguous names judged by context, not blocked: a greeting, a surname, a sign-off.
+    ("Hilsen fra Per. Prisen er 45 kr. per stk.", ["Per"]),
+    ("Hej Bo\n\nTak for snakken", ["Bo"]),
+    ("Hans Jensen ringede i går", ["Hans Jensen"]),
+    ("Best regards,\nMark", ["Mark"]),
+    ("Kristen eller ej, alle er velkomne.", []),
+    ("Kristen Bell skrev til os", ["Kristen Bell"]),
+    # Names in running text (news), foreign names from the large list.
+    ("Efter kampen sagde Morten, at holdet var trætte.", ["Morten"]),
+    ("Sixten Andersson ringede", ["Sixten Andersson"]),
+    ("Bodil har bestilt på min konto", ["Bodil"]),
+    # Streets, firms and places named after people are not people.
+    ("My address: 749 Baker Circles, the courier", []),
+    ("I work at Bach & Søn ApS now", []),
+    ("Vi bor i Paris nu", []),
+    ("Reg.nr. 1234", []),
 ]
 
 

@@ -1,48 +1,60 @@
-"""Person names from the shipped lexicon: first+last pairs, or a name in greeting context."""
+"""Person names: a large folded name list (data/NAMES.md) judged by context.
+
+Capitalised runs of words starting with a known given name are names (with a known or
+unknown surname after it, or alone when the name is no everyday word); names that are
+also words ("Per", "Mark", "Bo", "Hans", "Kristen") need a surname, a greeting, an
+introduction or sign-off, or a capital letter in mid-sentence. All-caps lines, surname
+first ("Jensen, Mette") and lower-case names after "my name is" are read too.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import cache
 from typing import ClassVar
-
-import ahocorasick
 
 from plugin.classify.detector import Detector
 from plugin.classify.document import Document
 from plugin.classify.finding import Finding
-from plugin.classify.lexicon import PhraseFinder, build_automaton, load_words
+from plugin.classify.lexicon import PhraseFinder
+from plugin.classify.names import (
+    ambiguous_names,
+    first_names,
+    fold,
+    last_names,
+    places,
+    stop_words,
+)
 
-_UP = "A-ZÆØÅÄÖÜÉ"
-_LOW = "a-zæøåäöüéèáíóúëï"
-_NAME_TOKEN = rf"[{_UP}][{_LOW}]+(?:['’-][{_UP}][{_LOW}]+)?"
-_NAMES = rf"(?P<name>{_NAME_TOKEN}(?:[ -]{_NAME_TOKEN}){{0,3}})"
+_UP = "A-ZÆØÅÄÖÜÉÈÁÍÓÚÑÇ"
+_LOW = "a-zæøåäöüéèáíóúëïñçß"
+_TOKEN = rf"(?:[{_UP}]['’])?[{_UP}][{_LOW}]*[{_UP}]?[{_LOW}]+(?:-[{_UP}][{_LOW}]+)?"
+_NAMES = rf"(?P<name>{_TOKEN}(?:[ -]{_TOKEN}){{0,3}})"
+_LOWER = rf"(?P<name>[{_LOW}]{{2,}}(?: [{_LOW}]{{2,}})?)(?![\w@])"
+_CAPS = rf"[{_UP}]{{2,}}(?:-[{_UP}]{{2,}})?"
 _SPLIT = re.compile(r"([ -])")
 Span = tuple[int, int, float]
-
-
-@dataclass(frozen=True, slots=True)
-class NameKind:
-    """How a lexicon entry may be used: as a first name, a last name, or both."""
-
-    first: bool
-    last: bool
-
-
-@cache
-def name_lexicon() -> ahocorasick.Automaton:
-    """Build the case-sensitive automaton over the shipped Danish and English name lists."""
-    first = load_words("names_da_first.txt") | load_words("names_en_first.txt")
-    last = load_words("names_da_last.txt") | load_words("names_en_last.txt")
-    return build_automaton({n: NameKind(n in first, n in last) for n in first | last})
-
-
-@cache
-def common_words() -> frozenset[str]:
-    """Lower-cased everyday words that are not names even when capitalised."""
-    return load_words("common_words.txt")
+# USPS Publication 28 street suffixes and their British siblings: "Amanda Ridges" is a
+# street, not a woman.
+STREET_WORDS = frozenset(
+    "street streets st road rd lane ln avenue ave drive dr court ct place pl square sq way "
+    "close crescent terrace gardens grove park hill hills row walk mews parade ridge ridges "
+    "haven divide trail highway hwy skyway summit lock locks turnpike plaza boulevard blvd "
+    "circle loop trace spur burg burgs forge forges mission port ports estate estates "
+    "village meadow meadows view views vista green common junction harbor harbour island "
+    "isle key knoll lake lakes landing light lights manor mill mills mount mountain orchard "
+    "pass passage path pike pine pines plain plains point points ranch rest river shore "
+    "shores spring springs station stream track trafficway tunnel union valley viaduct "
+    "ville vale well wells extension crossing fields flat flats ford fort freeway gateway "
+    "glen grange heights hollow inlet alley arcade bend bluff bottom branch bridge brook "
+    "bypass camp canyon cape causeway center centre cliff club corner corners cove creek "
+    "crest curve dale dam expressway falls ferry motorway oval overpass parkway radial "
+    "ramp rapids shoal skyline square squares underpass wall wharf".split()
+)
+TITLES = frozenset(
+    "mr mrs ms miss dr prof sir lady hr fru frk herr frau mme mlle m prins prinsesse "
+    "kronprins dronning kong king queen prince princess doctor doktor".split()
+)
 
 
 class PersonNameDetector(Detector):
@@ -53,130 +65,206 @@ class PersonNameDetector(Detector):
     category = "identity"
     base_score = 0.85
 
-    # Greetings and introductions announce a name right after them; sign-offs announce one
-    # that stands alone at the end of its line ("Mvh. Peter", "Best regards,\nSarah Miller").
     CONTEXT: ClassVar[PhraseFinder] = PhraseFinder(
         dict.fromkeys(["hej", "hejsa", "hi", "hello", "hey", "dear", "kære", "hallo", "goddag",
-                       "good morning", "god morgen"], "greeting")
-        | dict.fromkeys(["mit navn er", "jeg hedder", "my name is", "this is", "name", "navn",
-                         "kontaktperson", "contact person"], "intro")
+                       "good morning", "god morgen", "hiya"], "greeting")
+        | dict.fromkeys(["mit navn er", "jeg hedder", "my name is", "name", "navn",
+                         "kontaktperson", "contact person", "the name's", "called", "named",
+                         "hedder"], "intro")
+        | dict.fromkeys(["this is", "i am", "i'm", "jeg er", "on behalf of", "på vegne af",
+                         "hilsen fra", "greetings from", "love from", "sent by", "sendt af",
+                         "my son", "my daughter", "my wife", "my husband", "my partner",
+                         "my mother", "my father", "my mum", "my mom", "my dad", "my brother",
+                         "my sister", "my colleague", "my representative", "min søn",
+                         "min datter", "min mand", "min kone", "min kæreste", "min mor",
+                         "min far", "min bror", "min søster", "min kollega", "min svigermor",
+                         "min svigerfar", "min tillidsmand", "min tillidsrepræsentant"], "about")
         | dict.fromkeys(["med venlig hilsen", "venlig hilsen", "de bedste hilsner", "hilsen",
                          "bedste hilsner", "mange hilsner", "mvh", "vh", "kh", "bh", "tak",
                          "kind regards", "best regards", "warm regards", "regards", "cheers",
                          "best wishes", "many thanks", "thanks", "thank you", "sincerely",
                          "yours sincerely", "yours truly", "på forhånd tak", "signed",
-                         "underskrevet"], "signoff")
+                         "underskrevet", "best", "ta", "thx", "/"], "signoff")
     )  # fmt: skip
     TAILS: ClassVar[dict[str, re.Pattern[str]]] = {
         "greeting": re.compile(rf"[ \t]+{_NAMES}"),
         "intro": re.compile(rf"[ \t]*:?[ \t]*{_NAMES}"),
+        "about": re.compile(rf"[ \t]+{_NAMES}"),
         "signoff": re.compile(
             rf"[ \t]*[.,!]?(?:[ \t]*\r?\n[ \t]*|[ \t]+)(?=[^\n]{{1,40}}$){_NAMES}", re.MULTILINE
         ),
     }
-    # Chat speakers and letter headings ("Agent Camilla:", "To Keith") only count for
-    # names the lexicon knows, since "Til København" has the same shape.
+    LOWER_TAILS: ClassVar[dict[str, re.Pattern[str]]] = {
+        "intro": re.compile(rf"[ \t]*:?[ \t]*{_LOWER}"),
+        "signoff": re.compile(rf"[ \t]*[.,!]?[ \t\r\n]+{_LOWER}[ \t]*(?:$|\r?\n)", re.MULTILINE),
+    }
     WEAK_CONTEXT: ClassVar[re.Pattern[str]] = re.compile(
         r"^[ \t]*(?i:agent|kunde|customer|rådgiver|advisor|medarbejder|til|to|fra|from|attn\.?)"
-        rf"[ \t]+(?P<name>{_NAME_TOKEN}(?: {_NAME_TOKEN}){{0,2}})(?=[ \t]*(?::|,|\r?\n|$))",
+        rf"[ \t]+(?P<name>{_TOKEN}(?: {_TOKEN}){{0,2}})(?=[ \t]*(?::|,|\r?\n|$))",
         re.MULTILINE,
     )
-    NEXT_TOKEN: ClassVar[re.Pattern[str]] = re.compile(rf" ({_NAME_TOKEN})")
+    CAPITALISED: ClassVar[re.Pattern[str]] = re.compile(rf"(?<![\w'’@/.-]){_TOKEN}(?![\w@])")
+    ALL_CAPS: ClassVar[re.Pattern[str]] = re.compile(
+        rf"(?<![\w@]){_CAPS}(?: {_CAPS}){{1,2}}(?![\w@])"
+    )
+    SURNAME_FIRST: ClassVar[re.Pattern[str]] = re.compile(
+        rf"^[ \t]*(?:[^\n:]{{0,20}}:[ \t]*)?(?P<last>{_TOKEN}), (?P<first>{_TOKEN})"
+        rf"(?P<rest>(?: {_TOKEN})?)(?=[ \t]*(?:$|\r?\n| here\b| her\b))",
+        re.MULTILINE,
+    )
+    COMPANY_AFTER: ClassVar[re.Pattern[str]] = re.compile(
+        r",? ?(?:&|(?:LLC|Inc|Ltd|PLC|plc|A/S|ApS|GmbH|AG|AB|AS|SA|SE|KG|e\.V|"
+        r"Group|Holding|Corp|Co\b|& Co))"
+    )
+    NOT_A_PERSON_BEFORE: ClassVar[re.Pattern[str]] = re.compile(
+        r"(?:&|\d[A-Za-z]?,?|\b(?:rue|chemin|avenue|allée|impasse|place|boulevard|quai|via|"
+        r"calle|the|The|de|del|St\.?|Sankt|Saint))[ \t]\Z"
+    )
+    SENTENCE_END: ClassVar[str] = '.!?\n"«»(:;-–•*'
     PAIR_SCORE: ClassVar[float] = 0.85
-    UNKNOWN_SURNAME_SCORE: ClassVar[float] = 0.7
+    UNKNOWN_SURNAME_SCORE: ClassVar[float] = 0.72
+    SINGLE_SCORE: ClassVar[float] = 0.62
     CONTEXT_SCORE: ClassVar[float] = 0.8
     UNKNOWN_CONTEXT_SCORE: ClassVar[float] = 0.65
 
     def detect(self, doc: Document) -> Iterator[Finding]:
-        """Yield names announced by context, then lexicon first+last pairs."""
-        # Context and pair rules often find the same span; only its best score can win an
-        # overlap, so one finding per span is built.
+        """Yield the best-scored name per span from every rule."""
         best: dict[tuple[int, int], float] = {}
-        for spans in (self._in_context(doc), self._weak_context(doc), self._pairs(doc)):
-            for start, end, score in spans:
+        rules = (self._in_context, self._weak_context, self._chains, self._caps, self._reversed)
+        for rule in rules:
+            for start, end, score in rule(doc):
                 if best.get((start, end), -1.0) < score:
                     best[start, end] = score
         for (start, end), score in best.items():
             yield self.finding(start, end, score)
 
     def _in_context(self, doc: Document) -> Iterator[Span]:
-        automaton = name_lexicon()
-        common = common_words()
-        text = doc.text
-        lower = doc.lower
-        size = len(lower)
-        tails = self.TAILS
-        previous = (-1, None)
-        for last, (key, kind) in self.CONTEXT.automaton.iter(lower):
-            # Inlined word-boundary checks (lexicon.iter_words): this loop is hot.
-            end = last + 1
-            start = end - len(key)
-            if (start and (lower[start - 1].isalnum() or lower[start - 1] == "_")) or (
-                end < size and (lower[end].isalnum() or lower[end] == "_")
-            ):
-                continue
+        first, stop = first_names(), stop_words()
+        text, lower = doc.text, doc.lower
+        previous: tuple[int, object] = (-1, None)
+        for _start, end, kind in self.CONTEXT.find(lower):
             # "Med venlig hilsen" also ends "venlig hilsen" and "hilsen": same tail, once.
             if previous == (end, kind):
                 continue
             previous = (end, kind)
-            match = tails[kind].match(text, end)
+            match = self.TAILS[str(kind)].match(text, end)
             if match is None:
+                lower_tail = self.LOWER_TAILS.get(str(kind))
+                match = lower_tail.match(text, end) if lower_tail else None
+                if match is None:
+                    continue
+                words = match.group("name").split(" ")
+                if fold(words[0]) in first and fold(words[0]) not in stop:
+                    size = len(words[0]) if len(words) == 1 or fold(words[1]) in stop else None
+                    start = match.start("name")
+                    yield start, start + (size or len(match.group("name"))), self.CONTEXT_SCORE
                 continue
             start = match.start("name")
             tokens = _SPLIT.split(match.group("name"))
             words = tokens[::2]
             kept = 0
             for word in words:
-                if word.lower() in common:
+                if fold(word) in stop or fold(word) in STREET_WORDS:
                     break
                 kept += 1
             if kept == 0:
                 continue
-            end = start + len("".join(tokens[: 2 * kept - 1]))
-            known = any(word in automaton for word in words[:kept])
-            yield start, end, self.CONTEXT_SCORE if known else self.UNKNOWN_CONTEXT_SCORE
+            stop_at = start + len("".join(tokens[: 2 * kept - 1]))
+            known = any(fold(word) in first for word in words[:kept])
+            yield start, stop_at, self.CONTEXT_SCORE if known else self.UNKNOWN_CONTEXT_SCORE
 
     def _weak_context(self, doc: Document) -> Iterator[Span]:
-        automaton = name_lexicon()
+        first, stop = first_names(), stop_words()
         for match in self.WEAK_CONTEXT.finditer(doc.text):
-            first = match.group("name").split(" ")[0]
-            kind = automaton.get(first, None)
-            if kind is not None and kind[1].first and first.lower() not in common_words():
+            word = fold(match.group("name").split(" ")[0])
+            if word in first and word not in stop:
                 yield match.start("name"), match.end("name"), self.CONTEXT_SCORE
 
-    def _pairs(self, doc: Document) -> Iterator[Span]:
+    def _chains(self, doc: Document) -> Iterator[Span]:
+        """Runs of capitalised words separated by single spaces."""
         text = doc.text
-        size = len(text)
-        common = common_words()
-        chain: list[tuple[int, int, NameKind]] = []
-        for last, (key, kind) in name_lexicon().iter_long(text):
-            end = last + 1
-            start = end - len(key)
-            if (start and (text[start - 1].isalnum() or text[start - 1] == "_")) or (
-                end < size and (text[end].isalnum() or text[end] == "_")
-            ):
-                continue
-            if key.lower() in common:
-                continue
-            if chain and start - chain[-1][1] == 1 and text[chain[-1][1]] in " -":
-                chain.append((start, end, kind))
+        chain: list[tuple[int, int]] = []
+        for match in self.CAPITALISED.finditer(text):
+            start, end = match.span()
+            if chain and start - chain[-1][1] == 1 and text[chain[-1][1]] == " ":
+                chain.append((start, end))
                 continue
             if chain:
-                yield from self._chain(doc, chain, common)
-            chain = [(start, end, kind)]
+                yield from self._judge(doc, chain)
+            chain = [(start, end)]
         if chain:
-            yield from self._chain(doc, chain, common)
+            yield from self._judge(doc, chain)
 
-    def _chain(
-        self, doc: Document, chain: list[tuple[int, int, NameKind]], common: frozenset[str]
-    ) -> Iterator[Span]:
-        if not chain[0][2].first:
+    def _judge(self, doc: Document, chain: list[tuple[int, int]]) -> Iterator[Span]:
+        first, last, ambiguous, stop = first_names(), last_names(), ambiguous_names(), stop_words()
+        towns = places()
+        text = doc.text
+        words = [fold(text[s:e]) for s, e in chain]
+        for i, word in enumerate(words):
+            titled = i > 0 and words[i - 1] in TITLES or self._titled(text, chain[i][0])
+            if word in stop or word in STREET_WORDS or not (word in first or titled):
+                continue
+            j = i + 1
+            while j < len(words) and j - i < 4 and words[j] not in stop:
+                j += 1
+            if j < len(words) and words[j] in STREET_WORDS or words[j - 1] in STREET_WORDS:
+                return  # a street named after a person
+            start, end = chain[i][0], chain[j - 1][1]
+            if self._company(text, start, end):
+                return
+            if j - i >= 2:
+                known = any(w in last for w in words[i + 1 : j])
+                score = self.PAIR_SCORE if known else self.UNKNOWN_SURNAME_SCORE
+                if word in ambiguous and not known:
+                    if self._starts_sentence(text, start):
+                        continue  # "Til København", "Per Stk."
+                    score -= 0.1
+                yield start, end, score
+            elif titled:
+                yield start, end, self.UNKNOWN_SURNAME_SCORE
+            elif not (
+                word in ambiguous
+                or word in towns
+                or text[end : end + 1] == "."
+                and text[end + 1 : end + 2].isalnum()  # "Reg.nr."
+                or self._company(text, start, end)
+            ):
+                yield start, end, self.SINGLE_SCORE
             return
-        start, end = chain[0][0], chain[-1][1]
-        if len(chain) >= 2 and any(kind.last for _, _, kind in chain[1:]):
-            yield start, end, self.PAIR_SCORE
-            return
-        # A known first name followed by an unknown capitalised word: a rarer surname.
-        following = self.NEXT_TOKEN.match(doc.text, end)
-        if following and following.group(1).lower() not in common:
-            yield start, following.end(), self.UNKNOWN_SURNAME_SCORE
+
+    def _caps(self, doc: Document) -> Iterator[Span]:
+        """All-caps runs whose first word is a given name ("JANET SALAZAR")."""
+        first, stop = first_names(), stop_words()
+        for match in self.ALL_CAPS.finditer(doc.text):
+            words = [fold(w) for w in match.group().split(" ")]
+            if words[0] in first and words[0] not in stop and words[1] not in stop:
+                yield match.start(), match.end(), self.CONTEXT_SCORE
+
+    def _reversed(self, doc: Document) -> Iterator[Span]:
+        """Surname first on a line of its own or after a label: "Jensen, Mette"."""
+        first, stop = first_names(), stop_words()
+        for match in self.SURNAME_FIRST.finditer(doc.text):
+            given, family = fold(match.group("first")), fold(match.group("last"))
+            if given in first and family not in stop and given not in stop:
+                yield match.start("last"), match.end("rest"), self.CONTEXT_SCORE
+
+    def _company(self, text: str, start: int, end: int) -> bool:
+        """Tell whether a name is part of a firm's or a street's name ("Bach & Søn ApS",
+        "749 Baker Circles", "rue Philippine Michel")."""
+        return bool(
+            self.COMPANY_AFTER.match(text, end)
+            or self.NOT_A_PERSON_BEFORE.search(text, max(0, start - 12), start)
+        )
+
+    def _starts_sentence(self, text: str, start: int) -> bool:
+        index = start - 1
+        while index >= 0 and text[index] in " \t":
+            index -= 1
+        return index < 0 or text[index] in self.SENTENCE_END
+
+    @staticmethod
+    def _titled(text: str, start: int) -> bool:
+        """Tell whether a title ("Mr", "Dr.", "Fru") stands right before ``start``."""
+        before = text[max(0, start - 12) : start].rstrip(" .")
+        word = before.rsplit(None, 1)[-1] if before.strip() else ""
+        return fold(word) in TITLES
