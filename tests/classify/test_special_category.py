@@ -95,11 +95,29 @@ def test_special_category(text: str, lang: str, expected: list[tuple[str, str]])
 
 
 def test_personal_context_scores_higher_than_a_bare_mention() -> None:
-    classifier = Classifier({"enabled": ["special_category"]})
+    # A bare mention is about nobody: below the default threshold, but still scored.
+    assert Classifier({"enabled": ["special_category"]}).classify("Produkt til diabetes") == []
+    classifier = Classifier({"enabled": ["special_category"], "min_score": 0})
     (bare,) = classifier.classify("Produkt til diabetes")
     (personal,) = classifier.classify("Jeg har diabetes")
     assert personal.score > bare.score
     assert {bare.category, personal.category} == {"special"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The race on Sunday is sold out.", []),
+        ("I støtter Folkekirken og Røde Kors.", []),
+        ("The Labour Party conference is in town.", []),
+        ("Min far har demens.", ["demens"]),
+        ("The customer has epilepsy.", ["epilepsy"]),
+        ("Jeg er kristen og går i kirke.", ["kristen"]),
+    ],
+)
+def test_art9_needs_a_person_it_is_about(text: str, expected: list[str]) -> None:
+    found = Classifier({"enabled": ["special_category"]}).classify(text)
+    assert [f.value_in(text) for f in found] == expected
 
 
 def test_every_lexicon_type_is_a_special_type() -> None:
