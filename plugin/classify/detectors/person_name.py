@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from plugin.classify.detector import Detector
+from plugin.classify.detectors.street_grammar import STREET_WORDS
 from plugin.classify.document import Document
 from plugin.classify.finding import Finding
 from plugin.classify.lexicon import PhraseFinder
@@ -34,23 +35,6 @@ _LOWER = rf"(?P<name>[{_LOW}]{{2,}}(?: [{_LOW}]{{2,}})?)(?![\w@])"
 _CAPS = rf"[{_UP}]{{2,}}(?:-[{_UP}]{{2,}})?"
 _SPLIT = re.compile(r"([ -])")
 Span = tuple[int, int, float]
-# USPS Publication 28 street suffixes and their British siblings: "Amanda Ridges" is a
-# street, not a woman.
-STREET_WORDS = frozenset(
-    "street streets st road rd lane ln avenue ave drive dr court ct place pl square sq way "
-    "close crescent terrace gardens grove park hill hills row walk mews parade ridge ridges "
-    "haven divide trail highway hwy skyway summit lock locks turnpike plaza boulevard blvd "
-    "circle loop trace spur burg burgs forge forges mission port ports estate estates "
-    "village meadow meadows view views vista green common junction harbor harbour island "
-    "isle key knoll lake lakes landing light lights manor mill mills mount mountain orchard "
-    "pass passage path pike pine pines plain plains point points ranch rest river shore "
-    "shores spring springs station stream track trafficway tunnel union valley viaduct "
-    "ville vale well wells extension crossing fields flat flats ford fort freeway gateway "
-    "glen grange heights hollow inlet alley arcade bend bluff bottom branch bridge brook "
-    "bypass camp canyon cape causeway center centre cliff club corner corners cove creek "
-    "crest curve dale dam expressway falls ferry motorway oval overpass parkway radial "
-    "ramp rapids shoal skyline square squares underpass wall wharf".split()
-)
 TITLES = frozenset(
     "mr mrs ms miss dr prof sir lady hr fru frk herr frau mme mlle m prins prinsesse "
     "kronprins dronning kong king queen prince princess doctor doktor".split()

@@ -1,4 +1,5 @@
-"""Postal addresses: a postcode anchor (Danish, UK, US) confirmed by a street line before it."""
+"""Postal addresses: a postcode anchor (Danish, UK, US) confirmed by a street line before it,
+or a street line of the grammar in street_grammar.py, with or without a postcode."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from plugin.classify.detector import Detector
-from plugin.classify.document import Document
+from plugin.classify.detectors.street_grammar import ENGLISH, HINTS
+from plugin.classify.document import Document, words_pattern
 from plugin.classify.finding import Finding
 
 _UP = "A-ZÆØÅÄÖÜÉ"
@@ -55,6 +57,12 @@ class PostalAddressDetector(Detector):
         rf"(?:,?\s+{_TOK}(?: {_TOK}){{0,2}})?,?\s+\Z"
     )
     WINDOW: ClassVar[int] = 90
+    STREET_SCORE: ClassVar[float] = 0.65
+    CONTEXT: ClassVar[re.Pattern[str]] = words_pattern(
+        ["adresse", "address", "bor på", "bor i", "sendes til", "send til", "leveres til",
+         "leveringsadresse", "deliver to", "moving to", "moved to", "live at", "lives at",
+         "new address", "ny adresse", "flyttet til", "sende varen til"]
+    )  # fmt: skip
 
     def detect(self, doc: Document) -> Iterator[Finding]:
         """Yield address spans from the street line to the end of the postcode or town."""
@@ -67,6 +75,27 @@ class PostalAddressDetector(Detector):
         for anchor in self.in_digit_runs(doc, self.US_ANCHOR, 5, 9, before=3, after=2):
             if anchor.group(1) in _US_STATES:
                 yield from self._backwards(doc, anchor.start(), anchor.end(), self.EN_STREET)
+        for hint, on_lower, grammar in HINTS:
+            last_end = 0
+            for found in hint.finditer(doc.lower if on_lower else text):
+                if found.start() < last_end:
+                    continue
+                # The street line starts at most a few words before the hint.
+                window = max(last_end, found.start() - 60)
+                for match in grammar.finditer(text, window, found.end() + 70):
+                    if match.end() <= found.start() or match.start() > found.end():
+                        continue
+                    start, end = match.span()
+                    last_end = end
+                    value = match.group()
+                    # A postcode or a label makes a street line an address for sure.
+                    score = self.STREET_SCORE
+                    if any(c.isdigit() for c in value[-12:]) and grammar is not ENGLISH:
+                        score += 0.1
+                    if doc.near(self.CONTEXT, start, end, before=30, after=0):
+                        score += 0.15
+                    yield self.finding(start, end, score)
+                    break
 
     def _backwards(
         self, doc: Document, start: int, end: int, street: re.Pattern[str]
