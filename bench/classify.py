@@ -156,7 +156,8 @@ def main() -> None:
             if predict is not None:
                 engines[name] = predict
     if not args.speed_only:
-        quality(engines)
+        # Quality with the opt-in indirect detector on; speed of the default pipeline.
+        quality({**engines, "ours": ours(indirect=True)})
     if not args.quality_only:
         speed(engines)
 

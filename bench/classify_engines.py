@@ -33,9 +33,10 @@ DATAFOG_TYPES = {
 NER_ONLY_DETECTORS = frozenset({"person_name", "requester", "postal_address", "special_category"})
 
 
-def ours(like_for_like: bool = False) -> Predict:
-    """Datavagt's default classifier, or only its detectors with a rule-based counterpart."""
-    config = {}
+def ours(like_for_like: bool = False, indirect: bool = False) -> Predict:
+    """Datavagt's default classifier (plus the opt-in indirect detector), or only its
+    detectors with a rule-based counterpart."""
+    config: dict[str, list[str]] = {"extra": ["indirect"]} if indirect else {}
     if like_for_like:
         names = Classifier().registry.names
         config = {"enabled": [n for n in names if n not in NER_ONLY_DETECTORS]}

@@ -6,9 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-#: The only category words a finding may carry (see DESIGN.md, "Category").
+#: The only category words a finding may carry (see DESIGN.md, "Category"), plus
+#: "indirect": age, profession, family relation, nationality (low risk; only the opt-in
+#: ``indirect`` detector emits it).
 CATEGORIES: frozenset[str] = frozenset(
-    {"identity", "contact", "location", "financial", "online", "special"}
+    {"identity", "contact", "location", "financial", "online", "special", "indirect"}
 )
 
 

@@ -56,15 +56,27 @@ class DetectorRegistry:
     @classmethod
     def from_config(cls, config: Mapping[str, Any] | None = None) -> DetectorRegistry:
         """Build the default detectors, then apply ``enabled`` / ``disabled`` name lists."""
-        from plugin.classify.detectors import DEFAULT_DETECTOR_CLASSES, default_detectors
+        from plugin.classify.detectors import (
+            DEFAULT_DETECTOR_CLASSES,
+            OPTIONAL_DETECTOR_CLASSES,
+            default_detectors,
+        )
 
         config = config or {}
         options = _options(config.get("options", {}))
-        unknown = sorted(set(options) - {c.name for c in DEFAULT_DETECTOR_CLASSES})
+        known = {c.name for c in DEFAULT_DETECTOR_CLASSES + OPTIONAL_DETECTOR_CLASSES}
+        unknown = sorted(set(options) - known)
         if unknown:
             raise DetectorNotFound(f"options for unknown detector(s): {', '.join(unknown)}")
-        registry = cls(default_detectors(options))
         enabled = config.get("enabled")
+        # Optional detectors run when named in "extra" (or in an "enabled" whitelist).
+        extra = _names(config.get("extra", ()), "extra")
+        if enabled is not None:
+            extra += _names(enabled, "enabled")
+        for name in extra:
+            if name not in known:
+                raise DetectorNotFound(f"no detector {name!r}")
+        registry = cls(default_detectors(options, tuple(extra)))
         if enabled is not None:
             for name in _names(enabled, "enabled"):
                 registry.get(name)  # an unknown name is a configuration error

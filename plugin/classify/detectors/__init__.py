@@ -11,6 +11,7 @@ from plugin.classify.detectors.cvr import CvrDetector
 from plugin.classify.detectors.date_of_birth import DateOfBirthDetector
 from plugin.classify.detectors.email import EmailDetector
 from plugin.classify.detectors.iban import IbanDetector
+from plugin.classify.detectors.indirect import IndirectDetector
 from plugin.classify.detectors.ip_address import IpAddressDetector
 from plugin.classify.detectors.national_id import NationalIdDetector
 from plugin.classify.detectors.passport import PassportDetector
@@ -40,20 +41,32 @@ DEFAULT_DETECTOR_CLASSES: tuple[type[Detector], ...] = (
 )
 
 
-def default_detectors(options: dict[str, dict[str, Any]] | None = None) -> list[Detector]:
-    """Instantiate every built-in detector; ``options`` gives constructor arguments by name."""
+#: Built in but off unless configuration names them (``enabled`` or ``extra``).
+OPTIONAL_DETECTOR_CLASSES: tuple[type[Detector], ...] = (IndirectDetector,)
+
+
+def default_detectors(
+    options: dict[str, dict[str, Any]] | None = None, extra: tuple[str, ...] = ()
+) -> list[Detector]:
+    """Instantiate the default detectors and the optional ones named in ``extra``;
+    ``options`` gives constructor arguments by detector name."""
     options = options or {}
-    return [cls(**options.get(cls.name, {})) for cls in DEFAULT_DETECTOR_CLASSES]
+    classes = DEFAULT_DETECTOR_CLASSES + tuple(
+        cls for cls in OPTIONAL_DETECTOR_CLASSES if cls.name in extra
+    )
+    return [cls(**options.get(cls.name, {})) for cls in classes]
 
 
 __all__ = [
     "DEFAULT_DETECTOR_CLASSES",
+    "OPTIONAL_DETECTOR_CLASSES",
     "BankAccountDetector",
     "CprDetector",
     "CvrDetector",
     "DateOfBirthDetector",
     "EmailDetector",
     "IbanDetector",
+    "IndirectDetector",
     "IpAddressDetector",
     "NationalIdDetector",
     "PassportDetector",
