@@ -99,8 +99,10 @@ class NationalIdDetector(Detector):
     def detect(self, doc: Document) -> Iterator[Finding]:
         """Yield numbers of a known shape whose check digits or rules hold."""
         for kind in KINDS:
-            if kind.type == "uk_nino":
-                matches: Iterator[re.Match[str]] = kind.pattern.finditer(doc.text)
+            if kind.type == "uk_nino":  # two letters, six digits, one letter
+                matches: Iterator[re.Match[str]] = self.in_digit_runs(
+                    doc, kind.pattern, 6, 6, before=3, after=3
+                )
             else:
                 matches = self.in_digit_runs(doc, kind.pattern, 9)
             for match in matches:

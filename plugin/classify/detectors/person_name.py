@@ -104,6 +104,9 @@ class PersonNameDetector(Detector):
         r"(?:&|\d[A-Za-z]?,?|\b(?:rue|chemin|avenue|allée|impasse|place|boulevard|quai|via|"
         r"calle|the|The|de|del|St\.?|Sankt|Saint))[ \t]\Z"
     )
+    TITLE_BEFORE: ClassVar[re.Pattern[str]] = re.compile(
+        rf"\b(?i:{'|'.join(sorted(TITLES, key=len, reverse=True))})\.? \Z"
+    )
     SENTENCE_END: ClassVar[str] = '.!?\n"«»(:;-–•*'
     PAIR_SCORE: ClassVar[float] = 0.85
     UNKNOWN_SURNAME_SCORE: ClassVar[float] = 0.72
@@ -167,6 +170,8 @@ class PersonNameDetector(Detector):
     def _chains(self, doc: Document) -> Iterator[Span]:
         """Runs of capitalised words separated by single spaces."""
         text = doc.text
+        first = first_names()
+        title = self.TITLE_BEFORE.search
         chain: list[tuple[int, int]] = []
         for match in self.CAPITALISED.finditer(text):
             start, end = match.span()
@@ -176,6 +181,10 @@ class PersonNameDetector(Detector):
             if chain:
                 yield from self._judge(doc, chain)
             chain = [(start, end)]
+            # Most capitalised words stand alone and are no name: settle those here.
+            if text[end : end + 1] != " " and fold(match.group()) not in first:
+                if not title(text, max(0, start - 14), start):
+                    chain = []
         if chain:
             yield from self._judge(doc, chain)
 
@@ -185,9 +194,18 @@ class PersonNameDetector(Detector):
         text = doc.text
         words = [fold(text[s:e]) for s, e in chain]
         for i, word in enumerate(words):
-            titled = i > 0 and words[i - 1] in TITLES or self._titled(text, chain[i][0])
-            if word in stop or word in STREET_WORDS or not (word in first or titled):
+            if word in stop or word in STREET_WORDS:
                 continue
+            titled = i > 0 and words[i - 1] in TITLES
+            if word not in first:
+                # An unknown word is a name only right after a title ("Fru Baumann").
+                if not (
+                    titled
+                    or i == 0
+                    and self.TITLE_BEFORE.search(text, max(0, chain[0][0] - 14), chain[0][0])
+                ):
+                    continue
+                titled = True
             j = i + 1
             while j < len(words) and j - i < 4 and words[j] not in stop:
                 j += 1
@@ -245,10 +263,3 @@ class PersonNameDetector(Detector):
         while index >= 0 and text[index] in " \t":
             index -= 1
         return index < 0 or text[index] in self.SENTENCE_END
-
-    @staticmethod
-    def _titled(text: str, start: int) -> bool:
-        """Tell whether a title ("Mr", "Dr.", "Fru") stands right before ``start``."""
-        before = text[max(0, start - 12) : start].rstrip(" .")
-        word = before.rsplit(None, 1)[-1] if before.strip() else ""
-        return fold(word) in TITLES

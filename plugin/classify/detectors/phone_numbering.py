@@ -89,6 +89,22 @@ def valid_in(digits: str, region: str) -> bool:
     return len(digits) in lengths and _plan_valid(code, digits)
 
 
+@cache
+def _length_fits(regions: tuple[str, ...], size: int, lead: str) -> tuple[str, ...]:
+    """The regions whose number lengths (with or without trunk prefix) allow ``size`` digits
+    starting with ``lead``: most regions are ruled out before any pattern runs."""
+    fits = []
+    for region in regions:
+        rules = national_rules(region)
+        if rules is None:
+            continue
+        _code, prefix, lengths = rules
+        with_prefix = prefix and lead.startswith(prefix[:2]) and size - len(prefix) in lengths
+        if with_prefix or size in lengths:
+            fits.append(region)
+    return tuple(fits)
+
+
 def _international(digits: str) -> tuple[int, str] | None:
     """Split digits after "+" or "00" into (country code, national number)."""
     # Country calling codes are a prefix code, so the first known prefix is the code.
@@ -111,7 +127,8 @@ def quick_validity(window: str, regions: tuple[str, ...]) -> str | None:
     if not digits.isdigit():
         return None
     if not international:
-        return next((region for region in regions if valid_in(digits, region)), None)
+        candidates = _length_fits(regions, len(digits), digits[:2])
+        return next((region for region in candidates if valid_in(digits, region)), None)
     parts = _international(digits)
     if parts is None:
         return None

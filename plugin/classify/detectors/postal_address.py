@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from plugin.classify.detector import Detector
-from plugin.classify.detectors.street_grammar import ENGLISH, HINTS
+from plugin.classify.detectors.street_grammar import ENGLISH, HINTS, NORDIC, NORDIC_ENDINGS
 from plugin.classify.document import Document, words_pattern
 from plugin.classify.finding import Finding
 
@@ -79,6 +79,10 @@ class PostalAddressDetector(Detector):
             last_end = 0
             for found in hint.finditer(doc.lower if on_lower else text):
                 if found.start() < last_end:
+                    continue
+                if grammar is NORDIC and not doc.lower.endswith(
+                    NORDIC_ENDINGS, max(0, found.start() - 20), found.start() + 1
+                ):
                     continue
                 # The street line starts at most a few words before the hint.
                 window = max(last_end, found.start() - 60)
