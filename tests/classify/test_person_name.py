@@ -51,6 +51,11 @@ CASES = [
     ("I work at Bach & Søn ApS now", []),
     ("Vi bor i Paris nu", []),
     ("Reg.nr. 1234", []),
+    # A lone family name mid-sentence; Danish capitals mid-sentence mark a name.
+    ("Kontrasten til billederne af Rasmussen og Gonsalves var stor", ["Rasmussen", "Gonsalves"]),
+    ("Da vi kom ud til Søren, var der gæster", ["Søren"]),
+    ("I have 24hrs in San Francisco now", []),
+    ("the upcoming Jan. 9, 2005 election", []),
 ]
 
 

@@ -19,6 +19,7 @@ from plugin.classify.document import Document
 from plugin.classify.finding import Finding
 from plugin.classify.lexicon import PhraseFinder
 from plugin.classify.names import (
+    ambiguous_last_names,
     ambiguous_names,
     first_names,
     fold,
@@ -111,6 +112,8 @@ class PersonNameDetector(Detector):
     PAIR_SCORE: ClassVar[float] = 0.85
     UNKNOWN_SURNAME_SCORE: ClassVar[float] = 0.72
     SINGLE_SCORE: ClassVar[float] = 0.62
+    SURNAME_SCORE: ClassVar[float] = 0.55
+    DATE_AFTER: ClassVar[re.Pattern[str]] = re.compile(r"\.? \d")
     CONTEXT_SCORE: ClassVar[float] = 0.8
     UNKNOWN_CONTEXT_SCORE: ClassVar[float] = 0.65
 
@@ -197,6 +200,11 @@ class PersonNameDetector(Detector):
             if word in stop or word in STREET_WORDS:
                 continue
             titled = i > 0 and words[i - 1] in TITLES
+            if len(words) == 1 and word not in first:
+                # A lone family name mid-sentence ("billeder af Clinton og Gore").
+                if self._lone_surname(doc, word, *chain[0]):
+                    yield chain[0][0], chain[0][1], self.SURNAME_SCORE
+                    return
             if word not in first:
                 # An unknown word is a name only right after a title ("Fru Baumann").
                 if not (
@@ -212,8 +220,10 @@ class PersonNameDetector(Detector):
             if j < len(words) and words[j] in STREET_WORDS or words[j - 1] in STREET_WORDS:
                 return  # a street named after a person
             start, end = chain[i][0], chain[j - 1][1]
-            if self._company(text, start, end):
-                return
+            if self._company(text, start, end) or " ".join(words[i:j]) in towns:
+                return  # "Bach & Søn ApS", "San Francisco"
+            if j - i == 1 and self.DATE_AFTER.match(text, end):
+                return  # "Jan. 9", "Dec 3"
             if j - i >= 2:
                 known = any(w in last for w in words[i + 1 : j])
                 score = self.PAIR_SCORE if known else self.UNKNOWN_SURNAME_SCORE
@@ -224,6 +234,13 @@ class PersonNameDetector(Detector):
                 yield start, end, score
             elif titled:
                 yield start, end, self.UNKNOWN_SURNAME_SCORE
+            elif (
+                word in ambiguous
+                and doc.language_at(start) == "da"
+                and not (self._starts_sentence(text, start) or word in towns)
+            ):
+                # Danish capitalises no common noun: "ud til Søren" is a name.
+                yield start, end, self.SINGLE_SCORE
             elif not (
                 word in ambiguous
                 or word in towns
@@ -249,6 +266,20 @@ class PersonNameDetector(Detector):
             given, family = fold(match.group("first")), fold(match.group("last"))
             if given in first and family not in stop and given not in stop:
                 yield match.start("last"), match.end("rest"), self.CONTEXT_SCORE
+
+    def _lone_surname(self, doc: Document, word: str, start: int, end: int) -> bool:
+        """A known family name that is no word, place or given name, inside a sentence."""
+        text = doc.text
+        if word.endswith("s") and word not in last_names() and doc.language_at(start) == "da":
+            word = word[:-1]  # Danish genitive: "Hendersons"
+        return (
+            word in last_names()
+            and word not in ambiguous_last_names()
+            and word not in places()
+            and word not in stop_words()
+            and not self._starts_sentence(text, start)
+            and not self._company(text, start, end)
+        )
 
     def _company(self, text: str, start: int, end: int) -> bool:
         """Tell whether a name is part of a firm's or a street's name ("Bach & Søn ApS",
