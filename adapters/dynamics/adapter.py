@@ -142,6 +142,20 @@ class DynamicsAdapter(Adapter):
         ticket.conversations = activities.read(self._pages, ticket.external_id)
         return ticket
 
+    def record_exists(self, object_type: str, object_id: str) -> bool:
+        """One GET of the case or contact by id: a deleted record answers 404 (0x80040217,
+        "Does Not Exist": learn.microsoft.com/power-apps/developer/data-platform/webapi/
+        retrieve-entity-using-web-api)."""
+        endpoint = {"ticket": ("incident", "incidentid"), "contact": ("contact", "contactid")}
+        if object_type not in endpoint or not config.GUID_RE.fullmatch(object_id):
+            raise AdapterError(self.name, f"cannot confirm that a {object_type} was deleted")
+        path, key = endpoint[object_type]
+        try:
+            self.http.get(config.ENDPOINTS[path].format(id=object_id), params={"$select": key})
+        except NotFound:
+            return False
+        return True
+
     def iter_tickets(self, updated_since: datetime) -> Iterator[VendorTicket]:
         """Cases only: backfill re-reads each one (with its activities) through get_ticket."""
         params = {

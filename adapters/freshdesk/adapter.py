@@ -119,6 +119,21 @@ class FreshdeskAdapter(Adapter):
             ticket.conversations.append(self._conversation(item))
         return ticket
 
+    def record_exists(self, object_type: str, object_id: str) -> bool:
+        """One GET: a 404 or ``"deleted": true`` (ticket in trash, contact soft-deleted) is gone.
+
+        The ``deleted`` attribute of tickets and contacts: developers.freshdesk.com/api/#tickets
+        and #contacts ("Set to true if the ticket has been deleted/trashed").
+        """
+        endpoint = {"ticket": "ticket", "contact": "contact"}.get(object_type)
+        if endpoint is None or not object_id.isdigit():
+            raise AdapterError(self.name, f"cannot confirm that a {object_type} was deleted")
+        try:
+            data = self.http.get(config.ENDPOINTS[endpoint].format(id=object_id)).json()
+        except NotFound:
+            return False
+        return not (isinstance(data, dict) and data.get("deleted") is True)
+
     def iter_tickets(self, updated_since: datetime) -> Iterator[VendorTicket]:
         """Oldest change first; restarts from the last updated_at at the 300-page limit."""
         since = to_iso(updated_since)

@@ -23,7 +23,7 @@ from plugin.vendors.contract import (
     contact_values,
     first_last,
 )
-from plugin.vendors.errors import AdapterConfigError, AdapterError
+from plugin.vendors.errors import AdapterConfigError, AdapterError, NotFound
 
 
 def error_code(response: requests.Response) -> str | None:
@@ -131,6 +131,23 @@ class HubSpotAdapter(Adapter):
             phone=props.get("phone"),
             extra={k: v for k, v in props.items() if k in ("address", "city", "zip") and v},
         )
+
+    def record_exists(self, object_type: str, object_id: str) -> bool:
+        """One GET of the ticket or contact: archived (deleted) and GDPR-deleted records answer
+        404 unless ``archived=true`` is asked for (CRM objects API, "Retrieve a record":
+        developers.hubspot.com/docs/api/crm/understanding-the-crm). A merged-away contact id
+        still answers with the surviving record, so a merge never counts as a deletion."""
+        endpoint = {"ticket": "ticket", "contact": "contact"}.get(object_type)
+        if endpoint is None or not object_id.isdigit():
+            raise AdapterError(self.name, f"cannot confirm that a {object_type} was deleted")
+        try:
+            self.http.get(
+                config.ENDPOINTS[endpoint].format(id=object_id),
+                params={"properties": "hs_object_id"},
+            )
+        except NotFound:
+            return False
+        return True
 
     def iter_tickets(self, updated_since: datetime) -> Iterator[VendorTicket]:
         """Search by last modification, oldest first, following `paging.next.after`.

@@ -197,6 +197,21 @@ class Adapter(ABC):
     def get_ticket(self, ticket_id: str) -> VendorTicket:
         """Read one ticket with its requester and conversations."""
 
+    def record_exists(self, object_type: str, object_id: str) -> bool:
+        """Whether the vendor still holds the ticket or contact (False: deleted or in trash).
+
+        A deletion event is a hint: it takes effect only when this answers False. Transport
+        errors raise (the event is retried). The default reads a ticket in full and cannot
+        confirm contacts; the built-in adapters override it with one light read each.
+        """
+        if object_type != "ticket":
+            raise AdapterError(self.name, f"cannot confirm that a {object_type} was deleted")
+        try:
+            self.get_ticket(object_id)
+        except NotFound:
+            return False
+        return True
+
     @abstractmethod
     def iter_tickets(self, updated_since: datetime) -> Iterator[VendorTicket]:
         """Yield tickets updated since a moment, following the vendor's pagination."""
