@@ -20,7 +20,14 @@ VENDOR_VARIABLES: dict[str, tuple[str, ...]] = {
         "webhook_password",
         "app_secret",
     ),
-    "hubspot": ("token", "client_secret", "base_url", "app_id", "portal_id"),
+    "hubspot": (
+        "token",
+        "client_secret",
+        "base_url",
+        "app_id",
+        "portal_id",
+        "legacy_signatures",
+    ),
     "dynamics": (
         "org_url",
         "tenant_id",

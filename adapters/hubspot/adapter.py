@@ -46,11 +46,14 @@ class HubSpotAdapter(Adapter):
         client_secret: str,
         *,
         app_id: str | None = None,
+        legacy_signatures: bool = False,
         retry: RetryPolicy | None = None,
         timeout: tuple[float, float] = (3.05, 30.0),
         page_limit: int = config.PAGINATION["limit"],
     ) -> None:
         self._client_secret = client_secret
+        self.legacy_signatures = legacy_signatures
+        self._replays = signature.ReplayGuard()
         self.app_id = app_id
         self.page_limit = page_limit
         self.own_writes = OwnWrites()
@@ -82,12 +85,15 @@ class HubSpotAdapter(Adapter):
             settings["token"],
             settings["client_secret"],
             app_id=settings.get("app_id") or None,
+            legacy_signatures=_flag(settings.get("legacy_signatures")),
         )
 
     # -- webhooks ---------------------------------------------------------------------
     def verify_webhook(self, request: WebhookRequest) -> None:
-        """Signature v3 (or legacy v1/v2) with the app's client secret."""
-        signature.verify(request, self._client_secret)
+        """Signature v3 (legacy v1/v2 only when enabled and no v3 is sent)."""
+        signature.verify(
+            request, self._client_secret, legacy=self.legacy_signatures, replays=self._replays
+        )
 
     def parse_webhook(
         self, body: bytes, headers: Mapping[str, str], received_at: datetime | None = None
@@ -299,6 +305,11 @@ class HubSpotAdapter(Adapter):
     def close(self) -> None:
         """Close the HTTP session."""
         self.http.close()
+
+
+def _flag(value: object) -> bool:
+    """A yes/no setting from the environment or YAML."""
+    return str(value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def _ms(moment: datetime) -> str:
