@@ -35,6 +35,8 @@ VENDOR_VARIABLES: dict[str, tuple[str, ...]] = {
         "client_secret",
         "authority_url",
         "webhook_key",
+        "widget_client_id",
+        "exchange_scope",
         "webhook_header",
         "erase_mode",
         "app_user_id",

@@ -67,6 +67,8 @@ class FreshdeskAgent(_Strict):
         load_default=list,
         validate=validate.Length(max=100),
     )
+    # The ticket the app is open on (client.data.get("ticket")): the token is bound to it.
+    ticket_id = fields.String(load_default=None, validate=validate.Regexp(r"^[0-9]{1,20}$"))
 
 
 class DynamicsExchange(_Strict):

@@ -221,7 +221,13 @@ def freshdesk_call(app: Flask, body: object, secret: str | None = FRESHDESK_SECR
 
 def test_freshdesk_app_secret_and_group_mapping(exchange_app: Flask) -> None:
     response = freshdesk_call(
-        exchange_app, {"agent_id": "501", "email": "a@example.dk", "group_ids": ["12", "77"]}
+        exchange_app,
+        {
+            "agent_id": "501",
+            "email": "a@example.dk",
+            "group_ids": ["12", "77"],
+            "ticket_id": "1001",
+        },
     )
     assert response.status_code == 200 and response.get_json()["role"] == "senior_agent"
     token = response.get_json()["token"]

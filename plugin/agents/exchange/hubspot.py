@@ -44,6 +44,21 @@ def verify_hubspot(request: Request, called_url: str, settings: dict[str, str]) 
     return VendorIdentity(vendor="hubspot", user_id=user_id, email=_single(query, "userEmail"))
 
 
+# hubspot.fetch adds the record the card is shown on (developers.hubspot.com/docs/apps/
+# developer-platform/add-features/ui-extensibility/fetching-data): tickets are "0-5".
+TICKET_TYPES = frozenset({"0-5", "TICKET", "TICKETS"})
+
+
+def signed_ticket(called_url: str) -> str | None:
+    """The ticket id HubSpot signed into the query (``associatedObjectId``), if any."""
+    query = parse_qs(urlsplit(called_url).query)
+    kind = (_single(query, "associatedObjectType") or "").upper()
+    object_id = _single(query, "associatedObjectId")
+    if kind in TICKET_TYPES and object_id and object_id.isdigit() and len(object_id) <= 32:
+        return object_id
+    return None
+
+
 def _single(query: dict[str, list[str]], name: str) -> str | None:
     values = query.get(name) or []
     return values[0] if len(values) == 1 else None
