@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from adapters.dynamics import config
 from adapters.timeparse import parse_wcf
+from plugin.json_input import JsonInputError, loads
 from plugin.vendors.contract import WebhookEvent, WebhookRequest
 from plugin.vendors.errors import WebhookAuthError, WebhookPayloadError
 
@@ -33,9 +33,9 @@ def parse(body: bytes) -> list[WebhookEvent]:
     """One event per context for a case or contact; an e-mail or note regarding a case is an
     "updated" event for that case (its conversations changed). Other entities are ignored."""
     try:
-        data = json.loads(body.decode("utf-8-sig"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise WebhookPayloadError("body is not JSON") from exc
+        data = loads(body)
+    except JsonInputError as exc:
+        raise WebhookPayloadError(str(exc)) from exc
     if not isinstance(data, dict):
         raise WebhookPayloadError("body must be a RemoteExecutionContext object")
     message = _text(data, "MessageName")

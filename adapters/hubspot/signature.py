@@ -22,7 +22,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import threading
 import time
 from collections import OrderedDict
@@ -33,6 +32,7 @@ from adapters.hubspot.config import (
     LEGACY_REPLAY_MEMORY,
     SIGNATURE_MAX_AGE_MS,
 )
+from plugin.json_input import JsonInputError, loads
 from plugin.vendors.contract import WebhookRequest
 from plugin.vendors.errors import WebhookAuthError
 
@@ -167,8 +167,8 @@ def _fresh(body: bytes, now: int) -> None:
     """Every event's occurredAt inside HubSpot's 24-hour retry span (the only clock v1/v2
     deliveries carry); bodies that are not an event batch are left to the parser."""
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError, RecursionError):
+        data = loads(body)
+    except JsonInputError:
         return
     events = data if isinstance(data, list) else [data]
     for event in events:
