@@ -19,7 +19,7 @@ from plugin.forms.routes import init_app as init_forms
 from plugin.keys import Keyring
 from plugin.manifest import load_manifest
 from plugin.messages.routes import bp as messages_bp
-from plugin.ops import metrics
+from plugin.ops import headers, metrics
 from plugin.ops.routes import bp as ops_bp
 from plugin.portal import init_app as init_portal
 from plugin.retention.routes import bp as retention_bp
@@ -65,6 +65,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     logs.init_app(app)
     errors.init_app(app)
     metrics.init_app(app)
+    headers.init_app(app)  # HSTS over TLS, a CSP on every HTML response
     database.init_app(app)
 
     # 3. Keys: created 0600 on first run.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from plugin.audit.free_text import NoPersonalData
+
 
 class _Strict(Schema):
     class Meta:
@@ -13,7 +15,7 @@ class _Strict(Schema):
 class RevealRequest(_Strict):
     field = fields.String(required=True, validate=validate.Length(min=1, max=128))
     finding = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
-    reason = fields.String(load_default="", validate=validate.Length(max=500))
+    reason = fields.String(load_default="", validate=[validate.Length(max=500), NoPersonalData()])
 
 
 class RevealResponse(Schema):
