@@ -18,6 +18,7 @@ VENDOR_VARIABLES: dict[str, tuple[str, ...]] = {
         "base_url",
         "webhook_user",
         "webhook_password",
+        "webhook_password_previous",
         "app_secret",
     ),
     "hubspot": (
@@ -27,6 +28,7 @@ VENDOR_VARIABLES: dict[str, tuple[str, ...]] = {
         "app_id",
         "portal_id",
         "legacy_signatures",
+        "client_secret_previous",
     ),
     "dynamics": (
         "org_url",
@@ -35,6 +37,7 @@ VENDOR_VARIABLES: dict[str, tuple[str, ...]] = {
         "client_secret",
         "authority_url",
         "webhook_key",
+        "webhook_key_previous",
         "widget_client_id",
         "exchange_scope",
         "webhook_header",

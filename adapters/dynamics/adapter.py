@@ -54,6 +54,7 @@ class DynamicsAdapter(Adapter):
         webhook_header: str | None = None,
         erase_mode: str = "delete",
         app_user_id: str | None = None,
+        previous_webhook_key: str | None = None,
         retry: RetryPolicy | None = None,
         timeout: tuple[float, float] = (3.05, 30.0),
         rate_limit: int | None = None,
@@ -64,6 +65,7 @@ class DynamicsAdapter(Adapter):
         if erase_mode not in ("delete", "anonymise"):
             raise AdapterConfigError("DATAVAGT_DYNAMICS_ERASE_MODE must be delete or anonymise")
         self._webhook_key = webhook_key
+        self._previous_webhook_key = previous_webhook_key
         self._webhook_header = webhook_header
         self.erase_mode = erase_mode
         self.page_size = page_size
@@ -106,12 +108,14 @@ class DynamicsAdapter(Adapter):
             webhook_header=settings.get("webhook_header") or None,
             erase_mode=settings.get("erase_mode") or "delete",
             app_user_id=settings.get("app_user_id") or None,
+            previous_webhook_key=settings.get("webhook_key_previous") or None,
         )
 
     # -- webhooks ---------------------------------------------------------------------
     def verify_webhook(self, request: WebhookRequest) -> None:
         """`?code=` key, or the configured header."""
-        webhook.verify(request, self._webhook_key, self._webhook_header)
+        keys = tuple(k for k in (self._webhook_key, self._previous_webhook_key) if k)
+        webhook.verify(request, keys, self._webhook_header)
 
     def parse_webhook(
         self, body: bytes, headers: Mapping[str, str], received_at: datetime | None = None

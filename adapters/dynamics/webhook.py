@@ -18,14 +18,17 @@ from plugin.vendors.errors import WebhookAuthError, WebhookPayloadError
 _GUID = re.compile(rf"\{{?({config.GUID})\}}?")
 
 
-def verify(request: WebhookRequest, key: str, header: str | None = None) -> None:
-    """`WebhookKey` puts the key in `?code=`; `HttpHeader` in a configured header."""
+def verify(request: WebhookRequest, key: str | tuple[str, ...], header: str | None = None) -> None:
+    """`WebhookKey` puts the key in `?code=`; `HttpHeader` in a configured header. During a
+    rotation the previous key is accepted too (each compared in constant time)."""
     if header:
         given = request.header(header)
     else:
         values = parse_qs(urlsplit(request.url).query).get(config.WEBHOOK_KEY_PARAM) or [None]
         given = values[0]
-    if not given or not hmac.compare_digest(given.encode(), key.encode()):
+    keys = (key,) if isinstance(key, str) else key
+    matches = [bool(given) and hmac.compare_digest(given.encode(), k.encode()) for k in keys]
+    if not given or not any(matches):
         raise WebhookAuthError("missing or wrong webhook key")
 
 

@@ -52,9 +52,13 @@ class FreshdeskAdapter(Adapter):
         timeout: tuple[float, float] = (3.05, 30.0),
         rate_window: float | None = None,
         per_page: int = config.PAGINATION["per_page"],
+        previous_webhook_password: str | None = None,
     ) -> None:
         self._webhook_user = webhook_user
-        self._webhook_password = webhook_password
+        # Rotation: the previous password keeps working until every rule sends the new one.
+        self._webhook_passwords = tuple(
+            p for p in (webhook_password, previous_webhook_password) if p
+        )
         self.per_page = per_page
         self.own_writes = OwnWrites()
         self.http = HttpClient(
@@ -88,13 +92,17 @@ class FreshdeskAdapter(Adapter):
             host = domain if "." in domain else f"{domain}.freshdesk.com"
             base_url = f"https://{host}"
         return cls(
-            base_url, settings["api_key"], settings["webhook_user"], settings["webhook_password"]
+            base_url,
+            settings["api_key"],
+            settings["webhook_user"],
+            settings["webhook_password"],
+            previous_webhook_password=settings.get("webhook_password_previous") or None,
         )
 
     # -- webhooks ---------------------------------------------------------------------
     def verify_webhook(self, request: WebhookRequest) -> None:
         """Basic auth with the rule's user and password."""
-        webhook.verify(request, self._webhook_user, self._webhook_password)
+        webhook.verify(request, self._webhook_user, self._webhook_passwords)
 
     def parse_webhook(
         self, body: bytes, headers: Mapping[str, str], received_at: datetime | None = None

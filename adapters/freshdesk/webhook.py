@@ -18,9 +18,13 @@ from plugin.vendors.errors import WebhookAuthError, WebhookPayloadError
 _ACTION = re.compile(r"(?:ticket_action|action)\s*:\s*(\w+)", re.IGNORECASE)
 
 
-def verify(request: WebhookRequest, user: str, password: str) -> None:
-    """Freshdesk is not signed: require the rule's Basic credentials."""
-    if not basic_auth_matches(request.header("Authorization"), user, password):
+def verify(request: WebhookRequest, user: str, passwords: str | tuple[str, ...]) -> None:
+    """Freshdesk is not signed: require the rule's Basic credentials (current or previous
+    password during a rotation; each is compared, in constant time)."""
+    header = request.header("Authorization")
+    candidates = (passwords,) if isinstance(passwords, str) else passwords
+    matches = [basic_auth_matches(header, user, password) for password in candidates]
+    if not any(matches):
         raise WebhookAuthError("missing or wrong Basic credentials")
 
 

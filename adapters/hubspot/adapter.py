@@ -23,7 +23,7 @@ from plugin.vendors.contract import (
     contact_values,
     first_last,
 )
-from plugin.vendors.errors import AdapterConfigError, AdapterError, NotFound
+from plugin.vendors.errors import AdapterConfigError, AdapterError, NotFound, WebhookAuthError
 
 
 def error_code(response: requests.Response) -> str | None:
@@ -47,11 +47,14 @@ class HubSpotAdapter(Adapter):
         *,
         app_id: str | None = None,
         legacy_signatures: bool = False,
+        previous_client_secret: str | None = None,
         retry: RetryPolicy | None = None,
         timeout: tuple[float, float] = (3.05, 30.0),
         page_limit: int = config.PAGINATION["limit"],
     ) -> None:
         self._client_secret = client_secret
+        # Rotation: requests signed with the previous secret verify until HubSpot switches.
+        self._webhook_secrets = tuple(s for s in (client_secret, previous_client_secret) if s)
         self.legacy_signatures = legacy_signatures
         self._replays = signature.ReplayGuard()
         self.app_id = app_id
@@ -86,14 +89,22 @@ class HubSpotAdapter(Adapter):
             settings["client_secret"],
             app_id=settings.get("app_id") or None,
             legacy_signatures=_flag(settings.get("legacy_signatures")),
+            previous_client_secret=settings.get("client_secret_previous") or None,
         )
 
     # -- webhooks ---------------------------------------------------------------------
     def verify_webhook(self, request: WebhookRequest) -> None:
         """Signature v3 (legacy v1/v2 only when enabled and no v3 is sent)."""
-        signature.verify(
-            request, self._client_secret, legacy=self.legacy_signatures, replays=self._replays
-        )
+        refused: WebhookAuthError | None = None
+        for secret in self._webhook_secrets:
+            try:
+                signature.verify(
+                    request, secret, legacy=self.legacy_signatures, replays=self._replays
+                )
+                return
+            except WebhookAuthError as exc:
+                refused = exc
+        raise refused or WebhookAuthError("no HubSpot client secret configured")
 
     def parse_webhook(
         self, body: bytes, headers: Mapping[str, str], received_at: datetime | None = None
