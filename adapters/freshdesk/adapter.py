@@ -16,6 +16,7 @@ from plugin.vendors.contract import (
     Adapter,
     Conversation,
     FieldValue,
+    VendorAgent,
     VendorContact,
     VendorTicket,
     WebhookEvent,
@@ -126,6 +127,19 @@ class FreshdeskAdapter(Adapter):
         for item in self._pages(convo_path, {"per_page": self.per_page}):
             ticket.conversations.append(self._conversation(item))
         return ticket
+
+    def get_agent(self, agent_id: str) -> VendorAgent:
+        """View Agent (GET /api/v2/agents/{id}): e-mail, groups and whether they are active."""
+        if not agent_id.isdigit():
+            raise NotFound(self.name, "no such agent", status=404)
+        data = self.http.get(config.ENDPOINTS["agent"].format(id=agent_id)).json()
+        contact = data.get("contact") or {}
+        return VendorAgent(
+            external_id=str(data.get("id", agent_id)),
+            email=contact.get("email"),
+            group_ids=tuple(str(g) for g in data.get("group_ids") or []),
+            active=bool(contact.get("active", True)),
+        )
 
     def record_exists(self, object_type: str, object_id: str) -> bool:
         """One GET: a 404 or ``"deleted": true`` (ticket in trash, contact soft-deleted) is gone.

@@ -60,7 +60,8 @@ class ExchangeResponse(Schema):
 
 
 class FreshdeskAgent(_Strict):
-    """What the Freshdesk app reads from ``client.data.get('loggedInUser')``."""
+    """What the Freshdesk app reads from ``client.data.get('loggedInUser')``; e-mail and
+    groups are accepted for older app versions but the exchange reads them from Freshdesk."""
 
     agent_id = fields.String(required=True, validate=validate.Regexp(r"^[0-9A-Za-z_-]{1,64}$"))
     email = fields.Email(load_default=None, validate=validate.Length(max=254))

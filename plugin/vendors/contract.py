@@ -31,6 +31,7 @@ __all__ = [
     "NotFound",
     "RateLimited",
     "UnknownAdapterError",
+    "VendorAgent",
     "VendorContact",
     "VendorTicket",
     "WebhookAuthError",
@@ -131,6 +132,17 @@ class VendorContact:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class VendorAgent:
+    """An agent (helpdesk user) as the vendor's API describes them: who they are, read
+    server-side, never what a browser says."""
+
+    external_id: str
+    email: str | None
+    group_ids: tuple[str, ...] = ()
+    active: bool = True
+
+
 @dataclass
 class Conversation:
     """A reply or note on a ticket; `writable` when the vendor API lets us rewrite it."""
@@ -196,6 +208,13 @@ class Adapter(ABC):
     @abstractmethod
     def get_ticket(self, ticket_id: str) -> VendorTicket:
         """Read one ticket with its requester and conversations."""
+
+    def get_agent(self, agent_id: str) -> VendorAgent:
+        """The agent with this id, from the vendor's API; NotFound when there is none.
+
+        Adapters whose agents are verified another way (signed requests, tokens) keep this.
+        """
+        raise AdapterError(self.name, "this adapter cannot look agents up")
 
     def record_exists(self, object_type: str, object_id: str) -> bool:
         """Whether the vendor still holds the ticket or contact (False: deleted or in trash).

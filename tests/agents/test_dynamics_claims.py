@@ -13,9 +13,15 @@ from flask import Flask
 from adapters.dynamics.simulator import DynamicsSimulator
 from plugin.auth.tokens import verify_token
 from tests.agents.helpers import events
-from tests.agents.test_exchange import CLIENT_ID, dynamics, dynamics_call, exchange_app
+from tests.agents.test_exchange import (
+    CLIENT_ID,
+    dynamics,
+    dynamics_call,
+    exchange_app,
+    freshdesk,
+)
 
-__all__ = ["dynamics", "exchange_app"]
+__all__ = ["dynamics", "exchange_app", "freshdesk"]
 
 
 def test_an_app_only_token_is_refused(exchange_app: Flask, dynamics: DynamicsSimulator) -> None:

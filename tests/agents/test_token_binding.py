@@ -20,10 +20,11 @@ from tests.agents.test_exchange import (
     HUBSPOT_SECRET,
     dynamics,
     exchange_app,
+    freshdesk,
     freshdesk_call,
 )
 
-__all__ = ["dynamics", "exchange_app"]
+__all__ = ["dynamics", "exchange_app", "freshdesk"]
 
 
 def _freshdesk_token(app: Flask, ticket: str | None, groups: list[str] | None = None) -> str:
