@@ -15,27 +15,10 @@ from typing import Any
 MAX_DEPTH = 32  # our documents nest a handful of levels; vendors' under ten
 MAX_BYTES = 4 * 1024 * 1024
 MAX_INT = 2**63 - 1  # what a BIGINT column holds; larger ids or timestamps are not ours
-MAX_INT_DIGITS = 20
 
 
 class JsonInputError(ValueError):
     """Input that is not JSON we accept; the message names the rule, never the content."""
-
-
-def _int(text: str) -> int:
-    if len(text.lstrip("-")) > MAX_INT_DIGITS:
-        raise JsonInputError("a number is out of range")
-    value = int(text)
-    if abs(value) > MAX_INT:
-        raise JsonInputError("a number is out of range")
-    return value
-
-
-def _float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise JsonInputError("a number is out of range")
-    return value
 
 
 def _constant(name: str) -> Any:
@@ -54,35 +37,43 @@ def loads(data: bytes | str, *, max_depth: int = MAX_DEPTH, max_bytes: int = MAX
     if "\x00" in data:
         raise JsonInputError("NUL characters are not accepted")
     try:
-        value = json.loads(data, parse_int=_int, parse_float=_float, parse_constant=_constant)
+        value = json.loads(data, parse_constant=_constant)
     except JsonInputError:
         raise
     except RecursionError as exc:
         raise JsonInputError(f"JSON nests deeper than {max_depth} levels") from exc
     except ValueError as exc:
         raise JsonInputError("body is not JSON") from exc
-    check_depth(value, max_depth)
+    if isinstance(value, dict | list):
+        check_depth(value, max_depth)
+    else:
+        check_depth([value], max_depth)
     return value
 
 
 def check_depth(value: Any, max_depth: int = MAX_DEPTH) -> None:
-    """Walk without recursion: JsonInputError past ``max_depth`` levels or on a NUL in a
-    string (``"\\u0000"`` escapes; PostgreSQL text cannot hold NUL)."""
+    """Walk without recursion: JsonInputError past ``max_depth`` levels, on a NUL in a
+    string (``"\\u0000"``: PostgreSQL text cannot hold it), an integer beyond 64 bits or a
+    float that overflowed to infinity (``1e999``)."""
     stack: list[tuple[Any, int]] = [(value, 1)]
+    pop, push = stack.pop, stack.append
     while stack:
-        node, depth = stack.pop()
-        if isinstance(node, str):
-            if "\x00" in node:
-                raise JsonInputError("NUL characters are not accepted")
-            continue
-        if isinstance(node, dict):
-            children: list[Any] = [*node.keys(), *node.values()]
-        elif isinstance(node, list):
-            children = node
-        else:
-            continue
+        node, depth = pop()
         if depth > max_depth:
             raise JsonInputError(f"JSON nests deeper than {max_depth} levels")
-        stack.extend(
-            (child, depth + 1) for child in children if isinstance(child, dict | list | str)
-        )
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, child in items:
+            if type(key) is str and "\x00" in key:
+                raise JsonInputError("NUL characters are not accepted")
+            kind = type(child)
+            if kind is str:
+                if "\x00" in child:
+                    raise JsonInputError("NUL characters are not accepted")
+            elif kind is int:
+                if not -MAX_INT <= child <= MAX_INT:
+                    raise JsonInputError("a number is out of range")
+            elif kind is float:
+                if not math.isfinite(child):
+                    raise JsonInputError("a number is out of range")
+            elif kind is dict or kind is list:
+                push((child, depth + 1))
