@@ -14,7 +14,7 @@ from plugin.audit.routes import bp as audit_bp
 from plugin.compliance.routes import bp as compliance_bp
 from plugin.config import ROOT, Settings, load_settings
 from plugin.consent.routes import bp as consents_bp
-from plugin.erasure.routes import bp as erasure_bp
+from plugin.erasure import init_app as init_erasure
 from plugin.forms.routes import init_app as init_forms
 from plugin.keys import Keyring
 from plugin.manifest import load_manifest
@@ -87,7 +87,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(requests_bp)
     app.register_blueprint(ropa_bp)
     app.register_blueprint(retention_bp)  # /api/retention (preview, jobs, holds)
-    app.register_blueprint(erasure_bp)  # /api/subjects/<id>/erase, erasure-certificate
+    init_erasure(app)  # /api/subjects/<id>/erase, certificates; mirrors CRM deletions
     init_admin(app)  # /admin/ console (session cookie keyed from the keyring)
     app.register_blueprint(messages_bp)  # /api/messages, /api/outbound/check (agents)
     init_portal(app)  # /portal/ My pages (magic-link login, server-side sessions), SMTP mailer

@@ -9,9 +9,9 @@ from datetime import datetime
 
 from flask import current_app
 
-from plugin.erasure.mirror import handle_vendor_deletion
 from plugin.extensions import db
 from plugin.ingest import inbox
+from plugin.ingest.deletions import handle_deletion
 from plugin.ingest.errors import EventParked, IngestError
 from plugin.ingest.pipeline import ingest_ticket
 from plugin.ingest.settings import IngestSettings, ingest_settings
@@ -62,7 +62,7 @@ def handle(row: InboxEvent, settings: IngestSettings) -> str:
     """Do the work of one event; returns an outcome word. Raises to retry."""
     if row.kind in ("deleted", "privacy_deletion"):
         # Ticket or contact: our own copies go too, once the vendor confirms it is gone.
-        return handle_vendor_deletion(row, _adapter(row.vendor))
+        return handle_deletion(row, _adapter(row.vendor))
     if row.object_type != "ticket":
         return "skipped_object"  # other contact events belong to the rights subsystem
     adapter = _adapter(row.vendor)
