@@ -91,6 +91,8 @@ class HoldOut(Schema):
     reason = fields.String(allow_none=True)
     jobs_in_flight = fields.Integer()
     jobs_requeued = fields.Integer()
+    # Vendor deletion events waiting for this hold to be lifted (inbox ids, no content).
+    parked_deletions = fields.List(fields.Dict())
 
 
 class HoldsOut(Schema):

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 
 from adapters.basic_auth import basic_auth_header
+from plugin.auth.tokens import issue_token
 from plugin.extensions import db
 from plugin.ingest import inbox
 from plugin.ingest.processor import drain, handle, process_event
@@ -192,3 +193,9 @@ def test_the_red_team_freshdesk_webhook_no_longer_shreds_a_held_person(
     _untouched(subject, ticket)
     parked = db.session.scalars(sa.select(InboxEvent).where(InboxEvent.status == "parked")).one()
     assert "legal hold" in parked.last_error
+    # The DPO sees the waiting deletion beside the hold that stopped it.
+    token = issue_token(ingest_app.extensions["datavagt.keyring"], agent="dpo-1", role="dpo")
+    holds = client.get("/api/retention/holds", headers={"Authorization": f"Bearer {token}"})
+    (hold,) = holds.get_json()["holds"]
+    assert hold["subject_id"] == subject.id
+    assert [p["event_id"] for p in hold["parked_deletions"]] == [parked.id]
