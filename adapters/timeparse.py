@@ -6,6 +6,15 @@ import re
 from datetime import UTC, datetime, timedelta, timezone
 
 _WCF = re.compile(r"^/Date\((-?\d+)([+-]\d{4})?\)/$")
+MAX_DIGITS = 16  # epoch milliseconds of year 9999 have 15 digits; more is not a date
+
+
+def _instant(millis: int) -> datetime | None:
+    """The UTC instant of epoch milliseconds; None outside the years datetime holds."""
+    try:
+        return datetime.fromtimestamp(millis / 1000, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def parse_iso(value: object) -> datetime | None:
@@ -14,20 +23,21 @@ def parse_iso(value: object) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        parsed.astimezone(UTC)  # year 9999 with a negative offset overflows
+    except (ValueError, OverflowError):
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return parsed
 
 
 def parse_epoch_ms(value: object) -> datetime | None:
     """Parse milliseconds since the epoch (int or digit string)."""
     if isinstance(value, bool):
         return None
-    try:
-        millis = int(str(value))
-    except (TypeError, ValueError):
+    text = str(value)
+    if not text.lstrip("-").isdigit() or len(text) > MAX_DIGITS:
         return None
-    return datetime.fromtimestamp(millis / 1000, tz=UTC)
+    return _instant(int(text))
 
 
 def parse_wcf(value: object) -> datetime | None:
@@ -37,7 +47,11 @@ def parse_wcf(value: object) -> datetime | None:
     match = _WCF.match(value)
     if not match:
         return None
-    instant = datetime.fromtimestamp(int(match.group(1)) / 1000, tz=UTC)
+    if len(match.group(1)) > MAX_DIGITS:
+        return None
+    instant = _instant(int(match.group(1)))
+    if instant is None:
+        return None
     offset = match.group(2)
     if offset:
         sign = -1 if offset[0] == "-" else 1

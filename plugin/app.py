@@ -14,12 +14,12 @@ from plugin.audit.routes import bp as audit_bp
 from plugin.compliance.routes import bp as compliance_bp
 from plugin.config import ROOT, Settings, load_settings
 from plugin.consent.routes import bp as consents_bp
-from plugin.erasure.routes import bp as erasure_bp
+from plugin.erasure import init_app as init_erasure
 from plugin.forms.routes import init_app as init_forms
 from plugin.keys import Keyring
 from plugin.manifest import load_manifest
 from plugin.messages.routes import bp as messages_bp
-from plugin.ops import metrics
+from plugin.ops import headers, metrics
 from plugin.ops.routes import bp as ops_bp
 from plugin.portal import init_app as init_portal
 from plugin.retention.routes import bp as retention_bp
@@ -65,6 +65,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     logs.init_app(app)
     errors.init_app(app)
     metrics.init_app(app)
+    headers.init_app(app)  # HSTS over TLS, a CSP on every HTML response
     database.init_app(app)
 
     # 3. Keys: created 0600 on first run.
@@ -86,7 +87,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(requests_bp)
     app.register_blueprint(ropa_bp)
     app.register_blueprint(retention_bp)  # /api/retention (preview, jobs, holds)
-    app.register_blueprint(erasure_bp)  # /api/subjects/<id>/erase, erasure-certificate
+    init_erasure(app)  # /api/subjects/<id>/erase, certificates; mirrors CRM deletions
     init_admin(app)  # /admin/ console (session cookie keyed from the keyring)
     app.register_blueprint(messages_bp)  # /api/messages, /api/outbound/check (agents)
     init_portal(app)  # /portal/ My pages (magic-link login, server-side sessions), SMTP mailer

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import traceback
 
-from flask import Flask, jsonify
+import sqlalchemy.exc as sa_exc
+from flask import Flask, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
@@ -51,6 +52,24 @@ def init_app(app: Flask) -> None:
             body.headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
             return body, status
         return response
+
+    @app.errorhandler(sa_exc.DataError)
+    def _data_error(exc: sa_exc.DataError) -> ResponseReturnValue:
+        # SQLSTATE class 22 ("data exception"): a value the database cannot hold (a number
+        # out of range, a malformed id). It came from the request; the transaction is void.
+        from plugin.extensions import db
+
+        db.session.rollback()
+        log.info("request value refused by the database", extra={"error_type": "DataError"})
+        return error_response(422, "invalid_value", "A value in the request is out of range")
+
+    @app.before_request
+    def _no_nul() -> ResponseReturnValue | None:
+        # PostgreSQL text cannot hold NUL; no field of ours needs it (JSON bodies: json_input).
+        query = request.query_string
+        if "\x00" in request.path or b"%00" in query or b"\x00" in query:
+            return error_response(400, "invalid_value", "NUL characters are not accepted")
+        return None
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> ResponseReturnValue:

@@ -50,23 +50,64 @@ class AzureAdSim:
         oid: str | None = None,
         name: str | None = None,
         ttl: int = 3600,
+        version: str = "2.0",
+        scope: str = "access_as_user",
+        client_id: str | None = None,
         extra: dict[str, Any] | None = None,
     ) -> str:
-        """An Azure-AD-style user access token (iss, aud, exp, oid, upn, tid)."""
+        """A delegated (user) access token as Azure AD issues it for our widget.
+
+        learn.microsoft.com/entra/identity-platform/access-token-claims-reference: v2.0
+        tokens come from ``{authority}/{tid}/v2.0`` with ``azp`` and ``preferred_username``;
+        v1.0 tokens (the default for an app registration) from ``https://sts.windows.net/
+        {tid}/`` with ``appid``, ``upn`` and ``unique_name``; both carry ``scp``.
+        """
+        now = int(time.time())
+        caller = client_id or self.client_id
+        claims: dict[str, Any] = {
+            "aud": audience,
+            "iat": now,
+            "nbf": now,
+            "exp": now + ttl,
+            "oid": oid or str(uuid.uuid4()),
+            "name": name or upn,
+            "tid": self.tenant_id,
+            "scp": scope,
+            "ver": version,
+        }
+        if version == "1.0":
+            claims |= {
+                "iss": f"https://sts.windows.net/{self.tenant_id}/",
+                "appid": caller,
+                "upn": upn,
+                "unique_name": upn,
+            }
+        else:
+            claims |= {
+                "iss": self.issuer,
+                "azp": caller,
+                "upn": upn,
+                "preferred_username": upn,
+            }
+        return self.sign({**claims, **(extra or {})})
+
+    def mint_app_token(self, *, audience: str, roles: list[str] | None = None) -> str:
+        """An app-only (client credentials) token: no ``scp``, app ``roles``, ``idtyp: app``
+        (the optional claim), the service principal's ``oid``."""
         now = int(time.time())
         claims = {
             "iss": self.issuer,
             "aud": audience,
             "iat": now,
             "nbf": now,
-            "exp": now + ttl,
-            "oid": oid or str(uuid.uuid4()),
-            "upn": upn,
-            "preferred_username": upn,
-            "name": name or upn,
+            "exp": now + self.token_ttl,
+            "azp": self.client_id,
+            "oid": self.app_object_id,
+            "sub": self.app_object_id,
             "tid": self.tenant_id,
+            "idtyp": "app",
+            "roles": roles or [],
             "ver": "2.0",
-            **(extra or {}),
         }
         return self.sign(claims)
 

@@ -54,6 +54,7 @@ class DynamicsAdapter(Adapter):
         webhook_header: str | None = None,
         erase_mode: str = "delete",
         app_user_id: str | None = None,
+        previous_webhook_key: str | None = None,
         retry: RetryPolicy | None = None,
         timeout: tuple[float, float] = (3.05, 30.0),
         rate_limit: int | None = None,
@@ -64,6 +65,7 @@ class DynamicsAdapter(Adapter):
         if erase_mode not in ("delete", "anonymise"):
             raise AdapterConfigError("DATAVAGT_DYNAMICS_ERASE_MODE must be delete or anonymise")
         self._webhook_key = webhook_key
+        self._previous_webhook_key = previous_webhook_key
         self._webhook_header = webhook_header
         self.erase_mode = erase_mode
         self.page_size = page_size
@@ -106,12 +108,14 @@ class DynamicsAdapter(Adapter):
             webhook_header=settings.get("webhook_header") or None,
             erase_mode=settings.get("erase_mode") or "delete",
             app_user_id=settings.get("app_user_id") or None,
+            previous_webhook_key=settings.get("webhook_key_previous") or None,
         )
 
     # -- webhooks ---------------------------------------------------------------------
     def verify_webhook(self, request: WebhookRequest) -> None:
         """`?code=` key, or the configured header."""
-        webhook.verify(request, self._webhook_key, self._webhook_header)
+        keys = tuple(k for k in (self._webhook_key, self._previous_webhook_key) if k)
+        webhook.verify(request, keys, self._webhook_header)
 
     def parse_webhook(
         self, body: bytes, headers: Mapping[str, str], received_at: datetime | None = None
@@ -141,6 +145,20 @@ class DynamicsAdapter(Adapter):
         ticket = self._ticket(self.http.get(path, params=params).json())
         ticket.conversations = activities.read(self._pages, ticket.external_id)
         return ticket
+
+    def record_exists(self, object_type: str, object_id: str) -> bool:
+        """One GET of the case or contact by id: a deleted record answers 404 (0x80040217,
+        "Does Not Exist": learn.microsoft.com/power-apps/developer/data-platform/webapi/
+        retrieve-entity-using-web-api)."""
+        endpoint = {"ticket": ("incident", "incidentid"), "contact": ("contact", "contactid")}
+        if object_type not in endpoint or not config.GUID_RE.fullmatch(object_id):
+            raise AdapterError(self.name, f"cannot confirm that a {object_type} was deleted")
+        path, key = endpoint[object_type]
+        try:
+            self.http.get(config.ENDPOINTS[path].format(id=object_id), params={"$select": key})
+        except NotFound:
+            return False
+        return True
 
     def iter_tickets(self, updated_since: datetime) -> Iterator[VendorTicket]:
         """Cases only: backfill re-reads each one (with its activities) through get_ticket."""

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from adapters.dynamics import config
 from adapters.timeparse import parse_wcf
+from plugin.json_input import JsonInputError, loads
 from plugin.vendors.contract import WebhookEvent, WebhookRequest
 from plugin.vendors.errors import WebhookAuthError, WebhookPayloadError
 
@@ -18,14 +18,17 @@ from plugin.vendors.errors import WebhookAuthError, WebhookPayloadError
 _GUID = re.compile(rf"\{{?({config.GUID})\}}?")
 
 
-def verify(request: WebhookRequest, key: str, header: str | None = None) -> None:
-    """`WebhookKey` puts the key in `?code=`; `HttpHeader` in a configured header."""
+def verify(request: WebhookRequest, key: str | tuple[str, ...], header: str | None = None) -> None:
+    """`WebhookKey` puts the key in `?code=`; `HttpHeader` in a configured header. During a
+    rotation the previous key is accepted too (each compared in constant time)."""
     if header:
         given = request.header(header)
     else:
         values = parse_qs(urlsplit(request.url).query).get(config.WEBHOOK_KEY_PARAM) or [None]
         given = values[0]
-    if not given or not hmac.compare_digest(given.encode(), key.encode()):
+    keys = (key,) if isinstance(key, str) else key
+    matches = [bool(given) and hmac.compare_digest(given.encode(), k.encode()) for k in keys]
+    if not given or not any(matches):
         raise WebhookAuthError("missing or wrong webhook key")
 
 
@@ -33,9 +36,9 @@ def parse(body: bytes) -> list[WebhookEvent]:
     """One event per context for a case or contact; an e-mail or note regarding a case is an
     "updated" event for that case (its conversations changed). Other entities are ignored."""
     try:
-        data = json.loads(body.decode("utf-8-sig"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise WebhookPayloadError("body is not JSON") from exc
+        data = loads(body)
+    except JsonInputError as exc:
+        raise WebhookPayloadError(str(exc)) from exc
     if not isinstance(data, dict):
         raise WebhookPayloadError("body must be a RemoteExecutionContext object")
     message = _text(data, "MessageName")

@@ -16,6 +16,7 @@ from plugin.vendors.contract import (
     Adapter,
     Conversation,
     FieldValue,
+    VendorAgent,
     VendorContact,
     VendorTicket,
     WebhookEvent,
@@ -52,9 +53,13 @@ class FreshdeskAdapter(Adapter):
         timeout: tuple[float, float] = (3.05, 30.0),
         rate_window: float | None = None,
         per_page: int = config.PAGINATION["per_page"],
+        previous_webhook_password: str | None = None,
     ) -> None:
         self._webhook_user = webhook_user
-        self._webhook_password = webhook_password
+        # Rotation: the previous password keeps working until every rule sends the new one.
+        self._webhook_passwords = tuple(
+            p for p in (webhook_password, previous_webhook_password) if p
+        )
         self.per_page = per_page
         self.own_writes = OwnWrites()
         self.http = HttpClient(
@@ -88,13 +93,17 @@ class FreshdeskAdapter(Adapter):
             host = domain if "." in domain else f"{domain}.freshdesk.com"
             base_url = f"https://{host}"
         return cls(
-            base_url, settings["api_key"], settings["webhook_user"], settings["webhook_password"]
+            base_url,
+            settings["api_key"],
+            settings["webhook_user"],
+            settings["webhook_password"],
+            previous_webhook_password=settings.get("webhook_password_previous") or None,
         )
 
     # -- webhooks ---------------------------------------------------------------------
     def verify_webhook(self, request: WebhookRequest) -> None:
         """Basic auth with the rule's user and password."""
-        webhook.verify(request, self._webhook_user, self._webhook_password)
+        webhook.verify(request, self._webhook_user, self._webhook_passwords)
 
     def parse_webhook(
         self, body: bytes, headers: Mapping[str, str], received_at: datetime | None = None
@@ -118,6 +127,34 @@ class FreshdeskAdapter(Adapter):
         for item in self._pages(convo_path, {"per_page": self.per_page}):
             ticket.conversations.append(self._conversation(item))
         return ticket
+
+    def get_agent(self, agent_id: str) -> VendorAgent:
+        """View Agent (GET /api/v2/agents/{id}): e-mail, groups and whether they are active."""
+        if not agent_id.isdigit():
+            raise NotFound(self.name, "no such agent", status=404)
+        data = self.http.get(config.ENDPOINTS["agent"].format(id=agent_id)).json()
+        contact = data.get("contact") or {}
+        return VendorAgent(
+            external_id=str(data.get("id", agent_id)),
+            email=contact.get("email"),
+            group_ids=tuple(str(g) for g in data.get("group_ids") or []),
+            active=bool(contact.get("active", True)),
+        )
+
+    def record_exists(self, object_type: str, object_id: str) -> bool:
+        """One GET: a 404 or ``"deleted": true`` (ticket in trash, contact soft-deleted) is gone.
+
+        The ``deleted`` attribute of tickets and contacts: developers.freshdesk.com/api/#tickets
+        and #contacts ("Set to true if the ticket has been deleted/trashed").
+        """
+        endpoint = {"ticket": "ticket", "contact": "contact"}.get(object_type)
+        if endpoint is None or not object_id.isdigit():
+            raise AdapterError(self.name, f"cannot confirm that a {object_type} was deleted")
+        try:
+            data = self.http.get(config.ENDPOINTS[endpoint].format(id=object_id)).json()
+        except NotFound:
+            return False
+        return not (isinstance(data, dict) and data.get("deleted") is True)
 
     def iter_tickets(self, updated_since: datetime) -> Iterator[VendorTicket]:
         """Oldest change first; restarts from the last updated_at at the 300-page limit."""

@@ -14,6 +14,7 @@ ENDPOINTS = {
     "contact": "api/v2/contacts/{id}",
     "contacts": "api/v2/contacts",
     "contact_hard_delete": "api/v2/contacts/{id}/hard_delete",
+    "agent": "api/v2/agents/{id}",
 }
 PAGINATION = {"style": "link-header", "per_page": 100, "max_pages": 300}
 RATE_LIMIT = RateLimitHeaders(

@@ -79,12 +79,38 @@ class FreshdeskSimulator(VendorSimulator):
             self.tickets: dict[int, dict[str, Any]] = {}
             self.contacts: dict[int, dict[str, Any]] = {}
             self.conversations: dict[int, list[dict[str, Any]]] = {}
+            self.agents: dict[int, dict[str, Any]] = {}
             self._next_id = 1
 
     def _id(self) -> int:
         with self.lock:
             self._next_id += 1
             return self._next_id
+
+    def add_agent(
+        self,
+        name: str,
+        email: str,
+        group_ids: list[int] | None = None,
+        agent_id: int | None = None,
+        active: bool = True,
+    ) -> int:
+        """An agent (the View Agent answer: developers.freshdesk.com/api/#view_agent, with
+        ``group_ids`` and the agent's ``contact``); returns its id."""
+        aid = agent_id or self._id()
+        with self.lock:
+            self.agents[aid] = {
+                "id": aid,
+                "available": True,
+                "occasional": False,
+                "ticket_scope": 1,
+                "group_ids": list(group_ids or []),
+                "role_ids": [],
+                "contact": {"name": name, "email": email, "active": active},
+                "created_at": _now(),
+                "updated_at": _now(),
+            }
+        return aid
 
     def add_contact(self, name: str, email: str, phone: str | None = None, **extra: Any) -> int:
         """Create a contact; returns its id."""
@@ -263,6 +289,12 @@ class FreshdeskSimulator(VendorSimulator):
         app.add_url_rule(
             "/api/v2/contacts/<int:id>/hard_delete", view_func=self._hard_delete, methods=["DELETE"]
         )
+        app.add_url_rule("/api/v2/agents/<int:id>", view_func=self._agent, methods=["GET"])
+
+    def _agent(self, id: int) -> Any:  # noqa: A002
+        with self.lock:
+            agent = self.agents.get(id)
+            return Response(status=404) if agent is None else jsonify(agent)
 
     def _page(self, items: list[dict[str, Any]], limit_pages: bool) -> Any:
         try:

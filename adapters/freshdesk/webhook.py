@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -12,24 +11,29 @@ from typing import Any
 from adapters.basic_auth import basic_auth_matches
 from adapters.freshdesk import config
 from adapters.timeparse import parse_iso
+from plugin.json_input import JsonInputError, loads
 from plugin.vendors.contract import WebhookEvent, WebhookRequest
 from plugin.vendors.errors import WebhookAuthError, WebhookPayloadError
 
 _ACTION = re.compile(r"(?:ticket_action|action)\s*:\s*(\w+)", re.IGNORECASE)
 
 
-def verify(request: WebhookRequest, user: str, password: str) -> None:
-    """Freshdesk is not signed: require the rule's Basic credentials."""
-    if not basic_auth_matches(request.header("Authorization"), user, password):
+def verify(request: WebhookRequest, user: str, passwords: str | tuple[str, ...]) -> None:
+    """Freshdesk is not signed: require the rule's Basic credentials (current or previous
+    password during a rotation; each is compared, in constant time)."""
+    header = request.header("Authorization")
+    candidates = (passwords,) if isinstance(passwords, str) else passwords
+    matches = [basic_auth_matches(header, user, password) for password in candidates]
+    if not any(matches):
         raise WebhookAuthError("missing or wrong Basic credentials")
 
 
 def parse(body: bytes, received_at: datetime | None = None) -> list[WebhookEvent]:
     """Accept `{"ticket_id": ..}` and `{"freshdesk_webhook": {..}}` with string or int ids."""
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise WebhookPayloadError("body is not JSON") from exc
+        data = loads(body)
+    except JsonInputError as exc:
+        raise WebhookPayloadError(str(exc)) from exc
     if not isinstance(data, dict):
         raise WebhookPayloadError("body must be a JSON object")
     inner = data.get("freshdesk_webhook", data)

@@ -23,7 +23,7 @@ from plugin.vendors.contract import (
     contact_values,
     first_last,
 )
-from plugin.vendors.errors import AdapterConfigError, AdapterError
+from plugin.vendors.errors import AdapterConfigError, AdapterError, NotFound, WebhookAuthError
 
 
 def error_code(response: requests.Response) -> str | None:
@@ -46,11 +46,17 @@ class HubSpotAdapter(Adapter):
         client_secret: str,
         *,
         app_id: str | None = None,
+        legacy_signatures: bool = False,
+        previous_client_secret: str | None = None,
         retry: RetryPolicy | None = None,
         timeout: tuple[float, float] = (3.05, 30.0),
         page_limit: int = config.PAGINATION["limit"],
     ) -> None:
         self._client_secret = client_secret
+        # Rotation: requests signed with the previous secret verify until HubSpot switches.
+        self._webhook_secrets = tuple(s for s in (client_secret, previous_client_secret) if s)
+        self.legacy_signatures = legacy_signatures
+        self._replays = signature.ReplayGuard()
         self.app_id = app_id
         self.page_limit = page_limit
         self.own_writes = OwnWrites()
@@ -82,12 +88,23 @@ class HubSpotAdapter(Adapter):
             settings["token"],
             settings["client_secret"],
             app_id=settings.get("app_id") or None,
+            legacy_signatures=_flag(settings.get("legacy_signatures")),
+            previous_client_secret=settings.get("client_secret_previous") or None,
         )
 
     # -- webhooks ---------------------------------------------------------------------
     def verify_webhook(self, request: WebhookRequest) -> None:
-        """Signature v3 (or legacy v1/v2) with the app's client secret."""
-        signature.verify(request, self._client_secret)
+        """Signature v3 (legacy v1/v2 only when enabled and no v3 is sent)."""
+        refused: WebhookAuthError | None = None
+        for secret in self._webhook_secrets:
+            try:
+                signature.verify(
+                    request, secret, legacy=self.legacy_signatures, replays=self._replays
+                )
+                return
+            except WebhookAuthError as exc:
+                refused = exc
+        raise refused or WebhookAuthError("no HubSpot client secret configured")
 
     def parse_webhook(
         self, body: bytes, headers: Mapping[str, str], received_at: datetime | None = None
@@ -131,6 +148,23 @@ class HubSpotAdapter(Adapter):
             phone=props.get("phone"),
             extra={k: v for k, v in props.items() if k in ("address", "city", "zip") and v},
         )
+
+    def record_exists(self, object_type: str, object_id: str) -> bool:
+        """One GET of the ticket or contact: archived (deleted) and GDPR-deleted records answer
+        404 unless ``archived=true`` is asked for (CRM objects API, "Retrieve a record":
+        developers.hubspot.com/docs/api/crm/understanding-the-crm). A merged-away contact id
+        still answers with the surviving record, so a merge never counts as a deletion."""
+        endpoint = {"ticket": "ticket", "contact": "contact"}.get(object_type)
+        if endpoint is None or not object_id.isdigit():
+            raise AdapterError(self.name, f"cannot confirm that a {object_type} was deleted")
+        try:
+            self.http.get(
+                config.ENDPOINTS[endpoint].format(id=object_id),
+                params={"properties": "hs_object_id"},
+            )
+        except NotFound:
+            return False
+        return True
 
     def iter_tickets(self, updated_since: datetime) -> Iterator[VendorTicket]:
         """Search by last modification, oldest first, following `paging.next.after`.
@@ -282,6 +316,11 @@ class HubSpotAdapter(Adapter):
     def close(self) -> None:
         """Close the HTTP session."""
         self.http.close()
+
+
+def _flag(value: object) -> bool:
+    """A yes/no setting from the environment or YAML."""
+    return str(value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def _ms(moment: datetime) -> str:

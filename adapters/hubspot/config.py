@@ -48,6 +48,11 @@ RATE_LIMIT = RateLimitHeaders(
 )
 REQUEST_ID_HEADERS = ("X-HubSpot-Correlation-Id",)
 SIGNATURE_MAX_AGE_MS = 5 * 60 * 1000
+# Legacy v1/v2 (off unless DATAVAGT_HUBSPOT_LEGACY_SIGNATURES is true): events older than
+# HubSpot's 24-hour retry span (plus an hour's slack) or dated in the future are refused.
+LEGACY_MAX_AGE_MS = 25 * 60 * 60 * 1000
+LEGACY_MAX_SKEW_MS = 5 * 60 * 1000
+LEGACY_REPLAY_MEMORY = 100_000
 OBJECT_TYPES = {"ticket": "ticket", "contact": "contact"}
 
 # E-mails and notes associated with a ticket are read as its conversations, with ids

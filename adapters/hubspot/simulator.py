@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask, Response, has_request_context, request
 
 from adapters.hubspot.openapi import SpecValidator
-from adapters.hubspot.signature import sign_v3
+from adapters.hubspot.signature import sign_v1, sign_v3
 from adapters.hubspot.sim_answers import error as _error
 from adapters.hubspot.sim_answers import json_response as _json
 from adapters.hubspot.sim_answers import now as _now
@@ -54,6 +54,9 @@ class HubSpotSimulator(EngagementsMixin, VendorSimulator):
         self.portal_id = portal_id
         self.validator = SpecValidator(spec_dir) if spec_dir else None
         super().__init__(rate_limit=rate_limit, rate_window=rate_window, **kwargs)
+        # Which signatures a delivery carries: "v1+v3" as HubSpot signs webhooks API calls
+        # today, "v1" as an app from before v3 (to exercise legacy-only deliveries).
+        self.config["signatures"] = "v1+v3"
         if self.validator:
             self.app.after_request(self._validate_response)
 
@@ -171,16 +174,27 @@ class HubSpotSimulator(EngagementsMixin, VendorSimulator):
             }
             body = json.dumps([event]).encode()
             url = str(self.config["webhook_url"])
-            stamp = str(int(time.time() * 1000))
-            headers = {
-                "Content-Type": "application/json",
-                "X-HubSpot-Signature-Version": "v3",
-                "X-HubSpot-Request-Timestamp": stamp,
-                "X-HubSpot-Signature-v3": sign_v3(self.client_secret, "POST", url, body, stamp),
-            }
-            return url, headers, body
+            return url, self.signed_headers(url, body), body
 
         self.notify(build)
+
+    def signed_headers(self, url: str, body: bytes) -> dict[str, str]:
+        """The headers HubSpot sends with a webhooks API call (developers.hubspot.com/docs/
+        apps/legacy-apps/authentication/validating-requests): the v1 signature with
+        ``X-HubSpot-Signature-Version: v1`` "for backwards compatibility", and the v3
+        signature with its millisecond timestamp (signed over the decoded URI)."""
+        headers = {
+            "Content-Type": "application/json",
+            "X-HubSpot-Signature-Version": "v1",
+            "X-HubSpot-Signature": sign_v1(self.client_secret, body),
+        }
+        if "v3" in str(self.config.get("signatures") or ""):
+            stamp = str(int(time.time() * 1000))
+            headers["X-HubSpot-Request-Timestamp"] = stamp
+            headers["X-HubSpot-Signature-v3"] = sign_v3(
+                self.client_secret, "POST", url, body, stamp
+            )
+        return headers
 
     # -- vendor behaviour -------------------------------------------------------------
     def authenticate(self) -> Response | None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from adapters.hubspot import config
 from adapters.timeparse import parse_epoch_ms
+from plugin.json_input import JsonInputError, loads
 from plugin.vendors.contract import WebhookEvent
 from plugin.vendors.errors import WebhookPayloadError
 
@@ -16,9 +16,9 @@ MAX_EVENTS = 100
 def parse(body: bytes) -> list[WebhookEvent]:
     """Normalise ticket/contact events; other object types are ignored."""
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise WebhookPayloadError("body is not JSON") from exc
+        data = loads(body)
+    except JsonInputError as exc:
+        raise WebhookPayloadError(str(exc)) from exc
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list) or not data:

@@ -21,7 +21,8 @@ from werkzeug.exceptions import HTTPException
 
 from plugin import audit
 from plugin.admin import data
-from plugin.admin.session import admin_required, check_csrf, login
+from plugin.admin.session import admin_required, check_csrf, login, revoke
+from plugin.audit.free_text import refusal
 from plugin.auth.guard import Actor
 from plugin.auth.tokens import TokenError
 from plugin.extensions import db
@@ -76,7 +77,8 @@ def login_submit() -> ResponseReturnValue:
 @bp.post("/logout")
 @admin_required
 def logout(actor: Actor) -> ResponseReturnValue:
-    """End the session."""
+    """End the session, server-side too: a saved copy of the cookie no longer opens it."""
+    revoke()
     session.clear()
     return redirect(url_for("admin.login_form"))
 
@@ -108,6 +110,8 @@ def requests_action(actor: Actor) -> ResponseReturnValue:
                 received_on=datetime.strptime(received, "%Y-%m-%d").date() if received else None,
                 channel=form.get("channel", "email"),
             )
+        elif refusal(form.get("reason")):
+            flash(refusal(form.get("reason")) or "", "error")
         else:
             requests.apply(
                 form.get("request_id", ""),
@@ -181,6 +185,10 @@ def subject_action(actor: Actor, subject_id: str, action: str) -> ResponseReturn
     """Rectify, restrict, lift or erase from the subject page."""
     form = request.form
     reason = form.get("reason", "")
+    refused = refusal(reason)
+    if refused:
+        flash(refused, "error")
+        return redirect(url_for("admin.subject_page", subject_id=subject_id))
     try:
         if action == "rectify":
             result = rectify.rectify(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import hmac
 import secrets
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from cryptography.hazmat.primitives import hashes
@@ -17,7 +19,10 @@ from flask.wrappers import Request
 
 from plugin.auth.guard import Actor
 from plugin.auth.tokens import TokenError, verify_token
+from plugin.extensions import db
 from plugin.keys import Keyring
+from plugin.models import AdminSession
+from plugin.models.types import utcnow
 
 F = TypeVar("F", bound=Callable[..., Any])
 ADMIN_ROLE = "dpo"  # admin implies dpo in the manifest
@@ -61,6 +66,8 @@ def init_session(app: Flask, path_prefix: str) -> None:
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Strict"
     app.config["SESSION_COOKIE_NAME"] = "datavagt_admin"
+    # Sent to the console's pages only, never to the APIs, the portal or static files.
+    app.config["SESSION_COOKIE_PATH"] = path_prefix.rstrip("/") or "/"
     app.session_interface = AdminSessionInterface(path_prefix)
 
 
@@ -71,22 +78,51 @@ def login(token: str) -> Actor:
     role = str(claims.get("role", ""))
     if ADMIN_ROLE not in manifest.implied_roles(role):
         raise TokenError("this console is for the DPO and administrators")
+    revoke()  # an id the browser brought along never becomes a signed-in session
     session.clear()
-    session["admin"] = {
-        "sub": str(claims["sub"]),
-        "role": role,
-        "exp": min(int(claims["exp"]), int(time.time()) + MAX_SESSION_SECONDS),
-    }
+    expires = min(int(claims["exp"]), int(time.time()) + MAX_SESSION_SECONDS)
+    session_id = secrets.token_urlsafe(32)
+    db.session.add(
+        AdminSession(
+            id_hash=_hash(session_id),
+            actor_id=str(claims["sub"]),
+            role=role,
+            expires_at=datetime.fromtimestamp(expires, tz=UTC),
+        )
+    )
+    session["admin"] = {"sid": session_id, "sub": str(claims["sub"]), "role": role, "exp": expires}
     session["csrf"] = secrets.token_urlsafe(32)
     return Actor(id=str(claims["sub"]), role=role, source="admin")
 
 
+def _hash(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def _row(data: Any) -> AdminSession | None:
+    sid = data.get("sid") if isinstance(data, dict) else None
+    if not isinstance(sid, str) or not sid:
+        return None
+    return db.session.get(AdminSession, _hash(sid))
+
+
+def revoke() -> None:
+    """End this browser's session server-side (logout): a copied cookie opens nothing."""
+    row = _row(session.get("admin"))
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = utcnow()
+        db.session.commit()
+
+
 def current_admin() -> Actor | None:
-    """The signed-in admin, or None (expired sessions count as signed out)."""
+    """The signed-in admin, or None (expired or revoked sessions count as signed out)."""
     data = session.get("admin")
     if not data or int(data.get("exp", 0)) < time.time():
         return None
-    return Actor(id=data["sub"], role=data["role"], source="admin")
+    row = _row(data)
+    if row is None or row.revoked_at is not None or row.expires_at < utcnow():
+        return None
+    return Actor(id=row.actor_id, role=row.role, source="admin")
 
 
 def csrf_token() -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from plugin.audit.free_text import NoPersonalData
+
 
 class _Strict(Schema):
     class Meta:
@@ -13,7 +15,7 @@ class _Strict(Schema):
 class RevealRequest(_Strict):
     field = fields.String(required=True, validate=validate.Length(min=1, max=128))
     finding = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
-    reason = fields.String(load_default="", validate=validate.Length(max=500))
+    reason = fields.String(load_default="", validate=[validate.Length(max=500), NoPersonalData()])
 
 
 class RevealResponse(Schema):
@@ -58,7 +60,8 @@ class ExchangeResponse(Schema):
 
 
 class FreshdeskAgent(_Strict):
-    """What the Freshdesk app reads from ``client.data.get('loggedInUser')``."""
+    """What the Freshdesk app reads from ``client.data.get('loggedInUser')``; e-mail and
+    groups are accepted for older app versions but the exchange reads them from Freshdesk."""
 
     agent_id = fields.String(required=True, validate=validate.Regexp(r"^[0-9A-Za-z_-]{1,64}$"))
     email = fields.Email(load_default=None, validate=validate.Length(max=254))
@@ -67,6 +70,8 @@ class FreshdeskAgent(_Strict):
         load_default=list,
         validate=validate.Length(max=100),
     )
+    # The ticket the app is open on (client.data.get("ticket")): the token is bound to it.
+    ticket_id = fields.String(load_default=None, validate=validate.Regexp(r"^[0-9]{1,20}$"))
 
 
 class DynamicsExchange(_Strict):

@@ -12,6 +12,7 @@ from plugin.access.levels import REVEAL_WITH_REASON, at_most
 from plugin.access.policy import get_policy
 from plugin.access.render import level_allows_reveal, render_finding
 from plugin.access.restriction import RESTRICTED_CEILING, is_restricted
+from plugin.agents.binding import authorize_ticket
 from plugin.agents.context import ticket_context
 from plugin.audit import actions, record
 from plugin.auth.guard import Actor
@@ -23,8 +24,9 @@ from plugin.vault import VaultError, VaultShredded, get_vault
 log = logging.getLogger(__name__)
 
 
-def find_ticket(vendor: str, external_id: str) -> Ticket:
-    """The live ticket or a 404 that says nothing about why."""
+def find_ticket(vendor: str, external_id: str, actor: Actor) -> Ticket:
+    """The live ticket the actor may open, or a 404 that says nothing about why."""
+    authorize_ticket(actor, vendor, external_id)
     ticket = db.session.scalars(
         sa.select(Ticket).where(Ticket.vendor == vendor, Ticket.external_id == external_id)
     ).first()
@@ -69,7 +71,7 @@ def _ordered_findings(ticket: Ticket) -> list[Finding]:
 
 def view_ticket(actor: Actor, vendor: str, external_id: str) -> dict[str, Any]:
     """The ticket rendered for ``actor``'s role; one ``view`` audit event per call."""
-    ticket = find_ticket(vendor, external_id)
+    ticket = find_ticket(vendor, external_id, actor)
     restricted = is_restricted(ticket.subject_id, ticket.purpose)
     keep = get_policy().partial_chars
     findings = _ordered_findings(ticket)
@@ -129,7 +131,7 @@ def reveal(
     actor: Actor, vendor: str, external_id: str, *, field: str, finding_id: int, reason: str
 ) -> dict[str, Any]:
     """The clear value where policy allows; a denial is audited and answered with 403."""
-    ticket = find_ticket(vendor, external_id)
+    ticket = find_ticket(vendor, external_id, actor)
     finding = db.session.get(Finding, finding_id)
     if finding is None or finding.ticket_id != ticket.id or finding.field != field:
         raise ApiError(404, "not_found", "Finding not found on this ticket")

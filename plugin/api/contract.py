@@ -9,6 +9,7 @@ from flask import request
 from marshmallow import Schema, ValidationError
 
 from plugin.errors import ApiError
+from plugin.json_input import JsonInputError, loads
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -17,14 +18,18 @@ def documented(
     *,
     summary: str,
     tags: list[str],
-    body: type[Schema] | None = None,
+    body: type[Schema] | dict[str, Any] | None = None,
     query: type[Schema] | None = None,
     response: type[Schema] | None = None,
     many: bool = False,
     errors: tuple[int, ...] = (),
     auth: str | None = None,
+    status: int = 200,
 ) -> Callable[[F], F]:
-    """Attach OpenAPI metadata to a view; ``/openapi.json`` is built from it."""
+    """Attach OpenAPI metadata to a view; ``/openapi.json`` is built from it.
+
+    ``body`` is a marshmallow schema, or a JSON Schema dict for bodies a vendor defines.
+    """
 
     def mark(view: F) -> F:
         view.__api__ = {  # type: ignore[attr-defined]
@@ -36,6 +41,7 @@ def documented(
             "many": many,
             "errors": errors,
             "auth": auth,
+            "status": status,
         }
         return view
 
@@ -44,9 +50,14 @@ def documented(
 
 def load_json(schema: Schema) -> Any:
     """Parse the JSON body with ``schema``: 400 when not JSON, 422 with field errors."""
-    payload = request.get_json(silent=True)
-    if payload is None:
+    if not request.is_json:
         raise ApiError(400, "malformed_json", "The request body must be a JSON document")
+    try:
+        payload = loads(request.get_data(cache=True))
+    except JsonInputError as exc:
+        raise ApiError(
+            400, "malformed_json", f"The request body must be a JSON document: {exc}"
+        ) from exc
     try:
         return schema.load(payload)
     except ValidationError as exc:

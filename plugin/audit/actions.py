@@ -28,6 +28,8 @@ REQUEST_CREATED = "request_created"
 REQUEST_UPDATED = "request_updated"
 # Ingestion rewrote a ticket in the vendor with tokens (fields and counts, never values).
 PSEUDONYMISE = "pseudonymise"
+# A vendor event asked for a deletion the vendor's own API did not confirm (forged/replayed).
+WEBHOOK_REJECTED = "webhook_rejected"
 
 ACTIONS: frozenset[str] = frozenset(
     {
@@ -56,5 +58,6 @@ ACTIONS: frozenset[str] = frozenset(
         REQUEST_CREATED,
         REQUEST_UPDATED,
         PSEUDONYMISE,
+        WEBHOOK_REJECTED,
     }
 )

@@ -24,6 +24,10 @@ class Actor:
     vendor: str | None = None
     vendor_user: str | None = None
     source: str = "api"  # api, cli, worker, portal, webhook, form
+    # Exchanged tokens are bound to the ticket the widget was opened on (None: no ticket);
+    # ``ticket_bound`` is False for tokens minted by an admin (CLI, demo).
+    ticket: str | None = None
+    ticket_bound: bool = False
 
     @classmethod
     def system(cls, source: str = "worker") -> Actor:
@@ -55,6 +59,8 @@ def authenticate() -> Actor:
         vendor=claims.get("vendor"),
         vendor_user=claims.get("vendor_user"),
         source="api",
+        ticket=claims.get("ticket"),
+        ticket_bound="ticket" in claims,
     )
 
 

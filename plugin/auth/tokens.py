@@ -67,7 +67,7 @@ def verify_token(keyring: Keyring, token: str) -> dict[str, Any]:
     except KeyringError as exc:
         raise TokenError("unknown signing key") from exc
     try:
-        return jwt.decode(
+        claims: dict[str, Any] = jwt.decode(
             token,
             key.public,
             algorithms=ALGORITHMS,
@@ -79,3 +79,24 @@ def verify_token(keyring: Keyring, token: str) -> dict[str, Any]:
         raise TokenError("token expired") from exc
     except jwt.PyJWTError as exc:
         raise TokenError("invalid token") from exc
+    _check_types(claims)
+    return claims
+
+
+# Claims we read, and whether they may be null; each is a short string when present.
+_STRING_CLAIMS = {"sub": False, "role": False, "vendor": True, "vendor_user": True, "ticket": True}
+MAX_CLAIM = 256
+
+
+def _check_types(claims: dict[str, Any]) -> None:
+    """A signed token with a list where a string belongs is refused, not a 500."""
+    for name, nullable in _STRING_CLAIMS.items():
+        if name not in claims:
+            if not nullable:
+                raise TokenError(f"token lacks {name}")
+            continue
+        value = claims[name]
+        if value is None and nullable:
+            continue
+        if not isinstance(value, str) or not value or len(value) > MAX_CLAIM:
+            raise TokenError(f"token claim {name} is not a string")

@@ -1,4 +1,9 @@
-"""Mirror deletions made in the CRM itself: drop Datavagt's own copies of what is gone."""
+"""Mirror deletions made in the CRM itself: drop Datavagt's own copies of what is gone.
+
+A deletion event is a hint, never a command: anyone holding the webhook credential can send
+one. It takes effect only when the vendor's API confirms the record is gone, and never on a
+ticket or person under a legal hold (the event is parked with the reason, for the DPO).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from flask import current_app
 from plugin.audit import actions, record
 from plugin.auth.guard import Actor
 from plugin.extensions import db
+from plugin.ingest.errors import EventParked
 from plugin.keys import Keyring
 from plugin.models import DataSubject, Finding, OutboxJob, SubjectIdentifier, Ticket, VaultItem
 from plugin.models.types import utcnow
@@ -18,6 +24,7 @@ from plugin.retention.due import RETENTION
 from plugin.retention.effects import forget_ticket_copies
 from plugin.subjects.identity import blind_index
 from plugin.vault import get_vault
+from plugin.vendors.contract import Adapter
 
 log = logging.getLogger(__name__)
 DELETION_KINDS = ("deleted", "privacy_deletion")
@@ -33,24 +40,95 @@ class DeletionEvent(Protocol):
     object_id: str
 
 
-def handle_vendor_deletion(event: DeletionEvent) -> None:
-    """Erase our copies of a ticket or contact the vendor deleted; audited, caller commits."""
+def handle_vendor_deletion(event: DeletionEvent, adapter: Adapter) -> str:
+    """Erase our copies of a ticket or contact the vendor deleted; audited, caller commits.
+
+    Returns an outcome word: ``deleted``, ``not_confirmed`` (the vendor still has it: a
+    forged or replayed event changes nothing), ``unknown`` or ``skipped``. Raises
+    EventParked under a legal hold, and the adapter's error when the vendor can't be asked.
+    """
     if event.kind not in DELETION_KINDS:
-        return
+        return "skipped"
     if event.object_type == "ticket":
-        _ticket_gone(event)
-    elif event.object_type == "contact":
-        _contact_gone(event)
+        ticket = _ticket(event)
+        if ticket is None:
+            return "unknown"  # unknown to us, or our own deletion echoing back
+        if ticket.legal_hold or _subject_held(ticket.subject_id):
+            raise _held(event)
+        if not _confirmed(event, adapter, ticket.subject_id):
+            return "not_confirmed"
+        _ticket_gone(event, ticket)
+        return "deleted"
+    if event.object_type == "contact":
+        found = _contact(event)
+        if found is None:
+            return "unknown"
+        subject, identifier = found
+        if subject.legal_hold or _tickets_held(subject.id, event.vendor):
+            raise _held(event)
+        if not _confirmed(event, adapter, subject.id):
+            return "not_confirmed"
+        _contact_gone(event, subject, identifier)
+        return "deleted"
+    return "skipped"
 
 
-def _ticket_gone(event: DeletionEvent) -> None:
+def _held(event: DeletionEvent) -> EventParked:
+    return EventParked(
+        f"legal_hold: the {event.vendor} {event.object_type} {event.object_id} was reported "
+        "deleted, but a legal hold keeps Datavagt's copies; lift the hold and retry the event"
+    )
+
+
+def _confirmed(event: DeletionEvent, adapter: Adapter, subject_id: str | None) -> bool:
+    """Ask the vendor; a record it still holds means the event was forged or replayed."""
+    if not adapter.record_exists(event.object_type, event.object_id):
+        return True
+    log.warning(
+        "deletion event not confirmed by the vendor",
+        extra={"vendor": event.vendor, "object_type": event.object_type},
+    )
+    record(
+        actions.WEBHOOK_REJECTED,
+        actor=SOURCE,
+        subject_id=subject_id,
+        ticket_ref=f"{event.vendor}:{event.object_id}" if event.object_type == "ticket" else None,
+        reason="deletion reported but the record still exists in the vendor",
+        details=_details(event),
+    )
+    return False
+
+
+def _subject_held(subject_id: str | None) -> bool:
+    if subject_id is None:
+        return False
+    subject = db.session.get(DataSubject, subject_id)
+    return bool(subject is not None and subject.legal_hold)
+
+
+def _tickets_held(subject_id: str, vendor: str) -> bool:
+    held = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Ticket)
+        .where(
+            Ticket.subject_id == subject_id, Ticket.vendor == vendor, Ticket.legal_hold.is_(True)
+        )
+    )
+    return bool(held)
+
+
+def _ticket(event: DeletionEvent) -> Ticket | None:
     ticket = db.session.scalars(
         sa.select(Ticket).where(
             Ticket.vendor == event.vendor, Ticket.external_id == event.object_id
         )
     ).first()
     if ticket is None or ticket.deleted_at is not None:
-        return  # unknown to us, or our own deletion echoing back
+        return None
+    return ticket
+
+
+def _ticket_gone(event: DeletionEvent, ticket: Ticket) -> None:
     removed = forget_ticket_copies(ticket)
     ticket.deleted_at = utcnow()
     ticket.status = "deleted"
@@ -74,7 +152,7 @@ def _ticket_gone(event: DeletionEvent) -> None:
     )
 
 
-def _contact_gone(event: DeletionEvent) -> None:
+def _contact(event: DeletionEvent) -> tuple[DataSubject, SubjectIdentifier] | None:
     keyring: Keyring = current_app.extensions["datavagt.keyring"]
     index = blind_index(keyring, "vendor_contact", event.object_id)
     identifier = db.session.scalars(
@@ -85,10 +163,16 @@ def _contact_gone(event: DeletionEvent) -> None:
         )
     ).first()
     if identifier is None:
-        return
+        return None
     subject = db.session.get(DataSubject, identifier.subject_id)
     if subject is None:
-        return
+        return None
+    return subject, identifier
+
+
+def _contact_gone(
+    event: DeletionEvent, subject: DataSubject, identifier: SubjectIdentifier
+) -> None:
     elsewhere = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(SubjectIdentifier)

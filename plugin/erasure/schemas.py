@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from plugin.audit.free_text import NoPersonalData
+
 
 class EraseSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    reason = fields.String(load_default="Art. 17 request", validate=validate.Length(min=1, max=500))
+    reason = fields.String(
+        load_default="Art. 17 request",
+        validate=[validate.Length(min=1, max=500), NoPersonalData()],
+    )
 
 
 class ErasureStatusOut(Schema):

@@ -19,9 +19,16 @@ class IngestError(Exception):
     """Processing an event cannot go on; the message names ids only."""
 
 
+class EventParked(Exception):
+    """The event must wait for a person (e.g. a legal hold): parked at once, not retried.
+
+    The message is the reason shown to the DPO with the event; it names ids only.
+    """
+
+
 def safe_error(exc: BaseException) -> str:
     """``Type: message`` for our own error types, else only the type name."""
     name = type(exc).__name__
-    if isinstance(exc, (*_SAFE_MESSAGES, IngestError)):
+    if isinstance(exc, (*_SAFE_MESSAGES, IngestError, EventParked)):
         return f"{name}: {exc}"[:MAX_ERROR]
     return name

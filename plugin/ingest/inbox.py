@@ -151,6 +151,19 @@ def mark_failed(event_id: int, exc: BaseException, settings: IngestSettings) -> 
     return event.status
 
 
+def park(event_id: int, exc: BaseException) -> None:
+    """Park an event at once with its reason (own transaction): it waits for a person."""
+    db.session.rollback()
+    event = db.session.get(InboxEvent, event_id)
+    if event is None:
+        return
+    event.status = PARKED
+    event.last_error = safe_error(exc)
+    event.locked_by = None
+    event.locked_until = None
+    db.session.commit()
+
+
 def retry_parked(ids: Iterable[int] | None = None) -> int:
     """Requeue parked events (all of them when ``ids`` is None); commits; returns the count."""
     statement = sa.update(InboxEvent).where(InboxEvent.status == PARKED)

@@ -9,10 +9,10 @@ from datetime import datetime
 
 from flask import current_app
 
-from plugin.erasure.mirror import handle_vendor_deletion
 from plugin.extensions import db
 from plugin.ingest import inbox
-from plugin.ingest.errors import IngestError
+from plugin.ingest.deletions import handle_deletion
+from plugin.ingest.errors import EventParked, IngestError
 from plugin.ingest.pipeline import ingest_ticket
 from plugin.ingest.settings import IngestSettings, ingest_settings
 from plugin.models import InboxEvent, Ticket
@@ -61,8 +61,8 @@ def _mark_deleted(vendor: str, external_id: str) -> None:
 def handle(row: InboxEvent, settings: IngestSettings) -> str:
     """Do the work of one event; returns an outcome word. Raises to retry."""
     if row.kind in ("deleted", "privacy_deletion"):
-        handle_vendor_deletion(row)  # ticket or contact: our own copies go too
-        return "deleted"
+        # Ticket or contact: our own copies go too, once the vendor confirms it is gone.
+        return handle_deletion(row, _adapter(row.vendor))
     if row.object_type != "ticket":
         return "skipped_object"  # other contact events belong to the rights subsystem
     adapter = _adapter(row.vendor)
@@ -89,6 +89,10 @@ def process_event(event_id: int, settings: IngestSettings | None = None) -> str:
         inbox.mark_done(row, outcome)
         db.session.commit()
         return outcome
+    except EventParked as exc:
+        inbox.park(event_id, exc)
+        log.info("inbox event parked", extra={"event_id": event_id})
+        return inbox.PARKED
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row and retried
         status = inbox.mark_failed(event_id, exc, settings)
         log.warning(

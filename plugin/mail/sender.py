@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -105,14 +106,21 @@ class Mailer:
             # The exception text may quote the address: log only its type.
             raise MailError(f"SMTP delivery failed ({type(exc).__name__})") from exc
 
-    def send_later(self, to: str, subject: str, text: str) -> Future[None] | None:
-        """Queue a message off the request thread; failures are logged without the address."""
+    def send_later(
+        self, to: str, subject: str, text: str, delay: float = 0.0
+    ) -> Future[None] | None:
+        """Queue a message off the request thread; failures are logged without the address.
+
+        ``delay`` seconds pass (asleep, GIL released) before the SMTP conversation starts.
+        """
         if not self.enabled:
             log.warning("mail not sent: no SMTP host configured")
             return None
-        return self._pool.submit(self._deliver, to, subject, text)
+        return self._pool.submit(self._deliver, to, subject, text, delay)
 
-    def _deliver(self, to: str, subject: str, text: str) -> None:
+    def _deliver(self, to: str, subject: str, text: str, delay: float = 0.0) -> None:
+        if delay > 0:
+            time.sleep(delay)
         try:
             self.send(to, subject, text)
         except MailError as exc:

@@ -79,7 +79,7 @@ def send_to_requester(
     actor: Actor, vendor: str, external_id: str, body: str, lang: str | None = None
 ) -> SecureMessage:
     """Seal a message to the ticket's requester, audit it, commit, then mail the notice."""
-    ticket = find_ticket(vendor, external_id)
+    ticket = find_ticket(vendor, external_id, actor)
     subject = _survivor(ticket.subject_id) if ticket.subject_id else None
     if subject is None:
         raise ApiError(409, "no_requester", "The ticket has no known requester")

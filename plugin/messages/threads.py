@@ -92,7 +92,7 @@ def unread_count(subject_id: str) -> int:
 
 def thread_for_ticket(actor: Actor, vendor: str, external_id: str) -> list[dict[str, Any]]:
     """The ticket's secure messages for an agent (audited as a view)."""
-    ticket = find_ticket(vendor, external_id)
+    ticket = find_ticket(vendor, external_id, actor)
     rows = db.session.scalars(
         sa.select(SecureMessage)
         .where(SecureMessage.ticket_id == ticket.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from plugin.models.admin import AdminSession
 from plugin.models.audit import AuditCheckpoint, AuditEvent
 from plugin.models.consent import Consent, ConsentText
 from plugin.models.message import PlainReply, SecureMessage
@@ -15,6 +16,7 @@ from plugin.models.ticket import Finding, Ticket
 from plugin.models.vault import SubjectKey, VaultItem
 
 __all__ = [
+    "AdminSession",
     "AuditCheckpoint",
     "AuditEvent",
     "Consent",

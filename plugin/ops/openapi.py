@@ -41,6 +41,10 @@ def build_spec(app: Flask) -> dict[str, Any]:
     spec.components.security_scheme(
         "agentJWT", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     )
+    # Vendors authenticate their webhooks their own way (signature, Basic, key): see README.
+    spec.components.security_scheme(
+        "vendorWebhook", {"type": "apiKey", "in": "header", "name": "Authorization"}
+    )
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         view = app.view_functions.get(rule.endpoint)
         meta = getattr(view, "__api__", None)
@@ -77,7 +81,7 @@ def _operation(meta: dict[str, Any], arguments: Any) -> dict[str, Any]:
         if meta["many"]:
             schema = {"type": "array", "items": schema}
         ok["content"] = {"application/json": {"schema": schema}}
-    responses: dict[str, Any] = {"200": ok}
+    responses: dict[str, Any] = {str(meta.get("status", 200)): ok}
     for status in meta["errors"]:
         responses[str(status)] = {
             "description": "Error",

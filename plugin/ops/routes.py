@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify
+import hmac
+
+from flask import Blueprint, Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from plugin import database
+from plugin.errors import ApiError
 from plugin.extensions import db
 from plugin.ops.metrics import registry
 from plugin.ops.openapi import build_spec
 
 bp = Blueprint("ops", __name__)
+LOOPBACK = frozenset({"127.0.0.1", "::1"})
 
 
 @bp.get("/healthz")
@@ -37,7 +41,20 @@ def readyz() -> ResponseReturnValue:
 
 @bp.get("/metrics")
 def metrics() -> ResponseReturnValue:
-    """Prometheus text exposition."""
+    """Prometheus text exposition: with ``DATAVAGT_METRICS_TOKEN`` set, for its bearer;
+    without it, for scrapers on this host only (queue sizes and rates are nobody else's)."""
+    settings = current_app.extensions["datavagt.settings"]
+    token = settings.environ.get("DATAVAGT_METRICS_TOKEN") or settings.extra.get("metrics_token")
+    if token:
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            given.strip().encode(), str(token).encode()
+        ):
+            raise ApiError(401, "unauthorized", "A metrics bearer token is required")
+    elif request.remote_addr not in LOOPBACK or request.headers.get("X-Forwarded-For"):
+        raise ApiError(
+            403, "forbidden", "Metrics are served to this host only; set DATAVAGT_METRICS_TOKEN"
+        )
     return Response(generate_latest(registry()), mimetype=CONTENT_TYPE_LATEST)
 
 

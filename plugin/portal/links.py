@@ -1,14 +1,16 @@
 """Magic links: a random single-use token, stored as SHA-256, valid 15 minutes.
 
 The link carries nothing but the token. Known and unknown addresses cost the same work on
-the request thread (lookup, token, one insert, one commit); only a known address gets a mail,
-and that mail is sent from the mailer's worker pool.
+the request thread (one lookup query, a token, the mail text, one insert, one commit); only a
+known address gets a mail, handed to the mailer once the answer has gone out, so neither the
+SMTP conversation nor the worker thread it wakes can slow the answer down.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -25,6 +27,9 @@ LINK_TTL = timedelta(minutes=15)
 # Used and expired rows are kept a day (for support questions), then pruned.
 KEEP_USED = timedelta(days=1)
 LOGIN_PATH = "/portal/login/"
+# The SMTP conversation starts a moment after the answer went out, so it never competes
+# with the answer for the interpreter while the caller is still reading it.
+MAIL_DELAY = 0.05
 
 
 class LinkError(Exception):
@@ -43,14 +48,17 @@ def email_index(email: str) -> str:
 
 def subject_for_index(index: str) -> DataSubject | None:
     """The live subject holding this e-mail index (merges followed), or None."""
-    row = db.session.scalars(
-        sa.select(SubjectIdentifier).where(
+    # One query whether or not the address is known (the same work for both answers).
+    subject = db.session.scalars(
+        sa.select(DataSubject)
+        .join(SubjectIdentifier, SubjectIdentifier.subject_id == DataSubject.id)
+        .where(
             SubjectIdentifier.kind == "email",
             SubjectIdentifier.vendor == "",
             SubjectIdentifier.blind_index == index,
         )
+        .limit(1)
     ).first()
-    subject = db.session.get(DataSubject, row.subject_id) if row is not None else None
     seen: set[str] = set()
     while subject is not None and subject.merged_into_id and subject.id not in seen:
         seen.add(subject.id)
@@ -64,6 +72,8 @@ def issue(email: str) -> tuple[str, str | None]:
     """Create a link token for ``email`` (also for unknown ones); returns (token, subject id)."""
     index = email_index(email)
     subject = subject_for_index(index)
+    # Read before the commit: afterwards the expired row would cost a known address a query.
+    subject_id = subject.id if subject is not None else None
     token = secrets.token_urlsafe(32)
     now = utcnow()
     db.session.execute(
@@ -72,14 +82,14 @@ def issue(email: str) -> tuple[str, str | None]:
     db.session.add(
         PortalLoginToken(
             token_hash=hash_token(token),
-            subject_id=subject.id if subject else None,
+            subject_id=subject_id,
             email_index=index,
             created_at=now,
             expires_at=now + LINK_TTL,
         )
     )
     db.session.commit()
-    return token, subject.id if subject else None
+    return token, subject_id
 
 
 def link_url(base_url: str, token: str) -> str:
@@ -87,14 +97,20 @@ def link_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}{LOGIN_PATH}{token}"
 
 
-def send_link(email: str, base_url: str | None, lang: str) -> None:
-    """Issue a link and, when the address is known, mail it (off the request thread)."""
+def send_link(email: str, base_url: str | None, lang: str) -> Callable[[], None] | None:
+    """Issue a link and write its mail for any address; returns the delivery to run once the
+    answer is sent (None for an unknown address or without a public URL)."""
     token, subject_id = issue(email)
-    if subject_id is None or base_url is None:
-        return
     controller = current_app.extensions["datavagt.manifest"].data["controller"]["name"]
-    subject, text = login_mail(lang, link_url(base_url, token), controller)
-    get_mailer().send_later(email.strip(), subject, text)
+    subject, text = login_mail(lang, link_url(base_url or "http://localhost", token), controller)
+    if subject_id is None or base_url is None:
+        return None
+    mailer, to = get_mailer(), email.strip()
+
+    def deliver() -> None:
+        mailer.send_later(to, subject, text, delay=MAIL_DELAY)
+
+    return deliver
 
 
 def redeem(token: str) -> str:

@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 
 from plugin.audit import actions, record
 from plugin.auth.guard import Actor
 from plugin.extensions import db
-from plugin.models import DataSubject, OutboxJob, Ticket
+from plugin.models import DataSubject, InboxEvent, OutboxJob, SubjectIdentifier, Ticket
 from plugin.models.types import utcnow
+from plugin.subjects.identity import blind_index
 
 
 class HoldError(Exception):
@@ -132,11 +134,63 @@ def describe(row: Ticket | DataSubject) -> dict[str, Any]:
 
 
 def list_holds(limit: int = 500) -> list[dict[str, Any]]:
-    """Every hold in force: subjects first, then tickets."""
+    """Every hold in force, subjects first, then tickets, each with the vendor deletion
+    events parked because of it (the DPO decides: lift the hold and retry, or keep it)."""
     subjects = db.session.scalars(
         sa.select(DataSubject).where(DataSubject.legal_hold.is_(True)).limit(limit)
     )
     tickets = db.session.scalars(
         sa.select(Ticket).where(Ticket.legal_hold.is_(True)).order_by(Ticket.id).limit(limit)
     )
-    return [describe(row) for row in [*subjects, *tickets]]
+    rows = [*subjects, *tickets]
+    parked = _parked_deletions()
+    out = []
+    for row in rows:
+        held = describe(row)
+        key = ("ticket", row.vendor, row.external_id) if isinstance(row, Ticket) else row.id
+        held["parked_deletions"] = parked.get(key, [])
+        out.append(held)
+    return out
+
+
+def _parked_deletions() -> dict[Any, list[dict[str, Any]]]:
+    """Parked deletion events by held ticket (vendor, id) and by held subject id."""
+    events = db.session.scalars(
+        sa.select(InboxEvent)
+        .where(
+            InboxEvent.status == "parked", InboxEvent.last_error.like("EventParked: legal_hold%")
+        )
+        .order_by(InboxEvent.id)
+        .limit(1000)
+    )
+    keyring = current_app.extensions["datavagt.keyring"]
+    found: dict[Any, list[dict[str, Any]]] = {}
+    for event in events:
+        entry = {
+            "event_id": event.id,
+            "vendor": event.vendor,
+            "object_type": event.object_type,
+            "kind": event.kind,
+            "received_at": event.received_at.isoformat() if event.received_at else None,
+        }
+        if event.object_type == "ticket":
+            found.setdefault(("ticket", event.vendor, event.object_id), []).append(entry)
+            ticket = db.session.scalars(
+                sa.select(Ticket).where(
+                    Ticket.vendor == event.vendor, Ticket.external_id == event.object_id
+                )
+            ).first()
+            if ticket is not None and ticket.subject_id:
+                found.setdefault(ticket.subject_id, []).append(entry)
+            continue
+        index = blind_index(keyring, "vendor_contact", event.object_id)
+        subject_id = db.session.scalar(
+            sa.select(SubjectIdentifier.subject_id).where(
+                SubjectIdentifier.kind == "vendor_contact",
+                SubjectIdentifier.vendor == event.vendor,
+                SubjectIdentifier.blind_index == index,
+            )
+        )
+        if subject_id is not None:
+            found.setdefault(subject_id, []).append(entry)
+    return found

@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from plugin.audit.free_text import NoPersonalData
 from plugin.retention.outbox import STATUSES
 
 TICKET_REF = r"^[a-z0-9_-]{1,32}:[^\s:][^\s]{0,127}$"
@@ -29,7 +30,7 @@ class JobsQuery(_Strict):
 class HoldSchema(_Strict):
     ticket = fields.String(validate=validate.Regexp(TICKET_REF, error="expected vendor:id"))
     subject_id = fields.String(validate=validate.Length(equal=36))
-    reason = fields.String(validate=validate.Length(min=1, max=500))
+    reason = fields.String(validate=[validate.Length(min=1, max=500), NoPersonalData()])
 
     @validates_schema
     def _one_target(self, data: dict[str, Any], **_: Any) -> None:
@@ -38,7 +39,9 @@ class HoldSchema(_Strict):
 
 
 class SetHoldSchema(HoldSchema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    reason = fields.String(
+        required=True, validate=[validate.Length(min=1, max=500), NoPersonalData()]
+    )
 
 
 class PlannedOut(Schema):
@@ -88,6 +91,8 @@ class HoldOut(Schema):
     reason = fields.String(allow_none=True)
     jobs_in_flight = fields.Integer()
     jobs_requeued = fields.Integer()
+    # Vendor deletion events waiting for this hold to be lifted (inbox ids, no content).
+    parked_deletions = fields.List(fields.Dict())
 
 
 class HoldsOut(Schema):

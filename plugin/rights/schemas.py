@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from plugin.audit.free_text import NoPersonalData
 from plugin.models.request import REQUEST_KINDS, REQUEST_STATUSES
 from plugin.models.restriction import RESTRICTION_KINDS
 
 _VALUE = validate.Length(min=1, max=320)
-_REASON = validate.Length(min=1, max=500)
+_REASON = [validate.Length(min=1, max=500), NoPersonalData()]
 
 
 class _Strict(Schema):
@@ -141,7 +142,7 @@ class RequestUpdateSchema(_Strict):
         required=True, validate=validate.OneOf(("start", "extend", "complete", "reject"))
     )
     months = fields.Integer(load_default=2, validate=validate.Range(min=1, max=2))
-    reason = fields.String(load_default="", validate=validate.Length(max=500))
+    reason = fields.String(load_default="", validate=[validate.Length(max=500), NoPersonalData()])
 
 
 class RequestQuerySchema(_Strict):

@@ -31,6 +31,7 @@ __all__ = [
     "NotFound",
     "RateLimited",
     "UnknownAdapterError",
+    "VendorAgent",
     "VendorContact",
     "VendorTicket",
     "WebhookAuthError",
@@ -131,6 +132,17 @@ class VendorContact:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class VendorAgent:
+    """An agent (helpdesk user) as the vendor's API describes them: who they are, read
+    server-side, never what a browser says."""
+
+    external_id: str
+    email: str | None
+    group_ids: tuple[str, ...] = ()
+    active: bool = True
+
+
 @dataclass
 class Conversation:
     """A reply or note on a ticket; `writable` when the vendor API lets us rewrite it."""
@@ -196,6 +208,28 @@ class Adapter(ABC):
     @abstractmethod
     def get_ticket(self, ticket_id: str) -> VendorTicket:
         """Read one ticket with its requester and conversations."""
+
+    def get_agent(self, agent_id: str) -> VendorAgent:
+        """The agent with this id, from the vendor's API; NotFound when there is none.
+
+        Adapters whose agents are verified another way (signed requests, tokens) keep this.
+        """
+        raise AdapterError(self.name, "this adapter cannot look agents up")
+
+    def record_exists(self, object_type: str, object_id: str) -> bool:
+        """Whether the vendor still holds the ticket or contact (False: deleted or in trash).
+
+        A deletion event is a hint: it takes effect only when this answers False. Transport
+        errors raise (the event is retried). The default reads a ticket in full and cannot
+        confirm contacts; the built-in adapters override it with one light read each.
+        """
+        if object_type != "ticket":
+            raise AdapterError(self.name, f"cannot confirm that a {object_type} was deleted")
+        try:
+            self.get_ticket(object_id)
+        except NotFound:
+            return False
+        return True
 
     @abstractmethod
     def iter_tickets(self, updated_since: datetime) -> Iterator[VendorTicket]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
+from plugin.api.contract import documented
 from plugin.errors import ApiError
 from plugin.vendors.contract import Adapter, WebhookRequest
 from plugin.vendors.errors import WebhookAuthError, WebhookPayloadError
@@ -18,7 +21,22 @@ BODY_LIMITS = {"dynamics": 512 * 1024, "hubspot": 1024 * 1024, "freshdesk": 1024
 DEFAULT_LIMIT = 1024 * 1024
 
 
+# Each vendor's own body (a Freshdesk rule's JSON, a HubSpot batch, a Dynamics
+# RemoteExecutionContext): the adapters parse them, so the document only says "JSON".
+WEBHOOK_BODY: dict[str, Any] = {
+    "oneOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}}]
+}
+
+
 @bp.post("/webhooks/<vendor>")
+@documented(
+    summary="A vendor's webhook events, stored in the inbox (nothing else happens here)",
+    tags=["webhooks"],
+    body=WEBHOOK_BODY,
+    errors=(400, 401, 404, 413, 503),
+    auth="vendorWebhook",
+    status=202,
+)
 def receive(vendor: str) -> ResponseReturnValue:
     """Store a vendor's webhook events; nothing else happens in the request."""
     adapter = _adapter(vendor)

@@ -29,7 +29,7 @@ PAGES = [
 def test_cookie_flags_and_login_audited(app: Flask) -> None:
     client = app.test_client()
     sign_in(app, client)
-    cookie = client.get_cookie("datavagt_admin")
+    cookie = client.get_cookie("datavagt_admin", path="/admin")
     assert cookie is not None and cookie.http_only and cookie.same_site == "Strict"
     assert not cookie.secure  # plain http in this test
     (login,) = events("login")

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from flask import Flask
 
 from adapters.dynamics.simulator import DynamicsSimulator
+from adapters.freshdesk.simulator import FreshdeskSimulator
 from adapters.hubspot.signature import sign_v1, sign_v3
 from plugin.auth.tokens import verify_token
 from tests.agents.helpers import events
@@ -34,14 +35,27 @@ def dynamics() -> Iterator[DynamicsSimulator]:
     sim.stop()
 
 
+@pytest.fixture(scope="module")
+def freshdesk() -> Iterator[FreshdeskSimulator]:
+    """Freshdesk with the agents the tests sign in as (groups as Freshdesk holds them)."""
+    sim = FreshdeskSimulator().start()
+    sim.add_agent("Ada Agent", "a@example.dk", group_ids=[12, 77], agent_id=501)
+    sim.add_agent("Bo Agent", "b@example.dk", agent_id=502)
+    sim.add_agent("Gone Agent", "g@example.dk", group_ids=[77], agent_id=503, active=False)
+    yield sim
+    sim.stop()
+
+
 @pytest.fixture
-def exchange_app(make_app: Callable[..., Flask], dynamics: DynamicsSimulator) -> Iterator[Flask]:
+def exchange_app(
+    make_app: Callable[..., Flask], dynamics: DynamicsSimulator, freshdesk: FreshdeskSimulator
+) -> Iterator[Flask]:
     app = make_app(
         # Complete vendor settings: a partly configured vendor stops start-up.
         hubspot={"token": "t", "client_secret": HUBSPOT_SECRET, "portal_id": "4711"},
         freshdesk={
-            "domain": "example",
-            "api_key": "k",
+            "base_url": freshdesk.url,
+            "api_key": freshdesk.api_key,
             "webhook_user": "u",
             "webhook_password": "p",
             "app_secret": FRESHDESK_SECRET,
@@ -221,7 +235,13 @@ def freshdesk_call(app: Flask, body: object, secret: str | None = FRESHDESK_SECR
 
 def test_freshdesk_app_secret_and_group_mapping(exchange_app: Flask) -> None:
     response = freshdesk_call(
-        exchange_app, {"agent_id": "501", "email": "a@example.dk", "group_ids": ["12", "77"]}
+        exchange_app,
+        {
+            "agent_id": "501",
+            "email": "a@example.dk",
+            "group_ids": ["12", "77"],
+            "ticket_id": "1001",
+        },
     )
     assert response.status_code == 200 and response.get_json()["role"] == "senior_agent"
     token = response.get_json()["token"]
@@ -281,3 +301,16 @@ def test_role_change_between_logins_is_audited(exchange_app: Flask) -> None:
     (change,) = events("role_change")
     assert change.details == {"from": "senior_agent", "to": "dpo"}
     assert change.actor_id == "freshdesk:501"
+
+
+def test_freshdesk_groups_come_from_freshdesk_not_the_browser(exchange_app: Flask) -> None:
+    """Red team: the Freshdesk agent identity was self-asserted by the browser."""
+    claimed = freshdesk_call(exchange_app, {"agent_id": "502", "group_ids": ["77"]})
+    assert claimed.status_code == 401  # 502 is in no group at Freshdesk: default deny
+    invented = freshdesk_call(exchange_app, {"agent_id": "9999", "group_ids": ["77"]})
+    assert invented.status_code == 401
+    assert "no such Freshdesk agent" in invented.get_json()["error"]["message"]
+    gone = freshdesk_call(exchange_app, {"agent_id": "503"})
+    assert gone.status_code == 401 and "deactivated" in gone.get_json()["error"]["message"]
+    real = freshdesk_call(exchange_app, {"agent_id": "501", "group_ids": []})
+    assert real.status_code == 200 and real.get_json()["role"] == "senior_agent"

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, current_app
 
 from plugin.erasure.mirror import handle_vendor_deletion
 from plugin.extensions import db
 from plugin.ingest.processor import handle
 from plugin.ingest.settings import ingest_settings
 from plugin.models import AuditEvent, DataSubject, Finding, InboxEvent, SubjectKey, Ticket
-from plugin.vendors.contract import WebhookEvent
+from plugin.retention.vendors import adapters
+from plugin.vendors.contract import Adapter, WebhookEvent
 from tests.erasure.conftest import person
+
+
+def _adapter() -> Adapter:
+    return adapters(current_app._get_current_object())["freshdesk"]  # type: ignore[attr-defined]
 
 
 def test_ticket_deleted_in_vendor_drops_our_copies(erasure_app: Flask, freshdesk: tuple) -> None:
     sim, _ = freshdesk
     subject, _contact, (first, second) = person(sim)
+    _adapter().delete_ticket(first.external_id)  # deleted in Freshdesk (in trash)
     row = InboxEvent(
         vendor="freshdesk",
         event_key="e1",
@@ -40,6 +46,7 @@ def test_ticket_deleted_in_vendor_drops_our_copies(erasure_app: Flask, freshdesk
 def test_contact_privacy_deletion_shreds_the_subject(erasure_app: Flask, freshdesk: tuple) -> None:
     sim, _ = freshdesk
     subject, contact, _tickets = person(sim)
+    _adapter().erase_contact(str(contact))
     event = WebhookEvent(
         vendor="freshdesk",
         event_key="e2",
@@ -47,7 +54,7 @@ def test_contact_privacy_deletion_shreds_the_subject(erasure_app: Flask, freshde
         object_type="contact",
         object_id=str(contact),
     )
-    handle_vendor_deletion(event)
+    assert handle_vendor_deletion(event, _adapter()) == "deleted"
     db.session.commit()
     db.session.expire_all()
     assert db.session.get(DataSubject, subject.id).erased_at is not None
@@ -58,8 +65,13 @@ def test_contact_privacy_deletion_shreds_the_subject(erasure_app: Flask, freshde
 
 
 def test_unknown_objects_and_other_kinds_are_ignored(erasure_app: Flask) -> None:
-    handle_vendor_deletion(WebhookEvent("freshdesk", "k", "deleted", "ticket", "404"))
-    handle_vendor_deletion(WebhookEvent("freshdesk", "k", "deleted", "contact", "404"))
-    handle_vendor_deletion(WebhookEvent("freshdesk", "k", "updated", "ticket", "1"))
+    adapter = _adapter()
+    for kind, object_type, object_id, outcome in (
+        ("deleted", "ticket", "404", "unknown"),
+        ("deleted", "contact", "404", "unknown"),
+        ("updated", "ticket", "1", "skipped"),
+    ):
+        event = WebhookEvent("freshdesk", "k", kind, object_type, object_id)
+        assert handle_vendor_deletion(event, adapter) == outcome
     db.session.commit()
     assert db.session.query(AuditEvent).count() == 0

@@ -126,6 +126,7 @@ def test_deleted_gone_and_contact_events(ingest_app: Flask, sims: dict) -> None:
     tid = _ticket(sims)
     store_events([_event(str(tid))])
     drain(settings)
+    sims["freshdesk"].tickets[tid]["deleted"] = True  # trashed in Freshdesk: confirmed
     store_events(
         [
             WebhookEvent("freshdesk", "del", "deleted", "ticket", str(tid)),

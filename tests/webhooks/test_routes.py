@@ -15,7 +15,7 @@ from adapters.hubspot.signature import sign_v3
 from plugin.extensions import db
 from plugin.models import InboxEvent
 from plugin.webhooks import register
-from tests.webhooks.conftest import PUBLIC_URL
+from tests.webhooks.conftest import PUBLIC_URL, VENDORS
 
 FRESHDESK_AUTH = {"Authorization": basic_auth_header("datavagt", "pw-1")}
 FRESHDESK_BODY = json.dumps(
@@ -198,3 +198,51 @@ def test_unknown_and_disabled_vendors_are_404(
     bare = make_app()
     register(bare)
     _error(bare.test_client().post("/webhooks/hubspot", data=b"[]"), 404, "not_found")
+
+
+def _fresh_hubspot_body() -> bytes:
+    event = json.loads(HUBSPOT_BODY)[0]
+    return json.dumps([{**event, "occurredAt": int(time.time() * 1000)}]).encode()
+
+
+def test_hubspot_what_the_simulator_sends_is_accepted_and_v1_alone_is_not(
+    webhook_app: Flask,
+) -> None:
+    """HubSpot sends v1 and v3 together; without v3, v1 is refused unless enabled."""
+    from adapters.hubspot.simulator import HubSpotSimulator
+
+    sim = HubSpotSimulator(client_secret=SECRET)
+    url = f"{PUBLIC_URL}/webhooks/hubspot"
+    body = _fresh_hubspot_body()
+    client = webhook_app.test_client()
+    both = sim.signed_headers(url, body)
+    assert both["X-HubSpot-Signature-Version"] == "v1" and "X-HubSpot-Signature-v3" in both
+    assert client.post("/webhooks/hubspot", data=body, headers=both).status_code == 202
+    sim.config["signatures"] = "v1"
+    v1_only = sim.signed_headers(url, body)
+    assert "X-HubSpot-Signature-v3" not in v1_only
+    _error(client.post("/webhooks/hubspot", data=body, headers=v1_only), 401, "unauthorized")
+
+
+def test_hubspot_legacy_signatures_when_enabled(make_app: Callable[..., Flask]) -> None:
+    from adapters.hubspot.signature import sign_v1
+
+    hubspot = {**VENDORS["hubspot"], "legacy_signatures": "true"}
+    app = make_app(public_url=PUBLIC_URL, **{**VENDORS, "hubspot": hubspot})
+    register(app)
+    with app.app_context():
+        client = app.test_client()
+        body = _fresh_hubspot_body()
+        headers = {
+            "X-HubSpot-Signature-Version": "v1",
+            "X-HubSpot-Signature": sign_v1(SECRET, body),
+        }
+        assert client.post("/webhooks/hubspot", data=body, headers=headers).status_code == 202
+        # The same bytes again: a replay, refused (HubSpot's own retries change attemptNumber).
+        _error(client.post("/webhooks/hubspot", data=body, headers=headers), 401, "unauthorized")
+        year_old = HUBSPOT_BODY  # occurredAt in 2024
+        old = {
+            "X-HubSpot-Signature-Version": "v1",
+            "X-HubSpot-Signature": sign_v1(SECRET, year_old),
+        }
+        _error(client.post("/webhooks/hubspot", data=year_old, headers=old), 401, "unauthorized")

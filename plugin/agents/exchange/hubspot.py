@@ -12,29 +12,6 @@ from plugin.agents.exchange.errors import ExchangeError
 from plugin.vendors.contract import WebhookRequest
 from plugin.vendors.errors import WebhookAuthError
 
-# HubSpot's v3 validation signs the URI with these escapes decoded (its documented list).
-_DECODE = {
-    "%3A": ":",
-    "%2F": "/",
-    "%3F": "?",
-    "%40": "@",
-    "%21": "!",
-    "%24": "$",
-    "%27": "'",
-    "%28": "(",
-    "%29": ")",
-    "%2A": "*",
-    "%2C": ",",
-    "%3B": ";",
-}
-
-
-def signed_uri(url: str) -> str:
-    """The URI form HubSpot signs: the called URL with the listed escapes decoded."""
-    for escaped, char in _DECODE.items():
-        url = url.replace(escaped, char).replace(escaped.lower(), char)
-    return url
-
 
 def verify_hubspot(request: Request, called_url: str, settings: dict[str, str]) -> VendorIdentity:
     """Check the v3 signature (5-minute window) and read userId/userEmail/portalId."""
@@ -43,7 +20,7 @@ def verify_hubspot(request: Request, called_url: str, settings: dict[str, str]) 
         raise ExchangeError("HubSpot exchange is not configured")
     webhook_request = WebhookRequest(
         method=request.method,
-        url=signed_uri(called_url),
+        url=called_url,  # sign_v3 decodes HubSpot's listed escapes itself
         # Only v3 counts here: v1/v2 carry no timestamp and v1 does not cover the URL.
         headers={
             k: v
@@ -65,6 +42,21 @@ def verify_hubspot(request: Request, called_url: str, settings: dict[str, str]) 
     if expected_portal and portal_id != expected_portal:
         raise ExchangeError("request comes from another HubSpot portal")
     return VendorIdentity(vendor="hubspot", user_id=user_id, email=_single(query, "userEmail"))
+
+
+# hubspot.fetch adds the record the card is shown on (developers.hubspot.com/docs/apps/
+# developer-platform/add-features/ui-extensibility/fetching-data): tickets are "0-5".
+TICKET_TYPES = frozenset({"0-5", "TICKET", "TICKETS"})
+
+
+def signed_ticket(called_url: str) -> str | None:
+    """The ticket id HubSpot signed into the query (``associatedObjectId``), if any."""
+    query = parse_qs(urlsplit(called_url).query)
+    kind = (_single(query, "associatedObjectType") or "").upper()
+    object_id = _single(query, "associatedObjectId")
+    if kind in TICKET_TYPES and object_id and object_id.isdigit() and len(object_id) <= 32:
+        return object_id
+    return None
 
 
 def _single(query: dict[str, list[str]], name: str) -> str | None:

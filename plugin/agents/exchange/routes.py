@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
@@ -10,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from plugin.agents.exchange.dynamics import verify_dynamics
 from plugin.agents.exchange.errors import ExchangeError
 from plugin.agents.exchange.freshdesk import freshdesk_identity, verify_freshdesk_secret
-from plugin.agents.exchange.hubspot import verify_hubspot
+from plugin.agents.exchange.hubspot import signed_ticket, verify_hubspot
 from plugin.agents.exchange.service import exchange
 from plugin.agents.limits import limit_body
 from plugin.agents.schemas import ExchangeResponse, FreshdeskAgent
@@ -20,6 +21,7 @@ from plugin.errors import ApiError
 log = logging.getLogger(__name__)
 bp = Blueprint("agent_exchange", __name__, url_prefix="/auth/exchange")
 VENDORS = ("freshdesk", "hubspot", "dynamics")
+_GUID = re.compile(r"[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}")
 
 
 def called_url() -> str:
@@ -48,17 +50,30 @@ def post_exchange(vendor: str) -> ResponseReturnValue:
     try:
         if vendor == "hubspot":
             identity = verify_hubspot(request, called_url(), settings)
+            ticket = signed_ticket(called_url())
         elif vendor == "dynamics":
             identity = verify_dynamics(request, settings)
+            ticket = _dynamics_case(request.args.get("ticket"))
         else:
             # Authenticate before parsing, so strangers learn nothing about the body's shape.
             verify_freshdesk_secret(request, settings)
             body = load_json(FreshdeskAgent())
-            identity = freshdesk_identity(body["agent_id"], body["email"], body["group_ids"])
-        result = exchange(identity, method=vendor)
+            identity = freshdesk_identity(body["agent_id"])
+            ticket = body.get("ticket_id")
+        result = exchange(identity, method=vendor, ticket=ticket)
     except ExchangeError as exc:
         log.info("identity exchange refused", extra={"vendor": vendor, "reason": str(exc)})
         raise ApiError(401, "unauthorized", str(exc)) from exc
     response = jsonify(result)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _dynamics_case(value: str | None) -> str | None:
+    """The case the Dynamics form opened the widget on (``?ticket=``), a GUID or nothing."""
+    if value is None:
+        return None
+    case = value.strip("{}").lower()
+    if not _GUID.fullmatch(case):
+        raise ApiError(400, "bad_request", "ticket must be a case id (GUID)")
+    return case

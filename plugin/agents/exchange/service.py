@@ -30,8 +30,12 @@ def _last_granted_role(agent_id: str) -> str | None:
     ).first()
 
 
-def exchange(identity: VendorIdentity, method: str) -> dict[str, Any]:
-    """Map the identity to a role, issue a 15-minute token and record ``login``."""
+def exchange(identity: VendorIdentity, method: str, ticket: str | None = None) -> dict[str, Any]:
+    """Map the identity to a role, issue a 15-minute token and record ``login``.
+
+    The token names its vendor and the ticket the widget was opened on (``None``: opened
+    elsewhere); ``plugin.agents.binding`` holds every ticket route to that.
+    """
     agent_id = f"{identity.vendor}:{identity.user_id}"
     try:
         role = get_mapping().role_for(identity)
@@ -50,6 +54,7 @@ def exchange(identity: VendorIdentity, method: str) -> dict[str, Any]:
         role=role,
         vendor=identity.vendor,
         vendor_user=identity.user_id,
+        extra={"ticket": ticket},
     )
     actor = Actor(id=agent_id, role=role, vendor=identity.vendor, vendor_user=identity.user_id)
     previous = _last_granted_role(agent_id)
@@ -59,7 +64,12 @@ def exchange(identity: VendorIdentity, method: str) -> dict[str, Any]:
     record(
         actions.LOGIN,
         actor=actor,
-        details={"vendor": identity.vendor, "method": method, "outcome": "granted"},
+        details={
+            "vendor": identity.vendor,
+            "method": method,
+            "outcome": "granted",
+            **({"ticket": ticket} if ticket else {}),
+        },
     )
     db.session.commit()
     return {"token": token, "expires_in": int(DEFAULT_TTL.total_seconds()), "role": role}

@@ -16,7 +16,8 @@ async function start(client) {
     var body = {
       agent_id: String(user.id),
       email: user.contact && user.contact.email ? user.contact.email : null,
-      group_ids: (user.group_ids || []).map(String)
+      group_ids: (user.group_ids || []).map(String),
+      ticket_id: String(ticket.id) // the token is bound to this ticket
     };
     var answer = await client.request.invokeTemplate("datavagtExchange", { body: JSON.stringify(body) });
     var token = JSON.parse(answer.response).token;
