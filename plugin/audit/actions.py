@@ -28,6 +28,8 @@ REQUEST_CREATED = "request_created"
 REQUEST_UPDATED = "request_updated"
 # Ingestion rewrote a ticket in the vendor with tokens (fields and counts, never values).
 PSEUDONYMISE = "pseudonymise"
+# A signed version of the record of processing (Art. 30) was saved.
+ROPA_SAVED = "ropa_saved"
 
 ACTIONS: frozenset[str] = frozenset(
     {
@@ -47,6 +49,7 @@ ACTIONS: frozenset[str] = frozenset(
         LEGAL_HOLD_LIFTED,
         POLICY_CHANGE,
         ROLE_CHANGE,
+        ROPA_SAVED,
         KEY_ROTATION,
         ADMIN_ACTION,
         LOGIN,

@@ -10,6 +10,7 @@ from plugin.models.purpose import Purpose
 from plugin.models.queue import InboxEvent, OutboxJob
 from plugin.models.request import DataSubjectRequest
 from plugin.models.restriction import ProcessingRestriction
+from plugin.models.ropa import RopaVersion
 from plugin.models.subject import DataSubject, SubjectIdentifier
 from plugin.models.ticket import Finding, Ticket
 from plugin.models.vault import SubjectKey, VaultItem
@@ -29,6 +30,7 @@ __all__ = [
     "PortalSession",
     "ProcessingRestriction",
     "Purpose",
+    "RopaVersion",
     "SecureMessage",
     "SubjectIdentifier",
     "SubjectKey",
