@@ -30,6 +30,10 @@ REQUEST_UPDATED = "request_updated"
 PSEUDONYMISE = "pseudonymise"
 # A signed version of the record of processing (Art. 30) was saved.
 ROPA_SAVED = "ropa_saved"
+# Breach register (Art. 33/34): an incident recorded, its status changed, a 72-hour reminder.
+BREACH_RECORDED = "breach_recorded"
+BREACH_UPDATED = "breach_updated"
+BREACH_REMINDER = "breach_reminder"
 
 ACTIONS: frozenset[str] = frozenset(
     {
@@ -50,6 +54,9 @@ ACTIONS: frozenset[str] = frozenset(
         POLICY_CHANGE,
         ROLE_CHANGE,
         ROPA_SAVED,
+        BREACH_RECORDED,
+        BREACH_UPDATED,
+        BREACH_REMINDER,
         KEY_ROTATION,
         ADMIN_ACTION,
         LOGIN,

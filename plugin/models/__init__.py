@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from plugin.models.audit import AuditCheckpoint, AuditEvent
+from plugin.models.breach import Breach
 from plugin.models.consent import Consent, ConsentText
 from plugin.models.message import PlainReply, SecureMessage
 from plugin.models.portal import PortalLoginToken, PortalSession
@@ -18,6 +19,7 @@ from plugin.models.vault import SubjectKey, VaultItem
 __all__ = [
     "AuditCheckpoint",
     "AuditEvent",
+    "Breach",
     "Consent",
     "ConsentText",
     "DataSubject",
