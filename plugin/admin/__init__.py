@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
         ropa_pages,  # noqa: F401 - likewise
     )
     from plugin.admin.routes import bp
+    from plugin.breach import console  # noqa: F401 - the breach register's pages
 
     init_session(app, bp.url_prefix or "/")
     app.register_blueprint(bp)
