@@ -11,6 +11,7 @@ from plugin import database, errors, logs
 from plugin.admin import init_app as init_admin
 from plugin.agents import init_app as init_agents
 from plugin.audit.routes import bp as audit_bp
+from plugin.breach.routes import bp as breach_bp
 from plugin.compliance.routes import bp as compliance_bp
 from plugin.config import ROOT, Settings, load_settings
 from plugin.consent.routes import bp as consents_bp
@@ -86,6 +87,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(rights_bp)
     app.register_blueprint(requests_bp)
     app.register_blueprint(ropa_bp)
+    app.register_blueprint(breach_bp)  # /api/breaches (Art. 33/34 register)
     app.register_blueprint(retention_bp)  # /api/retention (preview, jobs, holds)
     init_erasure(app)  # /api/subjects/<id>/erase, certificates; mirrors CRM deletions
     init_admin(app)  # /admin/ console (session cookie keyed from the keyring)

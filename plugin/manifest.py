@@ -12,6 +12,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from plugin.access.manifest_schema import PoliciesSchema, VendorMappingSchema, access_references
 from plugin.ingest.manifest_schema import IngestSchema, ingest_references
+from plugin.ropa.manifest_schema import RopaSchema, check_cvr
 
 CATEGORIES = ("identity", "contact", "location", "financial", "online", "special")
 LEGAL_BASES = (
@@ -89,6 +90,9 @@ class ControllerSchema(_Strict):
     name = fields.String(required=True)
     contact = fields.String(required=True)
     country = fields.String(required=True, validate=validate.Length(equal=2))
+    # Art. 30(1)(a): the controller's address and Danish company number (CVR).
+    address = fields.String(load_default="")
+    cvr = fields.String(load_default="", validate=check_cvr)
 
 
 class ConsentTextSourceSchema(_Strict):
@@ -182,6 +186,8 @@ class ManifestSchema(_Strict):
     compliance = fields.Nested(ComplianceSchema, load_default=dict)
     ingest = fields.Nested(IngestSchema, load_default=lambda: IngestSchema().load({}))
     audit = fields.Nested(AuditSchema, load_default=lambda: AuditSchema().load({}))
+    # Record of processing (Art. 30): DPO, Datavagt as processor, Art. 30(2), Danish names.
+    ropa = fields.Nested(RopaSchema, load_default=lambda: RopaSchema().load({}))
 
     @validates_schema
     def _cross_references(self, data: dict[str, Any], **_: Any) -> None:

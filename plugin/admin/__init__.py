@@ -9,8 +9,12 @@ from plugin.admin.session import csrf_token, init_session
 
 def init_app(app: Flask) -> None:
     """Session cookie settings, the blueprint and the template helpers."""
-    from plugin.admin import oversight  # noqa: F401 - its views join the console's blueprint
+    from plugin.admin import (
+        oversight,  # noqa: F401 - its views join the console's blueprint
+        ropa_pages,  # noqa: F401 - likewise
+    )
     from plugin.admin.routes import bp
+    from plugin.breach import console  # noqa: F401 - the breach register's pages
 
     init_session(app, bp.url_prefix or "/")
     app.register_blueprint(bp)

@@ -1,4 +1,4 @@
-"""Admin console pages: login, requests, subjects, audit, consents, ROPA (queues: oversight)."""
+"""Admin console pages: login, requests, subjects, audit, consents (more: oversight, ropa_pages)."""
 
 from __future__ import annotations
 
@@ -29,8 +29,6 @@ from plugin.extensions import db
 from plugin.models.request import REQUEST_KINDS
 from plugin.rights import export, lookup, rectify, requests, restrictions
 from plugin.rights.errors import RightsError
-from plugin.ropa import build_ropa
-from plugin.ropa.render import render as render_ropa
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 MAX_TOKEN = 4096
@@ -263,12 +261,3 @@ def audit_page(actor: Actor) -> ResponseReturnValue:
 def consents_page(actor: Actor) -> ResponseReturnValue:
     """Published consent wording, per purpose, language and version."""
     return render_template("admin/consents.html", texts=data.consent_texts())
-
-
-@bp.get("/ropa")
-@admin_required
-def ropa_page(actor: Actor) -> ResponseReturnValue:
-    """The record of processing as a page."""
-    record = build_ropa(current_app.extensions["datavagt.manifest"])
-    body = render_ropa(record, "html")
-    return render_template("admin/ropa.html", body=Markup(body))  # noqa: S704

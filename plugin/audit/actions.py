@@ -30,6 +30,12 @@ REQUEST_UPDATED = "request_updated"
 PSEUDONYMISE = "pseudonymise"
 # A vendor event asked for a deletion the vendor's own API did not confirm (forged/replayed).
 WEBHOOK_REJECTED = "webhook_rejected"
+# A signed version of the record of processing (Art. 30) was saved.
+ROPA_SAVED = "ropa_saved"
+# Breach register (Art. 33/34): an incident recorded, its status changed, a 72-hour reminder.
+BREACH_RECORDED = "breach_recorded"
+BREACH_UPDATED = "breach_updated"
+BREACH_REMINDER = "breach_reminder"
 
 ACTIONS: frozenset[str] = frozenset(
     {
@@ -49,6 +55,10 @@ ACTIONS: frozenset[str] = frozenset(
         LEGAL_HOLD_LIFTED,
         POLICY_CHANGE,
         ROLE_CHANGE,
+        ROPA_SAVED,
+        BREACH_RECORDED,
+        BREACH_UPDATED,
+        BREACH_REMINDER,
         KEY_ROTATION,
         ADMIN_ACTION,
         LOGIN,

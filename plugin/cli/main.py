@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from plugin import __version__
+from plugin.breach.cli import breach_group
 from plugin.cli.agents import agents_group
 from plugin.cli.audit import audit_group
 from plugin.cli.backfill import backfill
@@ -49,6 +50,7 @@ cli.add_command(retention_group)
 cli.add_command(inbox_group)
 cli.add_command(backfill)
 cli.add_command(worker)
+cli.add_command(breach_group)
 
 
 def main() -> None:

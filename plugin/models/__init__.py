@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from plugin.models.admin import AdminSession
 from plugin.models.audit import AuditCheckpoint, AuditEvent
+from plugin.models.breach import Breach
 from plugin.models.consent import Consent, ConsentText
 from plugin.models.message import PlainReply, SecureMessage
 from plugin.models.portal import PortalLoginToken, PortalSession
@@ -11,6 +12,7 @@ from plugin.models.purpose import Purpose
 from plugin.models.queue import InboxEvent, OutboxJob
 from plugin.models.request import DataSubjectRequest
 from plugin.models.restriction import ProcessingRestriction
+from plugin.models.ropa import RopaVersion
 from plugin.models.subject import DataSubject, SubjectIdentifier
 from plugin.models.ticket import Finding, Ticket
 from plugin.models.vault import SubjectKey, VaultItem
@@ -19,6 +21,7 @@ __all__ = [
     "AdminSession",
     "AuditCheckpoint",
     "AuditEvent",
+    "Breach",
     "Consent",
     "ConsentText",
     "DataSubject",
@@ -31,6 +34,7 @@ __all__ = [
     "PortalSession",
     "ProcessingRestriction",
     "Purpose",
+    "RopaVersion",
     "SecureMessage",
     "SubjectIdentifier",
     "SubjectKey",

@@ -7,6 +7,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from plugin.ropa.i18n import LABELS
+
 FORMATS = ("json", "html", "md")
 _ENV = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -16,8 +18,12 @@ _ENV = Environment(
 )
 
 
-def render(ropa: dict[str, Any], fmt: str) -> str:
-    """``ropa`` as ``html`` or ``md`` text."""
+def render(
+    ropa: dict[str, Any], fmt: str, *, version: dict[str, Any] | None = None, body: bool = False
+) -> str:
+    """``ropa`` as ``html`` or ``md`` text in its own language (``body``: HTML without page)."""
     if fmt not in ("html", "md"):
         raise ValueError(f"unknown format {fmt!r}")
-    return _ENV.get_template(f"ropa.{fmt}").render(r=ropa)
+    name = "ropa_body.html" if body and fmt == "html" else f"ropa.{fmt}"
+    labels = LABELS[ropa.get("lang", "en")]
+    return _ENV.get_template(name).render(r=ropa, L=labels, version=version)

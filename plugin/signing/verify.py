@@ -24,6 +24,7 @@ VERIFIERS: dict[str, str | Verifier] = {
     "deletion_certificate": "plugin.erasure.certificate:verify_file",
     "datavagt.access_export": "plugin.rights.signature:verify_file",
     "consent_receipt": "plugin.consent.receipt:verify_file",
+    "datavagt.ropa": "plugin.ropa.versions:verify_file",
 }
 
 

@@ -36,6 +36,7 @@ JOBS: dict[str, str] = {
     "retention_dispatch": "plugin.retention.sweep:dispatch_job",
     "audit_checkpoint": "plugin.audit.checkpoints:checkpoint_job",
     "audit_prune": "plugin.audit.retention:prune_job",
+    "breach_watch": "plugin.breach.service:watch_job",
 }
 UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 LOCK_NAME = "datavagt-scheduler.lock"

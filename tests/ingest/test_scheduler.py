@@ -48,6 +48,7 @@ def test_mapping_names_real_functions() -> None:
         "retention_dispatch",
         "audit_checkpoint",
         "audit_prune",
+        "breach_watch",
     }
     for dotted in JOBS.values():
         assert callable(resolve(dotted))

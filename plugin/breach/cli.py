@@ -1,0 +1,152 @@
+"""``datavagt breach``: the breach register from the command line (record, list, show,
+update, drafts, watch). Output is JSON; bad input is a one-line error."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+from flask import Flask
+from marshmallow import ValidationError
+
+from plugin.auth.guard import Actor
+from plugin.cli.context import fail, with_app
+from plugin.manifest import CATEGORIES
+from plugin.models.breach import BREACH_STATUSES
+from plugin.ropa.i18n import LANGUAGES
+
+
+def _echo(value: Any) -> None:
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def _actor(by: str) -> Actor:
+    if not 0 < len(by) <= 128:
+        fail("--by: 1 to 128 characters")
+    return Actor(id=by, role="dpo", source="cli")
+
+
+def _load(schema: Any, data: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.messages.items()))
+        fail(f"{field}: {messages[0] if isinstance(messages, list) else messages}")
+        raise
+
+
+@click.group("breach")
+def breach_group() -> None:
+    """Breach register (GDPR Art. 33/34): incidents and the 72-hour clock."""
+
+
+@breach_group.command("record")
+@click.option("--title", required=True, help="What happened, in one line.")
+@click.option("--description", default="", help="Longer description.")
+@click.option("--detected-at", default=None, help="ISO 8601 with time zone; default now.")
+@click.option("--category", "categories", multiple=True, type=click.Choice(CATEGORIES))
+@click.option("--consequences", default="")
+@click.option("--measures", default="")
+@click.option("--high-risk", is_flag=True, help="Art. 34: the persons must be told.")
+@click.option("--by", default="cli", show_default=True)
+@with_app
+def record_cmd(app: Flask, by: str, **options: Any) -> None:
+    """Record an incident; counts of subjects and records come from the live inventory."""
+    from plugin.breach import service
+    from plugin.breach.routes import BreachCreateSchema
+    from plugin.extensions import db
+
+    data = {k: v for k, v in options.items() if v not in (None, "", ())}
+    data["categories"] = list(options["categories"])
+    loaded = _load(BreachCreateSchema(), data)
+    try:
+        breach = service.record(loaded, _actor(by))
+    except service.BreachError as exc:
+        fail(str(exc))
+    db.session.commit()
+    _echo(service.as_dict(breach))
+
+
+@breach_group.command("list")
+@click.option("--status", type=click.Choice(BREACH_STATUSES), default=None)
+@with_app
+def list_cmd(app: Flask, status: str | None) -> None:
+    """The register with each incident's clock, newest first."""
+    from plugin.breach import service
+
+    _echo([service.as_dict(b) for b in service.list_all(status)])
+
+
+@breach_group.command("show")
+@click.argument("breach_id")
+@with_app
+def show_cmd(app: Flask, breach_id: str) -> None:
+    """One incident."""
+    from plugin.breach import service
+
+    try:
+        _echo(service.as_dict(service.get(breach_id)))
+    except service.BreachError as exc:
+        fail(str(exc))
+
+
+@breach_group.command("update")
+@click.argument("breach_id")
+@click.option("--status", type=click.Choice(BREACH_STATUSES), default=None)
+@click.option("--consequences", default=None)
+@click.option("--measures", default=None)
+@click.option("--by", default="cli", show_default=True)
+@with_app
+def update_cmd(app: Flask, breach_id: str, by: str, **options: Any) -> None:
+    """Move the status on (suspected, confirmed, notified, closed) or amend the assessment."""
+    from plugin.breach import service
+    from plugin.extensions import db
+
+    changes = {k: v for k, v in options.items() if v is not None}
+    try:
+        breach = service.update(service.get(breach_id), changes, _actor(by))
+    except service.BreachError as exc:
+        fail(str(exc))
+    db.session.commit()
+    _echo(service.as_dict(breach))
+
+
+@breach_group.command("drafts")
+@click.argument("breach_id")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True)
+@with_app
+def drafts_cmd(app: Flask, breach_id: str, lang: str) -> None:
+    """Draft notification to the Datatilsynet and, if high risk, to the persons affected."""
+    from plugin.breach import drafts, service
+
+    try:
+        breach = service.get(breach_id)
+    except service.BreachError as exc:
+        fail(str(exc))
+    manifest = app.extensions["datavagt.manifest"]
+    due = service.deadline(breach).isoformat()
+    _echo(
+        {
+            "authority": drafts.authority(breach, due, manifest, lang),
+            "subjects": drafts.subjects(breach, manifest, lang),
+        }
+    )
+
+
+@breach_group.command("watch")
+@with_app
+def watch_cmd(app: Flask) -> None:
+    """Run the scheduler job once: open incidents from alerts, record due reminders."""
+    from plugin.breach import service
+    from plugin.extensions import db
+
+    opened = service.open_from_alerts()
+    reminders = service.due_reminders()
+    db.session.commit()
+    _echo(
+        {
+            "opened": [b.id for b in opened],
+            "reminders": [{"breach": b.id, "mark": mark} for b, mark in reminders],
+        }
+    )

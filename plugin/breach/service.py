@@ -1,0 +1,248 @@
+"""Record incidents with live counts, run the 72-hour clock, open incidents from alerts.
+
+Art. 33(1): notify the Datatilsynet without undue delay and where feasible within 72 hours
+of becoming aware. The clock starts at ``detected_at``; reminders are due when 48, 24 and
+6 hours remain, and once overdue. Counts are taken from the inventory at registration
+(distinct live data subjects and findings in the affected categories) and stored as the
+approximate numbers Art. 33(3)(a) asks for.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from plugin import audit
+from plugin.audit import actions
+from plugin.audit.alerts import bulk_reveal_alerts
+from plugin.auth.guard import Actor
+from plugin.extensions import db
+from plugin.models import DataSubject, Finding
+from plugin.models.breach import Breach
+from plugin.models.types import utcnow
+
+DEADLINE = timedelta(hours=72)
+# Reminder marks: hours left on the clock ("overdue" once it has run out).
+REMINDER_HOURS = (48, 24, 6)
+OPEN = ("suspected", "confirmed")
+TRANSITIONS = {
+    "suspected": ("confirmed", "dismissed"),
+    "confirmed": ("notified", "closed"),
+    "notified": ("closed",),
+    "closed": (),
+    "dismissed": (),
+}
+
+
+class BreachError(Exception):
+    """A request the register refuses; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def live_counts(categories: list[str]) -> dict[str, int]:
+    """Live data subjects and records (findings) in ``categories`` (all when empty)."""
+    findings = (
+        sa.select(Finding.subject_id)
+        .join(DataSubject, DataSubject.id == Finding.subject_id)
+        .where(DataSubject.erased_at.is_(None), DataSubject.merged_into_id.is_(None))
+    )
+    if categories:
+        findings = findings.where(Finding.category.in_(categories))
+    subquery = findings.subquery()
+    subjects = db.session.scalar(sa.select(sa.func.count(sa.distinct(subquery.c.subject_id))))
+    records = db.session.scalar(sa.select(sa.func.count()).select_from(subquery))
+    return {"subjects": int(subjects or 0), "records": int(records or 0)}
+
+
+def deadline(breach: Breach) -> datetime:
+    """When the 72 hours of Art. 33(1) run out."""
+    return breach.detected_at + DEADLINE
+
+
+def as_dict(breach: Breach, now: datetime | None = None) -> dict[str, Any]:
+    """The incident as JSON, with the clock."""
+    now = now or utcnow()
+    due = deadline(breach)
+    return {
+        "id": breach.id,
+        "title": breach.title,
+        "description": breach.description,
+        "status": breach.status,
+        "source": breach.source,
+        "detected_at": breach.detected_at.isoformat(),
+        "occurred_at": breach.occurred_at.isoformat() if breach.occurred_at else None,
+        "categories": list(breach.categories),
+        "subjects_estimate": breach.subjects_estimate,
+        "records_estimate": breach.records_estimate,
+        "consequences": breach.consequences,
+        "measures": breach.measures,
+        "high_risk": breach.high_risk,
+        "deadline": due.isoformat(),
+        "hours_left": round((due - now).total_seconds() / 3600, 1),
+        "overdue": breach.notified_at is None and breach.status in OPEN and now > due,
+        "reminders": list(breach.reminders),
+        "notified_at": breach.notified_at.isoformat() if breach.notified_at else None,
+        "created_by": breach.created_by,
+    }
+
+
+def record(data: dict[str, Any], actor: Actor, source: str = "manual") -> Breach:
+    """Register an incident; counts come from the live inventory. Audited; caller commits."""
+    now = utcnow()
+    detected = data.get("detected_at") or now
+    if detected > now + timedelta(minutes=5):
+        raise BreachError(422, "detected_at lies in the future")
+    occurred = data.get("occurred_at")
+    if occurred is not None and occurred > detected:
+        raise BreachError(422, "occurred_at lies after detected_at")
+    categories = sorted(set(data.get("categories", [])))
+    counts = live_counts(categories)
+    breach = Breach(
+        title=data["title"],
+        description=data.get("description", ""),
+        status="suspected" if source != "manual" else data.get("status", "suspected"),
+        source=source,
+        detected_at=detected,
+        occurred_at=occurred,
+        categories=categories,
+        subjects_estimate=counts["subjects"],
+        records_estimate=counts["records"],
+        consequences=data.get("consequences", ""),
+        measures=data.get("measures", ""),
+        high_risk=bool(data.get("high_risk", False)),
+        reminders=[],
+        created_by=actor.id,
+    )
+    db.session.add(breach)
+    db.session.flush()
+    audit.record(
+        actions.BREACH_RECORDED,
+        actor=actor,
+        details={
+            "breach": breach.id,
+            "source": ":".join(source.split(":")[:2]),
+            "subjects": counts["subjects"],
+            "records": counts["records"],
+        },
+    )
+    return breach
+
+
+def get(breach_id: str) -> Breach:
+    """One incident or BreachError 404."""
+    breach = db.session.get(Breach, breach_id[:36])
+    if breach is None:
+        raise BreachError(404, "No such incident")
+    return breach
+
+
+def list_all(status: str | None = None) -> list[Breach]:
+    """Incidents, newest detection first, optionally of one status."""
+    query = sa.select(Breach).order_by(Breach.detected_at.desc())
+    if status:
+        query = query.where(Breach.status == status)
+    return list(db.session.scalars(query))
+
+
+def update(breach: Breach, changes: dict[str, Any], actor: Actor) -> Breach:
+    """Move the status on (allowed steps only) and amend consequences/measures. Audited."""
+    status = changes.get("status")
+    if status and status != breach.status:
+        if status not in TRANSITIONS[breach.status]:
+            raise BreachError(409, f"cannot go from {breach.status} to {status}")
+        breach.status = status
+        if status == "notified":
+            breach.notified_at = utcnow()
+    for field in ("consequences", "measures", "high_risk", "description"):
+        if field in changes:
+            setattr(breach, field, changes[field])
+    audit.record(
+        actions.BREACH_UPDATED,
+        actor=actor,
+        details={"breach": breach.id, "status": breach.status, "fields": sorted(changes)},
+    )
+    return breach
+
+
+def due_reminders(now: datetime | None = None) -> list[tuple[Breach, str]]:
+    """Record and audit each reminder mark an open, unnotified incident has reached."""
+    now = now or utcnow()
+    sent: list[tuple[Breach, str]] = []
+    system = Actor.system("scheduler")
+    for breach in db.session.scalars(
+        sa.select(Breach).where(Breach.status.in_(OPEN), Breach.notified_at.is_(None))
+    ):
+        left = deadline(breach) - now
+        marks = [f"{h}h" for h in REMINDER_HOURS if left <= timedelta(hours=h)]
+        if left <= timedelta(0):
+            marks.append("overdue")
+        new = [m for m in marks if m not in breach.reminders]
+        if not new:
+            continue
+        breach.reminders = [*breach.reminders, *new]
+        for mark in new:
+            audit.record(
+                actions.BREACH_REMINDER,
+                actor=system,
+                details={"breach": breach.id, "mark": mark},
+            )
+            sent.append((breach, mark))
+    return sent
+
+
+def open_from_alerts(now: datetime | None = None) -> list[Breach]:
+    """A suspected incident per agent flagged by the bulk-reveal rule (once per open case)."""
+    now = now or utcnow()
+    opened = []
+    system = Actor.system("scheduler")
+    for alert in bulk_reveal_alerts(now - timedelta(hours=1), now):
+        source = f"alert:bulk_reveal:{alert['agent']}"[:200]
+        exists = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Breach)
+            .where(Breach.source == source, Breach.status.in_(OPEN))
+        )
+        if exists:
+            continue
+        opened.append(
+            record(
+                {
+                    "title": f"Bulk reveal: {alert['count']} values in one hour "
+                    f"(limit {alert['limit']})",
+                    "description": f"Agent {alert['agent']} ({alert['role']}) revealed "
+                    f"{alert['count']} values between {alert['window_start']} and "
+                    f"{alert['window_end']}.",
+                    "detected_at": now,
+                },
+                system,
+                source=source,
+            )
+        )
+    return opened
+
+
+def watch_job(app: Any) -> None:
+    """Scheduler entry (job ``breach_watch``): open incidents from alerts, send reminders."""
+    import logging
+
+    log = logging.getLogger(__name__)
+    with app.app_context():
+        try:
+            opened = open_from_alerts()
+            reminders = due_reminders()
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+        finally:
+            db.session.remove()
+    for breach, mark in reminders:
+        # Ids and marks only: the incident text may name people.
+        log.warning("breach deadline reminder", extra={"breach": breach.id, "mark": mark})
+    if opened:
+        log.warning("suspected incidents opened from alerts", extra={"count": len(opened)})
