@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from adapters.freshdesk import FreshdeskAdapter
-from adapters.freshdesk.simulator import FreshdeskSimulator
 from plugin.vendors.contract import WebhookEvent
 from plugin.vendors.errors import AdapterConfigError, AdapterError, CredentialsError, NotFound
+from simulators.freshdesk.simulator import FreshdeskSimulator
 from tests.adapters.conftest import FAST_RETRY, TIMEOUT
 
 TICKET = "/api/v2/tickets/{id}"

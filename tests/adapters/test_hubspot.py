@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from adapters.hubspot import HubSpotAdapter
-from adapters.hubspot.simulator import HubSpotSimulator
 from plugin.vendors.contract import WebhookEvent
 from plugin.vendors.errors import AdapterConfigError, CredentialsError, NotFound, RateLimited
+from simulators.hubspot.simulator import HubSpotSimulator
 from tests.adapters.conftest import FAST_RETRY, SPEC_DIR
 
 TICKET = "/crm/v3/objects/tickets/{ticketId}"

@@ -10,9 +10,9 @@ from urllib.parse import urlencode
 from flask import Flask, Response, jsonify, request
 
 from adapters.basic_auth import basic_auth_header
-from adapters.sim.base import VendorSimulator
-from adapters.sim.webhooks import DeliveryPolicy
-from adapters.sim.window import WindowState
+from simulators.common.base import VendorSimulator
+from simulators.common.webhooks import DeliveryPolicy
+from simulators.common.window import WindowState
 
 # Writable contact fields of PUT /api/v2/contacts/{id} (Freshdesk API v2 reference).
 CONTACT_FIELDS = frozenset(
@@ -181,7 +181,7 @@ class FreshdeskSimulator(VendorSimulator):
 
     def seed_demo(self) -> dict[str, Any]:
         """Load the demo tickets."""
-        from adapters.freshdesk.seed import seed
+        from simulators.freshdesk.seed import seed
 
         return seed(self)
 

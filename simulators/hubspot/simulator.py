@@ -12,15 +12,15 @@ from typing import Any
 
 from flask import Flask, Response, has_request_context, request
 
-from adapters.hubspot.openapi import SpecValidator
 from adapters.hubspot.signature import sign_v3
-from adapters.hubspot.sim_answers import error as _error
-from adapters.hubspot.sim_answers import json_response as _json
-from adapters.hubspot.sim_answers import now as _now
-from adapters.hubspot.sim_engagements import EngagementsMixin
-from adapters.sim.base import VendorSimulator
-from adapters.sim.webhooks import DeliveryPolicy
-from adapters.sim.window import WindowState
+from simulators.common.base import VendorSimulator
+from simulators.common.webhooks import DeliveryPolicy
+from simulators.common.window import WindowState
+from simulators.hubspot.openapi import SpecValidator
+from simulators.hubspot.sim_answers import error as _error
+from simulators.hubspot.sim_answers import json_response as _json
+from simulators.hubspot.sim_answers import now as _now
+from simulators.hubspot.sim_engagements import EngagementsMixin
 
 # Writable contact properties the simulated portal defines (HubSpot's default contact ones).
 CONTACT_PROPERTIES = frozenset(
@@ -141,7 +141,7 @@ class HubSpotSimulator(EngagementsMixin, VendorSimulator):
 
     def seed_demo(self) -> dict[str, Any]:
         """Load the demo tickets."""
-        from adapters.hubspot.seed import seed
+        from simulators.hubspot.seed import seed
 
         return seed(self)
 
