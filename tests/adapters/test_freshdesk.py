@@ -148,6 +148,26 @@ def test_delete_then_missing_is_not_found(
     assert freshdesk_sim.count("DELETE", TICKET) == 2
 
 
+def test_deleted_ticket_stays_in_trash_for_30_days_and_says_so(
+    freshdesk: FreshdeskAdapter, freshdesk_sim: FreshdeskSimulator
+) -> None:
+    tid = _first_ticket(freshdesk_sim)
+    freshdesk_sim.add_conversation(tid, "Mit CPR er 010190-1234", incoming=True)
+    stores = freshdesk.delete_ticket(str(tid))
+    until = (datetime.now(UTC) + timedelta(days=30)).date().isoformat()
+    assert {(s["store"], s["state"], s["until"]) for s in stores} == {
+        ("record", "destroyed", ""),
+        ("trash", "remains", until),
+    }
+    # The copy is still at the vendor, in Trash, conversations included, until Freshdesk's
+    # own clean-up 30 days later.
+    assert freshdesk_sim.tickets[tid]["deleted"] and freshdesk_sim.conversations[tid]
+    assert freshdesk_sim.purge_trash(datetime.now(UTC) + timedelta(days=29)) == []
+    assert tid in freshdesk_sim.tickets
+    assert freshdesk_sim.purge_trash(datetime.now(UTC) + timedelta(days=30, seconds=1)) == [tid]
+    assert tid not in freshdesk_sim.tickets and tid not in freshdesk_sim.conversations
+
+
 def test_erase_contact_soft_then_hard_deletes_by_email(
     freshdesk: FreshdeskAdapter, freshdesk_sim: FreshdeskSimulator
 ) -> None:
