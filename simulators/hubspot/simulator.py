@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,8 @@ from simulators.hubspot.sim_answers import error as _error
 from simulators.hubspot.sim_answers import json_response as _json
 from simulators.hubspot.sim_answers import now as _now
 from simulators.hubspot.sim_engagements import EngagementsMixin
+
+RECYCLE_BIN_DAYS = 90  # see purge_recycle_bin
 
 # Writable contact properties the simulated portal defines (HubSpot's default contact ones).
 CONTACT_PROPERTIES = frozenset(
@@ -138,6 +140,25 @@ class HubSpotSimulator(EngagementsMixin, VendorSimulator):
             "notes": list(self.engagements["notes"].values()),
             "blocklist": self.blocklist,
         }
+
+    def purge_recycle_bin(self, now: datetime | None = None) -> list[str]:
+        """Drop the tickets archived RECYCLE_BIN_DAYS ago: HubSpot restores deleted tickets only
+        within 90 days of deletion (DELETE /crm/v3/objects/tickets/{ticketId} moves a ticket to
+        the recycling bin):
+        https://developers.hubspot.com/docs/api-reference/2026-03/crm/objects/tickets/delete-ticket.md
+        https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/tickets/batch/delete-tickets
+        """
+        cutoff = (now or datetime.now(UTC)) - timedelta(days=RECYCLE_BIN_DAYS)
+        with self.lock:
+            gone = [
+                tid
+                for tid, t in self.tickets.items()
+                if t.get("archivedAt") and datetime.fromisoformat(t["archivedAt"]) <= cutoff
+            ]
+            for tid in gone:
+                del self.tickets[tid]
+                self.links.pop(tid, None)
+        return gone
 
     def seed_demo(self) -> dict[str, Any]:
         """Load the demo tickets."""
