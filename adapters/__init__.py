@@ -1,1 +1,1 @@
-"""Vendor adapters, their shared HTTP client and their simulators."""
+"""Vendor adapters and their shared HTTP client (the simulators live in ``simulators``)."""

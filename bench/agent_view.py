@@ -20,7 +20,6 @@ import requests
 from alembic import command
 from flask import Flask, Response
 
-from adapters.sim.server import SimulatorServer
 from plugin.app import create_app
 from plugin.auth.tokens import issue_token
 from plugin.database import alembic_config
@@ -28,6 +27,7 @@ from plugin.extensions import db
 from plugin.models import DataSubject, Finding, Ticket
 from plugin.purposes import sync_purposes
 from plugin.vault import get_vault
+from simulators.common.server import SimulatorServer
 
 # 20 findings across every category: (category, type, value, token)
 FINDINGS = (

@@ -31,12 +31,12 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from adapters.hubspot.signature import sign_v3  # noqa: E402
-from adapters.sim.server import SimulatorServer  # noqa: E402
 from plugin.app import create_app  # noqa: E402
 from plugin.database import scratch_database  # noqa: E402
 from plugin.extensions import db  # noqa: E402
 from plugin.models import InboxEvent  # noqa: E402
 from plugin.webhooks.inbox import WRITER, inbox_writer  # noqa: E402
+from simulators.common.server import SimulatorServer  # noqa: E402
 
 SECRET = "bench-hubspot-secret"  # noqa: S105 - throw-away benchmark secret
 EVENTS_PER_REQUEST = 10

@@ -29,15 +29,15 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from adapters.dynamics import DynamicsAdapter  # noqa: E402
-from adapters.dynamics.simulator import DynamicsSimulator  # noqa: E402
 from adapters.freshdesk import FreshdeskAdapter  # noqa: E402
-from adapters.freshdesk.simulator import FreshdeskSimulator  # noqa: E402
 from adapters.hubspot import HubSpotAdapter  # noqa: E402
-from adapters.hubspot.simulator import HubSpotSimulator  # noqa: E402
-from adapters.sim.base import VendorSimulator  # noqa: E402
 from plugin.retention.executor import execute  # noqa: E402
 from plugin.retention.outbox import ClaimedJob  # noqa: E402
 from plugin.vendors.contract import Adapter  # noqa: E402
+from simulators.common.base import VendorSimulator  # noqa: E402
+from simulators.dynamics.simulator import DynamicsSimulator  # noqa: E402
+from simulators.freshdesk.simulator import FreshdeskSimulator  # noqa: E402
+from simulators.hubspot.simulator import HubSpotSimulator  # noqa: E402
 
 
 def _job(vendor: str, target: str, n: int) -> ClaimedJob:

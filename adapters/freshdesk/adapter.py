@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
@@ -302,9 +302,25 @@ class FreshdeskAdapter(Adapter):
             body["phone"] = requester.phone
         return str(self.http.post(config.ENDPOINTS["tickets"], json=body).json()["id"])
 
-    def delete_ticket(self, ticket_id: str) -> None:
-        """Move the ticket to trash (restorable in Freshdesk)."""
+    def delete_ticket(self, ticket_id: str) -> list[dict[str, str]]:
+        """Move the ticket to Trash; per store, what remains at Freshdesk and until when.
+
+        Freshdesk keeps a deleted ticket in Trash, restorable, and removes it for good after
+        30 days; the API offers no purge of one trashed ticket (only the contact's hard
+        delete, which takes the contact's tickets with it):
+        https://partnersupport.freshworks.com/en/support/solutions/articles/228016-how-do-i-view-deleted-tickets-
+        """
         self.http.delete(config.ENDPOINTS["ticket"].format(id=ticket_id))
+        until = (datetime.now(UTC) + timedelta(days=config.TRASH_DAYS)).date().isoformat()
+        return [
+            {"store": "record", "state": "destroyed", "reason": "ticket deleted", "until": ""},
+            {
+                "store": "trash",
+                "state": "remains",
+                "reason": "Freshdesk keeps deleted tickets in Trash",
+                "until": until,
+            },
+        ]
 
     def erase_contact(self, id_or_email: str) -> None:
         """Soft delete, then hard delete with `force=true` (also deletes their tickets)."""

@@ -6,6 +6,10 @@ from adapters.http import RateLimitHeaders
 
 NAME = "freshdesk"
 AUTH = "basic:api_key:X"
+# Days a deleted ticket stays in Freshdesk's Trash before Freshdesk removes it for good:
+# https://partnersupport.freshworks.com/en/support/solutions/articles/228016-how-do-i-view-deleted-tickets-
+TRASH_DAYS = 30
+
 ENDPOINTS = {
     "ticket": "api/v2/tickets/{id}",
     "tickets": "api/v2/tickets",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
@@ -287,9 +287,25 @@ class HubSpotAdapter(Adapter):
             return match.group(1)
         return str(answer.json()["id"])
 
-    def delete_ticket(self, ticket_id: str) -> None:
-        """Archive the ticket (restorable for 90 days in HubSpot)."""
+    def delete_ticket(self, ticket_id: str) -> list[dict[str, str]]:
+        """Archive the ticket; per store, what remains at HubSpot and until when.
+
+        DELETE moves the ticket to the recycling bin, restorable within 90 days of deletion;
+        the tickets API has no purge of an archived ticket:
+        https://developers.hubspot.com/docs/api-reference/2026-03/crm/objects/tickets/delete-ticket.md
+        https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/tickets/batch/delete-tickets
+        """
         self.http.delete(config.ENDPOINTS["ticket"].format(id=ticket_id))
+        until = (datetime.now(UTC) + timedelta(days=config.RECYCLE_BIN_DAYS)).date().isoformat()
+        return [
+            {"store": "record", "state": "destroyed", "reason": "ticket archived", "until": ""},
+            {
+                "store": "recycle_bin",
+                "state": "remains",
+                "reason": "HubSpot restores archived tickets for 90 days",
+                "until": until,
+            },
+        ]
 
     def erase_contact(self, id_or_email: str) -> None:
         """GDPR delete: permanent; an unknown e-mail is blocklisted by HubSpot."""

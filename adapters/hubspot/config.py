@@ -7,6 +7,10 @@ from adapters.http import RateLimitHeaders
 NAME = "hubspot"
 AUTH = "bearer:token"
 DEFAULT_BASE_URL = "https://api.hubapi.com"
+# Days HubSpot keeps an archived (deleted) ticket restorable in its recycling bin:
+# https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/tickets/batch/delete-tickets
+RECYCLE_BIN_DAYS = 90
+
 ENDPOINTS = {
     "ticket": "crm/v3/objects/tickets/{id}",
     "tickets": "crm/v3/objects/tickets",

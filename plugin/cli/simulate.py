@@ -14,13 +14,26 @@ from plugin.vendors.errors import UnknownAdapterError
 
 
 def simulator_class(vendor: str) -> type[Any]:
-    """The simulator beside an adapter (`<adapter package>.simulator`), found by entry point."""
+    """The simulator of an adapter found by entry point.
+
+    Built-in vendors keep theirs in ``simulators.<vendor package>.simulator``; a third-party
+    adapter package may ship a ``simulator`` module beside its adapter module.
+    """
     adapter = registry.adapter_class(vendor)
     package = adapter.__module__.rsplit(".", 1)[0]
-    try:
-        module = importlib.import_module(f"{package}.simulator")
-    except ImportError as exc:
-        raise UnknownAdapterError(f"adapter {vendor!r} ships no simulator") from exc
+    candidates = [f"{package}.simulator"]
+    if package.startswith("adapters."):
+        candidates.insert(0, f"simulators.{package.removeprefix('adapters.')}.simulator")
+    module = None
+    for name in candidates:
+        try:
+            module = importlib.import_module(name)
+            break
+        except ModuleNotFoundError as exc:
+            if exc.name is None or not name.startswith(exc.name):
+                raise UnknownAdapterError(f"adapter {vendor!r} ships no simulator") from exc
+    if module is None:
+        raise UnknownAdapterError(f"adapter {vendor!r} ships no simulator")
     for _, cls in inspect.getmembers(module, inspect.isclass):
         if getattr(cls, "vendor", None) == vendor and hasattr(cls, "seed_demo"):
             return cls

@@ -13,7 +13,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
-from adapters.sim.server import SimulatorServer
 from plugin import database
 from plugin.app import create_app
 from plugin.cli.simulate import simulator_class
@@ -25,6 +24,7 @@ from plugin.purposes import sync_purposes
 from plugin.retention.demo import seed_due
 from plugin.retention.sweep import sweep_job
 from plugin.worker.scheduler import start_for_server
+from simulators.common.server import SimulatorServer
 
 VENDORS = ("freshdesk", "hubspot", "dynamics")
 BACKFILL_DAYS = 30

@@ -55,6 +55,8 @@ def certificate_claims(subject_id: str) -> dict[str, Any]:
                 "evidence_sha256": hashlib.sha256((job.evidence or "").encode()).hexdigest(),
             }
         )
+        if evidence.get("stores"):  # per vendor store: destroyed, or remains until a date
+            items[-1]["stores"] = evidence["stores"]
     destroyed = db.session.scalar(
         sa.select(sa.func.max(SubjectKey.destroyed_at)).where(SubjectKey.subject_id == subject_id)
     )

@@ -83,6 +83,7 @@ class Dispatcher:
             result=outcome.result,
             reason=job.reason,
             rule=job.params.get("rule"),
+            stores=outcome.stores,
         )
         return Finished(job, outcome, now, sign(claims))
 

@@ -29,6 +29,7 @@ def evidence_claims(
     result: str,
     reason: str,
     rule: str | None = None,
+    stores: tuple[dict[str, str], ...] = (),
 ) -> dict[str, Any]:
     """The signed statement: which vendor object, what was done, when, with what outcome."""
     claims: dict[str, Any] = {
@@ -44,6 +45,8 @@ def evidence_claims(
     }
     if rule:
         claims["rule"] = rule
+    if stores:
+        claims["stores"] = [dict(item) for item in stores]  # what remains at the vendor, until
     return claims
 
 

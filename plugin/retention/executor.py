@@ -39,6 +39,7 @@ class Outcome:
 
     result: str
     object_ref: str
+    stores: tuple[dict[str, str], ...] = ()  # per vendor store: {store, state, reason, until}
 
 
 def execute(job: ClaimedJob, adapters: dict[str, Adapter]) -> Outcome:
@@ -46,10 +47,11 @@ def execute(job: ClaimedJob, adapters: dict[str, Adapter]) -> Outcome:
     adapter = adapters.get(job.vendor)
     if adapter is None:
         raise JobFailed(f"vendor {job.vendor} is not configured", retryable=True)
+    stores: list[dict[str, str]] | None = None
     try:
         target = job.target or _contact_of(adapter, job)
         if job.kind == "delete_ticket":
-            adapter.delete_ticket(target)
+            stores = adapter.delete_ticket(target)
         elif job.kind == "anonymise_ticket":
             fields = sorted(adapter.writable_fields)
             adapter.write_fields(target, dict.fromkeys(fields, ANONYMISED))
@@ -68,7 +70,7 @@ def execute(job: ClaimedJob, adapters: dict[str, Adapter]) -> Outcome:
     except AdapterError as exc:
         # str(AdapterError) names vendor, method, path template and status: no record content.
         raise JobFailed(str(exc), retryable=exc.retryable or exc.status is None) from exc
-    return Outcome("done", target)
+    return Outcome("done", target, tuple(stores or ()))
 
 
 def _anonymise_conversations(adapter: Adapter, ticket_id: str) -> None:

@@ -251,8 +251,13 @@ class Adapter(ABC):
         raise AdapterError(self.name, "this adapter cannot rewrite conversations")
 
     @abstractmethod
-    def delete_ticket(self, ticket_id: str) -> None:
-        """Delete a ticket; raise NotFound when it is already gone."""
+    def delete_ticket(self, ticket_id: str) -> list[dict[str, str]] | None:
+        """Delete a ticket; raise NotFound when it is already gone.
+
+        An adapter may return, per vendor store the ticket sat in, ``{store, state, reason,
+        until}`` (state ``destroyed`` or ``remains``; ``until`` the ISO date the vendor drops a
+        remaining copy, "" if none): the certificate lists them.
+        """
 
     @abstractmethod
     def erase_contact(self, id_or_email: str) -> None:

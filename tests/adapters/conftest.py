@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from adapters.dynamics import DynamicsAdapter
-from adapters.dynamics.simulator import DynamicsSimulator
 from adapters.freshdesk import FreshdeskAdapter
-from adapters.freshdesk.simulator import FreshdeskSimulator
 from adapters.http import RetryPolicy
 from adapters.hubspot import HubSpotAdapter
-from adapters.hubspot.simulator import HubSpotSimulator
+from simulators.dynamics.simulator import DynamicsSimulator
+from simulators.freshdesk.simulator import FreshdeskSimulator
+from simulators.hubspot.simulator import HubSpotSimulator
 
 SPEC_DIR = Path(__file__).parent / "specs" / "hubspot"
 FAST_RETRY = RetryPolicy(max_retries=3, backoff_base=0.01, backoff_max=0.05, retry_after_max=2)

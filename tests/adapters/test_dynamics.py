@@ -10,9 +10,9 @@ import pytest
 import requests
 
 from adapters.dynamics import DynamicsAdapter
-from adapters.dynamics.simulator import DynamicsSimulator
 from plugin.vendors.contract import WebhookEvent
 from plugin.vendors.errors import AdapterConfigError, AdapterError, CredentialsError, NotFound
+from simulators.dynamics.simulator import DynamicsSimulator
 from tests.adapters.conftest import dynamics_adapter
 
 INCIDENT = "/api/data/v9.2/incidents({id})"

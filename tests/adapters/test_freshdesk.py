@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from adapters.freshdesk import FreshdeskAdapter
-from adapters.freshdesk.simulator import FreshdeskSimulator
 from plugin.vendors.contract import WebhookEvent
 from plugin.vendors.errors import AdapterConfigError, AdapterError, CredentialsError, NotFound
+from simulators.freshdesk.simulator import FreshdeskSimulator
 from tests.adapters.conftest import FAST_RETRY, TIMEOUT
 
 TICKET = "/api/v2/tickets/{id}"
@@ -146,6 +146,26 @@ def test_delete_then_missing_is_not_found(
     with pytest.raises(NotFound):
         freshdesk.delete_ticket(tid)
     assert freshdesk_sim.count("DELETE", TICKET) == 2
+
+
+def test_deleted_ticket_stays_in_trash_for_30_days_and_says_so(
+    freshdesk: FreshdeskAdapter, freshdesk_sim: FreshdeskSimulator
+) -> None:
+    tid = _first_ticket(freshdesk_sim)
+    freshdesk_sim.add_conversation(tid, "Mit CPR er 010190-1234", incoming=True)
+    stores = freshdesk.delete_ticket(str(tid))
+    until = (datetime.now(UTC) + timedelta(days=30)).date().isoformat()
+    assert {(s["store"], s["state"], s["until"]) for s in stores} == {
+        ("record", "destroyed", ""),
+        ("trash", "remains", until),
+    }
+    # The copy is still at the vendor, in Trash, conversations included, until Freshdesk's
+    # own clean-up 30 days later.
+    assert freshdesk_sim.tickets[tid]["deleted"] and freshdesk_sim.conversations[tid]
+    assert freshdesk_sim.purge_trash(datetime.now(UTC) + timedelta(days=29)) == []
+    assert tid in freshdesk_sim.tickets
+    assert freshdesk_sim.purge_trash(datetime.now(UTC) + timedelta(days=30, seconds=1)) == [tid]
+    assert tid not in freshdesk_sim.tickets and tid not in freshdesk_sim.conversations
 
 
 def test_erase_contact_soft_then_hard_deletes_by_email(

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from adapters.hubspot import HubSpotAdapter
-from adapters.hubspot.simulator import HubSpotSimulator
 from plugin.vendors.contract import WebhookEvent
 from plugin.vendors.errors import AdapterConfigError, CredentialsError, NotFound, RateLimited
+from simulators.hubspot.simulator import HubSpotSimulator
 from tests.adapters.conftest import FAST_RETRY, SPEC_DIR
 
 TICKET = "/crm/v3/objects/tickets/{ticketId}"
@@ -63,6 +63,22 @@ def test_delete_ticket_archives_and_second_is_not_found(
     assert hubspot_sim.tickets[tid]["archived"]
     with pytest.raises(NotFound):
         hubspot.delete_ticket(tid)
+
+
+def test_archived_ticket_stays_in_the_recycle_bin_for_90_days_and_says_so(
+    hubspot: HubSpotAdapter, hubspot_sim: HubSpotSimulator
+) -> None:
+    tid = _ticket_id(hubspot_sim)
+    stores = hubspot.delete_ticket(tid)
+    until = (datetime.now(UTC) + timedelta(days=90)).date().isoformat()
+    assert {(s["store"], s["state"], s["until"]) for s in stores} == {
+        ("record", "destroyed", ""),
+        ("recycle_bin", "remains", until),
+    }
+    assert hubspot_sim.purge_recycle_bin(datetime.now(UTC) + timedelta(days=89)) == []
+    assert tid in hubspot_sim.tickets  # still restorable at HubSpot
+    assert hubspot_sim.purge_recycle_bin(datetime.now(UTC) + timedelta(days=90, seconds=1)) == [tid]
+    assert tid not in hubspot_sim.tickets and tid not in hubspot_sim.links
 
 
 def test_gdpr_delete_by_email_and_by_id(

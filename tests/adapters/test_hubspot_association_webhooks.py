@@ -16,11 +16,11 @@ from flask import Flask
 
 from adapters.hubspot import webhook as hubspot
 from adapters.hubspot.signature import sign_v3
-from adapters.sim.server import SimulatorServer
 from plugin.extensions import db
 from plugin.ingest.processor import drain
 from plugin.models import Finding, InboxEvent
 from plugin.vendors.errors import WebhookPayloadError
+from simulators.common.server import SimulatorServer
 from tests.ingest.conftest import ingest_app, sims
 
 __all__ = ["ingest_app", "sims"]

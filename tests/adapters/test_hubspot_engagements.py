@@ -8,8 +8,8 @@ import pytest
 import requests
 
 from adapters.hubspot import HubSpotAdapter
-from adapters.hubspot.simulator import HubSpotSimulator
 from plugin.vendors.errors import AdapterError, CredentialsError, NotFound
+from simulators.hubspot.simulator import HubSpotSimulator
 from tests.adapters.conftest import FAST_RETRY
 
 ASSOCIATIONS = "/crm/v4/objects/{objectType}/{objectId}/associations/{toObjectType}"

@@ -8,11 +8,11 @@ import time
 from collections.abc import Callable
 
 from adapters.freshdesk import FreshdeskAdapter
-from adapters.freshdesk.simulator import FreshdeskSimulator
 from adapters.http import RetryPolicy
 from adapters.hubspot import HubSpotAdapter
-from adapters.hubspot.simulator import HubSpotSimulator
-from adapters.sim.base import VendorSimulator
+from simulators.common.base import VendorSimulator
+from simulators.freshdesk.simulator import FreshdeskSimulator
+from simulators.hubspot.simulator import HubSpotSimulator
 
 LIMIT, WINDOW = 50, 2.0
 RETRY = RetryPolicy(max_retries=5, backoff_base=0.01)

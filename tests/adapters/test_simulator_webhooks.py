@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask, request
 
-from adapters.dynamics.simulator import DynamicsSimulator
-from adapters.sim.server import SimulatorServer
+from simulators.common.server import SimulatorServer
+from simulators.dynamics.simulator import DynamicsSimulator
 
 
 @pytest.fixture

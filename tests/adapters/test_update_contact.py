@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 import requests
 
-from adapters.dynamics.simulator import DynamicsSimulator
-from adapters.freshdesk.simulator import FreshdeskSimulator
-from adapters.hubspot.simulator import HubSpotSimulator
 from plugin.vendors.contract import Adapter
 from plugin.vendors.errors import AdapterError, NotFound
+from simulators.dynamics.simulator import DynamicsSimulator
+from simulators.freshdesk.simulator import FreshdeskSimulator
+from simulators.hubspot.simulator import HubSpotSimulator
 from tests.adapters.conftest import dynamics_adapter
 
 NEW = {"email": "karen.holm@example.com", "phone": "+45 70 10 20 30", "name": "Karen Holm-Berg"}

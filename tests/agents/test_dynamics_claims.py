@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from adapters.dynamics.simulator import DynamicsSimulator
 from plugin.auth.tokens import verify_token
+from simulators.dynamics.simulator import DynamicsSimulator
 from tests.agents.helpers import events
 from tests.agents.test_exchange import (
     CLIENT_ID,

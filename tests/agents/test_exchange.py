@@ -16,10 +16,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from flask import Flask
 
-from adapters.dynamics.simulator import DynamicsSimulator
-from adapters.freshdesk.simulator import FreshdeskSimulator
 from adapters.hubspot.signature import sign_v1, sign_v3
 from plugin.auth.tokens import verify_token
+from simulators.dynamics.simulator import DynamicsSimulator
+from simulators.freshdesk.simulator import FreshdeskSimulator
 from tests.agents.helpers import events
 from tests.agents.seeding import seed_ticket
 

@@ -9,8 +9,8 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
-from adapters.sim.server import SimulatorServer
 from plugin.config import ROOT
+from simulators.common.server import SimulatorServer
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

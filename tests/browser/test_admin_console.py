@@ -14,9 +14,9 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page
 
-from adapters.sim.server import SimulatorServer
 from plugin.auth.tokens import issue_token
 from plugin.rights.signature import verify_document
+from simulators.common.server import SimulatorServer
 from tests.rights.conftest import person, sims, vendor_app
 from tests.rights.seeding import EMAIL, Person
 

@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from adapters.sim.server import SimulatorServer
 from plugin.extensions import db
 from plugin.models import Consent, ConsentText, Ticket, VaultItem
 from plugin.vault import get_vault
+from simulators.common.server import SimulatorServer
 from tests.browser.conftest import screenshot
 from tests.forms.conftest import Vendor, _start
 

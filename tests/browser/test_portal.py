@@ -11,11 +11,11 @@ import sqlalchemy as sa
 from flask import Flask
 from playwright.sync_api import Browser, expect
 
-from adapters.sim.server import SimulatorServer
 from plugin.consent.receipt import verify_receipt
 from plugin.extensions import db
 from plugin.models import AuditEvent, DataSubjectRequest, Ticket
 from plugin.rights.signature import verify_document
+from simulators.common.server import SimulatorServer
 from tests.agents.helpers import bearer
 from tests.browser.conftest import screenshot
 from tests.portal.mailbox import Mailbox, SmtpServer

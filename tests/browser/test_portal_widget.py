@@ -10,11 +10,11 @@ import sqlalchemy as sa
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from adapters.sim.server import SimulatorServer
 from plugin.agents.demo import widget_urls
 from plugin.extensions import db
 from plugin.messages.threads import messages_of
 from plugin.models import SecureMessage
+from simulators.common.server import SimulatorServer
 from tests.browser.conftest import screenshot
 from tests.portal.mailbox import Mailbox, SmtpServer
 from tests.portal.seeding import CPR, EMAIL, seed_customer

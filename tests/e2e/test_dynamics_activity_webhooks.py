@@ -11,10 +11,10 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from adapters.sim.server import SimulatorServer
 from plugin.extensions import db
 from plugin.ingest.processor import drain
 from plugin.models import Finding, InboxEvent, Ticket
+from simulators.common.server import SimulatorServer
 from tests.ingest.conftest import sims, vendor_settings, write_manifest
 
 __all__ = ["sims"]

@@ -17,11 +17,11 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from adapters.sim.server import SimulatorServer
 from plugin.config import ROOT
 from plugin.extensions import db
 from plugin.inventory import inventory_for_ticket
 from plugin.models import Finding, InboxEvent, SubjectIdentifier, Ticket, VaultItem
+from simulators.common.server import SimulatorServer
 from tests.ingest.conftest import sims, vendor_settings, write_manifest
 
 __all__ = ["sims"]

@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 import pytest
 from flask import Flask
 
-from adapters.freshdesk.simulator import FreshdeskSimulator
 from plugin.extensions import db
 from plugin.models import DataSubject, Finding, Ticket
 from plugin.models.types import utcnow
@@ -15,6 +14,7 @@ from plugin.retention.vendors import close_adapters
 from plugin.subjects.identity import find_or_create_subject
 from plugin.vault import get_vault
 from plugin.vendors.contract import VendorContact
+from simulators.freshdesk.simulator import FreshdeskSimulator
 from tests.retention.conftest import FAST, StatusLog, freshdesk, freshdesk_settings
 
 __all__ = ["freshdesk"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 import pytest
 from flask import Flask
@@ -50,6 +51,11 @@ def test_erase_deletes_everywhere_and_certifies(erasure_app: Flask, freshdesk: t
         *{("ticket", t.external_id) for t in tickets},
     }
     assert claims["vault"]["keys_destroyed_at"]
+    # Each ticket names the copy Freshdesk still keeps (Trash) and the date it drops it.
+    for item in (i for i in claims["deleted"] if i["object_type"] == "ticket"):
+        trash = [s for s in item["stores"] if s["store"] == "trash"]
+        assert trash and trash[0]["state"] == "remains"
+        assert date.fromisoformat(trash[0]["until"]) > date.today()
     text = document.get_data(as_text=True)
     assert "jens" not in text.lower() and "12345678" not in text
     assert "OK" in verify_document(body, erasure_app.extensions["datavagt.keyring"])

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from adapters.dynamics.simulator import DynamicsSimulator
-from adapters.freshdesk.simulator import FreshdeskSimulator
-from adapters.hubspot.simulator import HubSpotSimulator
-from adapters.sim.base import VendorSimulator
+from simulators.common.base import VendorSimulator
+from simulators.dynamics.simulator import DynamicsSimulator
+from simulators.freshdesk.simulator import FreshdeskSimulator
+from simulators.hubspot.simulator import HubSpotSimulator
 
 SPEC_DIR = Path(__file__).resolve().parent.parent / "adapters" / "specs" / "hubspot"
 VENDORS = ("freshdesk", "hubspot", "dynamics")

@@ -10,10 +10,10 @@ import pytest
 import yaml
 from flask import Flask
 
-from adapters.dynamics.simulator import DynamicsSimulator
-from adapters.freshdesk.simulator import FreshdeskSimulator
-from adapters.hubspot.simulator import HubSpotSimulator
 from plugin.config import ROOT
+from simulators.dynamics.simulator import DynamicsSimulator
+from simulators.freshdesk.simulator import FreshdeskSimulator
+from simulators.hubspot.simulator import HubSpotSimulator
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from typing import Any
 import requests
 from flask import Flask
 
-from adapters.sim.server import SimulatorServer
+from simulators.common.server import SimulatorServer
 from tests.portal.mailbox import Mailbox
 from tests.portal.seeding import EMAIL, UNKNOWN_EMAIL, seed_customer
 

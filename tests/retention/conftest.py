@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from flask import Flask, Response, request
 
-from adapters.freshdesk.simulator import FreshdeskSimulator
 from plugin.extensions import db
 from plugin.models import DataSubject, Finding, Ticket
 from plugin.models.types import utcnow
 from plugin.retention.vendors import close_adapters
+from simulators.freshdesk.simulator import FreshdeskSimulator
 
 FAST = {
     "retention_backoff_base": 0.05,

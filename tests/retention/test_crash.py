@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from adapters.freshdesk.simulator import FreshdeskSimulator
 from plugin.extensions import db
 from plugin.models import AuditEvent, OutboxJob, Ticket
 from plugin.retention import outbox
 from plugin.retention.sweep import sweep
+from simulators.freshdesk.simulator import FreshdeskSimulator
 from tests.retention.conftest import StatusLog, freshdesk_settings, seed, start_freshdesk
 from tests.retention.workers import done_count, finish, spawn, wait_for, write_config
 

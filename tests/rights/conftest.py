@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterator
 import pytest
 from flask import Flask
 
-from adapters.dynamics.simulator import DynamicsSimulator
-from adapters.freshdesk.simulator import FreshdeskSimulator
-from adapters.hubspot.simulator import HubSpotSimulator
+from simulators.dynamics.simulator import DynamicsSimulator
+from simulators.freshdesk.simulator import FreshdeskSimulator
+from simulators.hubspot.simulator import HubSpotSimulator
 from tests.rights.seeding import Person, Sims, seed_person, vendor_settings
 
 

@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 
 from flask import Flask
 
-from adapters.dynamics.simulator import DynamicsSimulator
-from adapters.freshdesk.simulator import FreshdeskSimulator
-from adapters.hubspot.simulator import HubSpotSimulator
 from plugin.extensions import db
 from plugin.ingest.tokens import token_for
 from plugin.models import Finding, Ticket
 from plugin.subjects import find_or_create_subject
 from plugin.vault import get_vault
+from simulators.dynamics.simulator import DynamicsSimulator
+from simulators.freshdesk.simulator import FreshdeskSimulator
+from simulators.hubspot.simulator import HubSpotSimulator
 from tests.agents.helpers import bearer
 
 EMAIL = "karen.holm@example.dk"

@@ -15,10 +15,10 @@ import sqlalchemy as sa
 from flask import Flask
 
 from adapters.hubspot.signature import sign_v3
-from adapters.sim.server import SimulatorServer
 from plugin.extensions import db
 from plugin.models import InboxEvent
 from plugin.webhooks.inbox import inbox_writer
+from simulators.common.server import SimulatorServer
 from tests.webhooks.conftest import PUBLIC_URL
 
 SECRET = "hs-secret"

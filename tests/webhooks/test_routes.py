@@ -209,7 +209,7 @@ def test_hubspot_what_the_simulator_sends_is_accepted_and_v1_alone_is_not(
     webhook_app: Flask,
 ) -> None:
     """HubSpot sends v1 and v3 together; without v3, v1 is refused unless enabled."""
-    from adapters.hubspot.simulator import HubSpotSimulator
+    from simulators.hubspot.simulator import HubSpotSimulator
 
     sim = HubSpotSimulator(client_secret=SECRET)
     url = f"{PUBLIC_URL}/webhooks/hubspot"

@@ -8,15 +8,15 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from flask import Flask
 
-from adapters.dynamics.simulator import DynamicsSimulator
-from adapters.freshdesk.simulator import FreshdeskSimulator
-from adapters.hubspot.simulator import HubSpotSimulator
-from adapters.sim.server import SimulatorServer
-from adapters.sim.webhooks import DeliveryPolicy
 from plugin.extensions import db
 from plugin.models import InboxEvent
 from plugin.vendors.contract import Adapter, WebhookEvent
 from plugin.webhooks import register
+from simulators.common.server import SimulatorServer
+from simulators.common.webhooks import DeliveryPolicy
+from simulators.dynamics.simulator import DynamicsSimulator
+from simulators.freshdesk.simulator import FreshdeskSimulator
+from simulators.hubspot.simulator import HubSpotSimulator
 
 
 @contextmanager

@@ -6,21 +6,23 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, has_request_context, request
 
-from adapters.hubspot.openapi import SpecValidator
 from adapters.hubspot.signature import sign_v1, sign_v3
-from adapters.hubspot.sim_answers import error as _error
-from adapters.hubspot.sim_answers import json_response as _json
-from adapters.hubspot.sim_answers import now as _now
-from adapters.hubspot.sim_engagements import EngagementsMixin
-from adapters.sim.base import VendorSimulator
-from adapters.sim.webhooks import DeliveryPolicy
-from adapters.sim.window import WindowState
+from simulators.common.base import VendorSimulator
+from simulators.common.webhooks import DeliveryPolicy
+from simulators.common.window import WindowState
+from simulators.hubspot.openapi import SpecValidator
+from simulators.hubspot.sim_answers import error as _error
+from simulators.hubspot.sim_answers import json_response as _json
+from simulators.hubspot.sim_answers import now as _now
+from simulators.hubspot.sim_engagements import EngagementsMixin
+
+RECYCLE_BIN_DAYS = 90  # see purge_recycle_bin
 
 # Writable contact properties the simulated portal defines (HubSpot's default contact ones).
 CONTACT_PROPERTIES = frozenset(
@@ -142,9 +144,28 @@ class HubSpotSimulator(EngagementsMixin, VendorSimulator):
             "blocklist": self.blocklist,
         }
 
+    def purge_recycle_bin(self, now: datetime | None = None) -> list[str]:
+        """Drop the tickets archived RECYCLE_BIN_DAYS ago: HubSpot restores deleted tickets only
+        within 90 days of deletion (DELETE /crm/v3/objects/tickets/{ticketId} moves a ticket to
+        the recycling bin):
+        https://developers.hubspot.com/docs/api-reference/2026-03/crm/objects/tickets/delete-ticket.md
+        https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/tickets/batch/delete-tickets
+        """
+        cutoff = (now or datetime.now(UTC)) - timedelta(days=RECYCLE_BIN_DAYS)
+        with self.lock:
+            gone = [
+                tid
+                for tid, t in self.tickets.items()
+                if t.get("archivedAt") and datetime.fromisoformat(t["archivedAt"]) <= cutoff
+            ]
+            for tid in gone:
+                del self.tickets[tid]
+                self.links.pop(tid, None)
+        return gone
+
     def seed_demo(self) -> dict[str, Any]:
         """Load the demo tickets."""
-        from adapters.hubspot.seed import seed
+        from simulators.hubspot.seed import seed
 
         return seed(self)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.demo_data import TICKETS
-from adapters.freshdesk.simulator import FreshdeskSimulator
+from simulators.freshdesk.simulator import FreshdeskSimulator
 
 
 def seed(sim: FreshdeskSimulator, notify: bool = False) -> dict[str, Any]:

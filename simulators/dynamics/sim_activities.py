@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask, Response, request
 
 from adapters.dynamics import config
-from adapters.dynamics.sim_answers import error, now
+from simulators.dynamics.sim_answers import error, now
 
 API = "/api/data/v9.2"
 

@@ -12,9 +12,9 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 
-from adapters.sim.server import SimulatorServer
-from adapters.sim.webhooks import DeliveryPolicy, WebhookSender
-from adapters.sim.window import WindowCounter, WindowState
+from simulators.common.server import SimulatorServer
+from simulators.common.webhooks import DeliveryPolicy, WebhookSender
+from simulators.common.window import WindowCounter, WindowState
 
 _RULE_VAR = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 CONTROL_PREFIX = "/_sim/"

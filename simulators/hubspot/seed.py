@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.demo_data import TICKETS, DemoPerson
-from adapters.hubspot.simulator import HubSpotSimulator
+from simulators.hubspot.simulator import HubSpotSimulator
 
 
 def seed(sim: HubSpotSimulator) -> dict[str, Any]:

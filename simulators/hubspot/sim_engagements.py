@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask, Response, request
 
 from adapters.hubspot import config
-from adapters.hubspot.sim_answers import error, json_response, now
+from simulators.hubspot.sim_answers import error, json_response, now
 
 OBJECT_TYPES = ("emails", "notes")
 PATH_IDS = {"emails": "emailId", "notes": "noteId"}  # the specs' path parameter names

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.demo_data import TICKETS
-from adapters.dynamics.simulator import DynamicsSimulator
+from simulators.dynamics.simulator import DynamicsSimulator
 
 # A received e-mail on the first case: the customer follows up by mail.
 FOLLOW_UP = (

@@ -12,14 +12,14 @@ from urllib.parse import quote, urlencode
 import jwt
 from flask import Flask, Response, has_request_context, request
 
-from adapters.dynamics.aad import AzureAdSim
-from adapters.dynamics.sim_activities import ActivitiesSim
-from adapters.dynamics.sim_answers import error as _error
-from adapters.dynamics.sim_answers import json_response as _json
-from adapters.dynamics.sim_answers import now as _now
-from adapters.sim.base import VendorSimulator
-from adapters.sim.webhooks import DeliveryPolicy
-from adapters.sim.window import WindowState
+from simulators.common.base import VendorSimulator
+from simulators.common.webhooks import DeliveryPolicy
+from simulators.common.window import WindowState
+from simulators.dynamics.aad import AzureAdSim
+from simulators.dynamics.sim_activities import ActivitiesSim
+from simulators.dynamics.sim_answers import error as _error
+from simulators.dynamics.sim_answers import json_response as _json
+from simulators.dynamics.sim_answers import now as _now
 
 API = "/api/data/v9.2"
 MAX_WEBHOOK_BYTES = 256 * 1024
@@ -166,7 +166,7 @@ class DynamicsSimulator(ActivitiesSim, VendorSimulator):
 
     def seed_demo(self) -> dict[str, Any]:
         """Load the demo cases."""
-        from adapters.dynamics.seed import seed
+        from simulators.dynamics.seed import seed
 
         return seed(self)
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, Response, jsonify, request
 
 from adapters.basic_auth import basic_auth_header
-from adapters.sim.base import VendorSimulator
-from adapters.sim.webhooks import DeliveryPolicy
-from adapters.sim.window import WindowState
+from simulators.common.base import VendorSimulator
+from simulators.common.webhooks import DeliveryPolicy
+from simulators.common.window import WindowState
 
 # Writable contact fields of PUT /api/v2/contacts/{id} (Freshdesk API v2 reference).
 CONTACT_FIELDS = frozenset(
@@ -25,6 +25,12 @@ CONTACT_FIELDS = frozenset(
 # Conversation "source" values (Freshdesk API v2): 0 a reply or e-mail, 2 a note.
 REPLY_SOURCE = 0
 NOTE_SOURCE = 2
+
+
+# Deleted tickets go to Trash; Freshdesk removes them for good after 30 days there, and the
+# API has no call that empties the trash for one ticket:
+# https://partnersupport.freshworks.com/en/support/solutions/articles/228016-how-do-i-view-deleted-tickets-
+TRASH_DAYS = 30
 
 
 def _now() -> str:
@@ -205,9 +211,23 @@ class FreshdeskSimulator(VendorSimulator):
             "conversations": self.conversations,
         }
 
+    def purge_trash(self, now: datetime | None = None) -> list[int]:
+        """Drop the tickets that sat in Trash for TRASH_DAYS (Freshdesk's own clean-up)."""
+        cutoff = (now or datetime.now(UTC)) - timedelta(days=TRASH_DAYS)
+        with self.lock:
+            gone = [
+                tid
+                for tid, t in self.tickets.items()
+                if t.get("deleted_at") and datetime.fromisoformat(t["deleted_at"]) <= cutoff
+            ]
+            for tid in gone:
+                del self.tickets[tid]
+                self.conversations.pop(tid, None)
+        return gone
+
     def seed_demo(self) -> dict[str, Any]:
         """Load the demo tickets."""
-        from adapters.freshdesk.seed import seed
+        from simulators.freshdesk.seed import seed
 
         return seed(self)
 
@@ -352,8 +372,8 @@ class FreshdeskSimulator(VendorSimulator):
             if request.method == "GET":
                 return jsonify(self._render_ticket(ticket))
             if request.method == "DELETE":
-                ticket["deleted"] = True
-                ticket["updated_at"] = _now()
+                ticket["deleted"] = True  # to Trash: kept, restorable, until TRASH_DAYS pass
+                ticket["updated_at"] = ticket["deleted_at"] = _now()
             else:
                 body = request.get_json(silent=True)
                 if not isinstance(body, dict):

@@ -1,0 +1,1 @@
+"""Dynamics 365 simulator (Dataverse + Azure AD): documented behaviour, for tests and demo."""

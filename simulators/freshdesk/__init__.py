@@ -1,0 +1,1 @@
+"""Freshdesk simulator: the vendor's documented behaviour, for tests, demo and bench."""

@@ -1,0 +1,1 @@
+"""HubSpot simulator: the vendor's documented behaviour, for tests, demo and bench."""
