@@ -25,23 +25,18 @@ from plugin.models.ropa import RopaVersion
 from plugin.models.types import utcnow
 from plugin.ropa.builder import build_ropa
 from plugin.ropa.i18n import LANGUAGES
-from plugin.signing.jws import KeySource, SignatureError, sign_payload, verify_compact
+from plugin.signing.jws import (
+    KeySource,
+    SignatureError,
+    canonical,
+    sign_detached,
+    verify_detached,
+)
 
 FILE_TYPE = "datavagt.ropa"
 TYP = "datavagt-ropa+json"
 # Fields that change on every build and say nothing about the processing itself.
 _VOLATILE = ("generated_at",)
-
-
-def canonical(document: Any) -> bytes:
-    """Sorted keys, no whitespace, UTF-8: the exact bytes that are signed."""
-    return json.dumps(
-        document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
 
 
 def save_version(manifest: Manifest, keyring: Keyring, actor: Actor) -> RopaVersion:
@@ -54,14 +49,13 @@ def save_version(manifest: Manifest, keyring: Keyring, actor: Actor) -> RopaVers
         "created_by": actor.id,
         "records": {lang: build_ropa(manifest, lang) for lang in LANGUAGES},
     }
-    header, _payload, signature = sign_payload(keyring, document, TYP).split(".")
     row = RopaVersion(
         version=latest + 1,
         created_at=created,
         created_by=actor.id,
         sha256=hashlib.sha256(canonical(document)).hexdigest(),
         document=document,
-        jws=f"{header}..{signature}",
+        jws=sign_detached(keyring, document, TYP),
     )
     db.session.add(row)
     db.session.flush()
@@ -103,16 +97,10 @@ def get_version(number: int) -> RopaVersion | None:
 def verify_document(env: dict[str, Any], keys: KeySource) -> dict[str, Any]:
     """The record of a valid signed file (checked with a Keyring or JWKS), else SignatureError."""
     try:
-        document, token = env["ropa"], str(env["jws"])
-        header, empty, signature = token.split(".")
-    except (KeyError, TypeError, ValueError) as exc:
+        document, token = env["ropa"], env["jws"]
+    except (KeyError, TypeError) as exc:
         raise SignatureError("not a signed Datavagt record of processing") from exc
-    if empty or not isinstance(document, dict):
-        raise SignatureError("not a detached record-of-processing signature")
-    signed = verify_compact(keys, f"{header}.{_b64(canonical(document))}.{signature}", TYP)
-    if signed != json.loads(canonical(document)):
-        raise SignatureError("signature does not match the record")
-    return document
+    return verify_detached(keys, document, token, TYP, "record of processing")
 
 
 def verify_file(env: dict[str, Any], keys: KeySource) -> str:

@@ -12,8 +12,8 @@ from joserfc import jws
 from joserfc.errors import BadSignatureError, SecurityWarning
 from joserfc.jwk import KeySet
 
-from plugin.rights.signature import canonical, verify_document
-from plugin.signing.jws import SignatureError
+from plugin.rights.signature import verify_document
+from plugin.signing.jws import SignatureError, canonical
 from tests.agents.helpers import bearer, events
 from tests.rights.seeding import CPR, EMAIL, Person
 
