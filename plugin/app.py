@@ -23,6 +23,7 @@ from plugin.messages.routes import bp as messages_bp
 from plugin.ops import headers, metrics
 from plugin.ops.routes import bp as ops_bp
 from plugin.portal import init_app as init_portal
+from plugin.processors.routes import bp as processors_bp
 from plugin.retention.routes import bp as retention_bp
 from plugin.rights.request_routes import bp as requests_bp
 from plugin.rights.routes import bp as rights_bp
@@ -88,6 +89,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(requests_bp)
     app.register_blueprint(ropa_bp)
     app.register_blueprint(breach_bp)  # /api/breaches (Art. 33/34 register)
+    app.register_blueprint(processors_bp)  # /api/processors (Art. 28 register)
     app.register_blueprint(retention_bp)  # /api/retention (preview, jobs, holds)
     init_erasure(app)  # /api/subjects/<id>/erase, certificates; mirrors CRM deletions
     init_admin(app)  # /admin/ console (session cookie keyed from the keyring)

@@ -8,10 +8,9 @@ from typing import Any
 
 import click
 from flask import Flask
-from marshmallow import ValidationError
 
 from plugin.auth.guard import Actor
-from plugin.cli.context import fail, with_app
+from plugin.cli.context import fail, load_or_fail, with_app
 from plugin.manifest import CATEGORIES
 from plugin.models.breach import BREACH_STATUSES
 from plugin.ropa.i18n import LANGUAGES
@@ -25,15 +24,6 @@ def _actor(by: str) -> Actor:
     if not 0 < len(by) <= 128:
         fail("--by: 1 to 128 characters")
     return Actor(id=by, role="dpo", source="cli")
-
-
-def _load(schema: Any, data: dict[str, Any]) -> dict[str, Any]:
-    try:
-        return schema.load(data)
-    except ValidationError as exc:
-        field, messages = next(iter(exc.messages.items()))
-        fail(f"{field}: {messages[0] if isinstance(messages, list) else messages}")
-        raise
 
 
 @click.group("breach")
@@ -59,7 +49,7 @@ def record_cmd(app: Flask, by: str, **options: Any) -> None:
 
     data = {k: v for k, v in options.items() if v not in (None, "", ())}
     data["categories"] = list(options["categories"])
-    loaded = _load(BreachCreateSchema(), data)
+    loaded = load_or_fail(BreachCreateSchema(), data)
     try:
         breach = service.record(loaded, _actor(by))
     except service.BreachError as exc:

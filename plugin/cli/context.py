@@ -30,6 +30,18 @@ def fail(message: str) -> None:
     raise SystemExit(1)
 
 
+def load_or_fail(schema: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """``schema.load(data)``, or the first field error as a one-line message and exit 1."""
+    from marshmallow import ValidationError
+
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.messages.items()))
+        fail(f"{field}: {messages[0] if isinstance(messages, list) else messages}")
+        raise
+
+
 def build_app(config: dict[str, Any] | None = None) -> Flask:
     """The app for a command, or a one-line error and exit 1."""
     from plugin.app import create_app

@@ -24,6 +24,7 @@ from plugin.cli.simulate import simulate
 from plugin.cli.subject import subject_group
 from plugin.cli.worker import worker
 from plugin.consent.cli import consent_group
+from plugin.processors.cli import processors_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -51,6 +52,7 @@ cli.add_command(inbox_group)
 cli.add_command(backfill)
 cli.add_command(worker)
 cli.add_command(breach_group)
+cli.add_command(processors_group)
 
 
 def main() -> None:

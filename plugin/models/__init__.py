@@ -8,6 +8,7 @@ from plugin.models.breach import Breach
 from plugin.models.consent import Consent, ConsentText
 from plugin.models.message import PlainReply, SecureMessage
 from plugin.models.portal import PortalLoginToken, PortalSession
+from plugin.models.processor import ProcessorAgreement
 from plugin.models.purpose import Purpose
 from plugin.models.queue import InboxEvent, OutboxJob
 from plugin.models.request import DataSubjectRequest
@@ -33,6 +34,7 @@ __all__ = [
     "PortalLoginToken",
     "PortalSession",
     "ProcessingRestriction",
+    "ProcessorAgreement",
     "Purpose",
     "RopaVersion",
     "SecureMessage",
