@@ -55,6 +55,11 @@ SCALARS: dict[str, Any] = {
     "log_level": "INFO",
     "max_request_bytes": 1024 * 1024,
     "scheduler": "on",  # "off": serve HTTP only (run `datavagt worker` separately)
+    # Crypto-shredding window: a new master-key epoch every key_epoch_days; an epoch key is
+    # destroyed backup_retention_days after it was superseded, so no backup older than that
+    # can open an erased person's data key.
+    "key_epoch_days": 1,
+    "backup_retention_days": 35,
     # Outgoing mail (portal magic links, secure-message notices); unset host = mail off.
     "smtp_host": None,
     "smtp_port": 25,
@@ -82,6 +87,8 @@ class Settings:
     log_level: str
     max_request_bytes: int
     scheduler: str
+    key_epoch_days: int = 1
+    backup_retention_days: int = 35
     vendors: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
     extra: dict[str, Any] = field(default_factory=dict)
     smtp: dict[str, Any] = field(
@@ -166,6 +173,14 @@ def _resolve(
         max_bytes = int(values["max_request_bytes"])
     except (TypeError, ValueError) as exc:
         raise ConfigError("DATAVAGT_MAX_REQUEST_BYTES: expected a whole number of bytes") from exc
+    windows = {}
+    for name in ("key_epoch_days", "backup_retention_days"):
+        try:
+            windows[name] = int(values[name])
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"DATAVAGT_{name.upper()}: expected a whole number of days") from exc
+        if windows[name] < 1:
+            raise ConfigError(f"DATAVAGT_{name.upper()}: expected at least 1 day")
     if values["scheduler"] not in ("on", "off"):
         raise ConfigError("DATAVAGT_SCHEDULER: expected 'on' or 'off'")
     return Settings(
@@ -177,6 +192,7 @@ def _resolve(
         log_level=str(values["log_level"]).upper(),
         max_request_bytes=max_bytes,
         scheduler=values["scheduler"],
+        **windows,
         vendors=vendors,
         extra=merged,
         smtp={name.removeprefix("smtp_"): values[name] for name in SMTP_SETTINGS},
