@@ -15,6 +15,7 @@ from plugin.breach.routes import bp as breach_bp
 from plugin.compliance.routes import bp as compliance_bp
 from plugin.config import ROOT, Settings, load_settings
 from plugin.consent.routes import bp as consents_bp
+from plugin.dpia.routes import bp as dpia_bp
 from plugin.erasure import init_app as init_erasure
 from plugin.forms.routes import init_app as init_forms
 from plugin.keys import Keyring
@@ -90,6 +91,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(ropa_bp)
     app.register_blueprint(breach_bp)  # /api/breaches (Art. 33/34 register)
     app.register_blueprint(processors_bp)  # /api/processors (Art. 28 register)
+    app.register_blueprint(dpia_bp)  # /api/dpias (Art. 35 impact assessments)
     app.register_blueprint(retention_bp)  # /api/retention (preview, jobs, holds)
     init_erasure(app)  # /api/subjects/<id>/erase, certificates; mirrors CRM deletions
     init_admin(app)  # /admin/ console (session cookie keyed from the keyring)

@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     )
     from plugin.admin.routes import bp
     from plugin.breach import console  # noqa: F401 - the breach register's pages
+    from plugin.dpia import console as _dpia  # noqa: F401 - Art. 35 impact assessments
     from plugin.processors import console as _processors  # noqa: F401 - the Art. 28 register
 
     init_session(app, bp.url_prefix or "/")

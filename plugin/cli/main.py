@@ -24,6 +24,7 @@ from plugin.cli.simulate import simulate
 from plugin.cli.subject import subject_group
 from plugin.cli.worker import worker
 from plugin.consent.cli import consent_group
+from plugin.dpia.cli import dpia_group
 from plugin.processors.cli import processors_group
 
 
@@ -53,6 +54,7 @@ cli.add_command(backfill)
 cli.add_command(worker)
 cli.add_command(breach_group)
 cli.add_command(processors_group)
+cli.add_command(dpia_group)
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ from plugin.models.admin import AdminSession
 from plugin.models.audit import AuditCheckpoint, AuditEvent
 from plugin.models.breach import Breach
 from plugin.models.consent import Consent, ConsentText
+from plugin.models.dpia import Dpia
 from plugin.models.message import PlainReply, SecureMessage
 from plugin.models.portal import PortalLoginToken, PortalSession
 from plugin.models.processor import ProcessorAgreement
@@ -25,6 +26,7 @@ __all__ = [
     "Breach",
     "Consent",
     "ConsentText",
+    "Dpia",
     "DataSubject",
     "DataSubjectRequest",
     "Finding",

@@ -25,6 +25,7 @@ VERIFIERS: dict[str, str | Verifier] = {
     "datavagt.access_export": "plugin.rights.signature:verify_file",
     "consent_receipt": "plugin.consent.receipt:verify_file",
     "datavagt.ropa": "plugin.ropa.versions:verify_file",
+    "datavagt.dpia": "plugin.dpia.service:verify_file",
 }
 
 

@@ -1,0 +1,1 @@
+"""Data protection impact assessments (GDPR Art. 35), drafted from the live inventory."""
