@@ -14,6 +14,7 @@ from plugin.models.ropa import RopaVersion
 from plugin.ropa import versions
 from plugin.ropa.builder import build_ropa
 from plugin.ropa.i18n import LANGUAGES, PAGE
+from plugin.ropa.pdf import render_pdf
 from plugin.ropa.render import render
 
 MAX_VERSION = 2_000_000_000
@@ -85,6 +86,19 @@ def ropa_version_html(actor: Actor, number: int) -> ResponseReturnValue:
         html,
         mimetype="text/html",
         headers={"Content-Disposition": f'attachment; filename="ropa-v{row.version}-{lang}.html"'},
+    )
+
+
+@bp.get("/ropa/versions/<int:number>.pdf")
+@admin_required
+def ropa_version_pdf(actor: Actor, number: int) -> ResponseReturnValue:
+    """A saved version as a PDF document in one language."""
+    row = _version(number)
+    lang = _lang()
+    return Response(
+        render_pdf(row.document["records"][lang], version=versions.summary(row)),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="ropa-v{row.version}-{lang}.pdf"'},
     )
 
 

@@ -19,10 +19,10 @@ from plugin.ropa.i18n import LANGUAGES
 FORMAT = click.option(
     "--format",
     "fmt",
-    type=click.Choice(["json", "html", "md"]),
+    type=click.Choice(["json", "html", "md", "pdf"]),
     default="md",
     show_default=True,
-    help="Output format.",
+    help="Output format (pdf: binary, redirect it to a file).",
 )
 LANG = click.option(
     "--lang", type=click.Choice(LANGUAGES), default="en", show_default=True, help="Language."
@@ -42,12 +42,21 @@ def ropa(ctx: click.Context, fmt: str, lang: str) -> None:
 @with_app
 def _live(app: Flask, fmt: str, lang: str) -> None:
     from plugin.ropa.builder import build_ropa
-    from plugin.ropa.render import render
 
     record = build_ropa(app.extensions["datavagt.manifest"], lang)
-    click.echo(
-        json.dumps(record, indent=2, ensure_ascii=False) if fmt == "json" else render(record, fmt)
-    )
+    _print(record, fmt)
+
+
+def _print(record: dict, fmt: str, version: dict | None = None) -> None:
+    from plugin.ropa.pdf import render_pdf
+    from plugin.ropa.render import render
+
+    if fmt == "pdf":
+        click.echo(render_pdf(record, version=version), nl=False)  # bytes: binary stdout
+    elif fmt == "json":
+        click.echo(json.dumps(record, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render(record, fmt, version=version))
 
 
 @ropa.command("save")
@@ -87,9 +96,8 @@ def versions_cmd(app: Flask) -> None:
 @LANG
 @with_app
 def show(app: Flask, version: int, fmt: str, lang: str) -> None:
-    """Print saved VERSION: json is the signed file; html/md one language."""
+    """Print saved VERSION: json is the signed file; html/md/pdf one language."""
     from plugin.ropa import versions
-    from plugin.ropa.render import render
 
     row = versions.get_version(version)
     if row is None:
@@ -97,7 +105,7 @@ def show(app: Flask, version: int, fmt: str, lang: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(versions.envelope(row), indent=2, ensure_ascii=False))
     else:
-        click.echo(render(row.document["records"][lang], fmt, version=versions.summary(row)))
+        _print(row.document["records"][lang], fmt, versions.summary(row))
 
 
 @ropa.command("diff")

@@ -204,7 +204,6 @@ PAGE: dict[str, dict[str, str]] = {
         "removed": "Removed",
         "changed": "Changed",
         "no_changes": "No changes.",
-        "pdf": "PDF: print the HTML page to PDF from the browser.",
     },
     "da": {
         "heading": "Fortegnelse over behandlingsaktiviteter",
@@ -224,6 +223,5 @@ PAGE: dict[str, dict[str, str]] = {
         "removed": "Fjernet",
         "changed": "Ændret",
         "no_changes": "Ingen ændringer.",
-        "pdf": "PDF: udskriv HTML-siden til PDF fra browseren.",
     },
 }

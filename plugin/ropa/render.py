@@ -9,7 +9,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from plugin.ropa.i18n import LABELS
 
-FORMATS = ("json", "html", "md")
+FORMATS = ("json", "html", "md", "pdf")
 _ENV = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"]),

@@ -15,10 +15,11 @@ from plugin.models.ropa import RopaVersion
 from plugin.ropa import versions
 from plugin.ropa.builder import build_ropa
 from plugin.ropa.i18n import LANGUAGES
+from plugin.ropa.pdf import render_pdf
 from plugin.ropa.render import FORMATS, render
 
 bp = Blueprint("ropa", __name__, url_prefix="/api")
-MIMETYPES = {"html": "text/html", "md": "text/markdown"}
+MIMETYPES = {"html": "text/html", "md": "text/markdown", "pdf": "application/pdf"}
 MAX_VERSION = 2_000_000_000
 SAVE_BODY_LIMIT = 1024  # the save call takes no body; anything bigger is refused unread
 
@@ -35,7 +36,7 @@ class VersionQuerySchema(Schema):
     class Meta:
         unknown = RAISE
 
-    # json: the signed file (both languages); html/md: one language rendered.
+    # json: the signed file (both languages); html/md/pdf: one language rendered.
     format = fields.String(load_default="json", validate=validate.OneOf(FORMATS))
     lang = fields.String(load_default="en", validate=validate.OneOf(LANGUAGES))
 
@@ -71,6 +72,13 @@ def _version(number: int) -> RopaVersion:
 def _rendered(record: dict, fmt: str, version: dict | None = None) -> ResponseReturnValue:
     if fmt == "json":
         return jsonify(record)
+    if fmt == "pdf":
+        name = f"ropa-v{version['version']}" if version else "ropa"
+        return Response(
+            render_pdf(record, version=version),
+            mimetype=MIMETYPES[fmt],
+            headers={"Content-Disposition": f'attachment; filename="{name}-{record["lang"]}.pdf"'},
+        )
     return Response(render(record, fmt, version=version), mimetype=MIMETYPES[fmt])
 
 
@@ -84,7 +92,7 @@ def _rendered(record: dict, fmt: str, version: dict | None = None) -> ResponseRe
 )
 @require_role("dpo")
 def ropa() -> ResponseReturnValue:
-    """The live record as JSON, HTML or Markdown, in Danish or English."""
+    """The live record as JSON, HTML, Markdown or PDF, in Danish or English."""
     args = load_query(RopaQuerySchema())
     record = build_ropa(current_app.extensions["datavagt.manifest"], args["lang"])
     return _rendered(record, args["format"])

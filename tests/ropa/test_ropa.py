@@ -172,7 +172,7 @@ def test_auth_and_bad_input(app: Flask) -> None:
         forbidden = client.open(url, method=method, headers=bearer(app, "team_lead"))
         assert forbidden.status_code == 403 and forbidden.is_json
     for url in (
-        "/api/ropa?format=pdf",
+        "/api/ropa?format=docx",
         "/api/ropa?lang=de",
         "/api/ropa?extra=1",
         "/api/ropa/diff?from=1",
