@@ -10,6 +10,7 @@ from flask import Flask
 from plugin import database, errors, logs
 from plugin.admin import init_app as init_admin
 from plugin.agents import init_app as init_agents
+from plugin.alerts.routes import bp as alerts_bp
 from plugin.audit.routes import bp as audit_bp
 from plugin.breach.routes import bp as breach_bp
 from plugin.compliance.routes import bp as compliance_bp
@@ -92,6 +93,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(breach_bp)  # /api/breaches (Art. 33/34 register)
     app.register_blueprint(processors_bp)  # /api/processors (Art. 28 register)
     app.register_blueprint(dpia_bp)  # /api/dpias (Art. 35 impact assessments)
+    app.register_blueprint(alerts_bp)  # /api/alerts (watch rules, acknowledgement)
     app.register_blueprint(retention_bp)  # /api/retention (preview, jobs, holds)
     init_erasure(app)  # /api/subjects/<id>/erase, certificates; mirrors CRM deletions
     init_admin(app)  # /admin/ console (session cookie keyed from the keyring)

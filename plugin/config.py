@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -60,6 +61,8 @@ SCALARS: dict[str, Any] = {
     # can open an erased person's data key.
     "key_epoch_days": 1,
     "backup_retention_days": 35,
+    # Incoming webhook (Teams, Slack) for alerts: https, or http to a loopback address.
+    "alert_webhook_url": None,
     # Outgoing mail (portal magic links, secure-message notices); unset host = mail off.
     "smtp_host": None,
     "smtp_port": 25,
@@ -89,6 +92,7 @@ class Settings:
     scheduler: str
     key_epoch_days: int = 1
     backup_retention_days: int = 35
+    alert_webhook_url: str | None = field(default=None, repr=False)  # holds a secret token
     vendors: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
     extra: dict[str, Any] = field(default_factory=dict)
     smtp: dict[str, Any] = field(
@@ -181,6 +185,16 @@ def _resolve(
             raise ConfigError(f"DATAVAGT_{name.upper()}: expected a whole number of days") from exc
         if windows[name] < 1:
             raise ConfigError(f"DATAVAGT_{name.upper()}: expected at least 1 day")
+    webhook = values["alert_webhook_url"] or None
+    if webhook is not None:
+        parts = urlsplit(str(webhook))
+        loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+        if not parts.hostname or not (
+            parts.scheme == "https" or (parts.scheme == "http" and loopback)
+        ):
+            raise ConfigError(
+                "DATAVAGT_ALERT_WEBHOOK_URL: expected an https URL (http only to loopback)"
+            )
     if values["scheduler"] not in ("on", "off"):
         raise ConfigError("DATAVAGT_SCHEDULER: expected 'on' or 'off'")
     return Settings(
@@ -193,6 +207,7 @@ def _resolve(
         max_request_bytes=max_bytes,
         scheduler=values["scheduler"],
         **windows,
+        alert_webhook_url=webhook,
         vendors=vendors,
         extra=merged,
         smtp={name.removeprefix("smtp_"): values[name] for name in SMTP_SETTINGS},

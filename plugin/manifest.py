@@ -8,7 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    validate,
+    validates_schema,
+)
 
 from plugin.access.manifest_schema import PoliciesSchema, VendorMappingSchema, access_references
 from plugin.ingest.manifest_schema import IngestSchema, ingest_references
@@ -114,6 +121,39 @@ class ComplianceSchema(_Strict):
     special_category_bases = fields.Dict(
         keys=fields.String(), values=fields.String(), load_default=dict
     )
+    # DPIA screening: live data subjects from which the processing counts as "large scale".
+    dpia_large_scale_subjects = fields.Integer(
+        load_default=5000, validate=validate.Range(min=1, max=1_000_000_000)
+    )
+
+
+class ThresholdSchema(_Strict):
+    """How many reveals or exports by one employee within ``window_seconds`` raise an alert."""
+
+    reveals = fields.Integer(load_default=None, validate=validate.Range(min=1, max=1_000_000))
+    exports = fields.Integer(load_default=None, validate=validate.Range(min=1, max=1_000_000))
+    window_seconds = fields.Integer(load_default=None, validate=validate.Range(min=10, max=86400))
+
+
+class SigninRuleSchema(_Strict):
+    count = fields.Integer(load_default=20, validate=validate.Range(min=1, max=1_000_000))
+    window_seconds = fields.Integer(load_default=600, validate=validate.Range(min=60, max=86400))
+
+
+class AlertsSchema(_Strict):
+    """Alert rules (thresholds per role, ``default`` for the rest) and where alerts go."""
+
+    thresholds = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(ThresholdSchema),
+        load_default=lambda: {"default": {"reveals": 50, "exports": 20, "window_seconds": 3600}},
+    )
+    failed_signins = fields.Nested(
+        SigninRuleSchema, load_default=lambda: SigninRuleSchema().load({})
+    )
+    # A repeat of an open alert is delivered again at most this often.
+    throttle_minutes = fields.Integer(load_default=15, validate=validate.Range(min=1, max=10080))
+    email = fields.List(fields.Email(), load_default=list)
 
 
 RECIPIENT_ROLES = ("processor", "controller", "joint_controller")
@@ -186,6 +226,7 @@ class ManifestSchema(_Strict):
     compliance = fields.Nested(ComplianceSchema, load_default=dict)
     ingest = fields.Nested(IngestSchema, load_default=lambda: IngestSchema().load({}))
     audit = fields.Nested(AuditSchema, load_default=lambda: AuditSchema().load({}))
+    alerts = fields.Nested(AlertsSchema, load_default=lambda: AlertsSchema().load({}))
     # Record of processing (Art. 30): DPO, Datavagt as processor, Art. 30(2), Danish names.
     ropa = fields.Nested(RopaSchema, load_default=lambda: RopaSchema().load({}))
 

@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
         ropa_pages,  # noqa: F401 - likewise
     )
     from plugin.admin.routes import bp
+    from plugin.alerts import console as _alerts  # noqa: F401 - alerts and acknowledgement
     from plugin.breach import console  # noqa: F401 - the breach register's pages
     from plugin.dpia import console as _dpia  # noqa: F401 - Art. 35 impact assessments
     from plugin.processors import console as _processors  # noqa: F401 - the Art. 28 register
@@ -21,3 +22,4 @@ def init_app(app: Flask) -> None:
     init_session(app, bp.url_prefix or "/")
     app.register_blueprint(bp)
     app.jinja_env.globals.setdefault("csrf_token", csrf_token)
+    app.jinja_env.globals.setdefault("open_alerts", _alerts.open_alerts)

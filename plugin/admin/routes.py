@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 from plugin import audit
 from plugin.admin import data
 from plugin.admin.session import admin_required, check_csrf, login, revoke
+from plugin.alerts.rules import count_failed_signin
 from plugin.audit.free_text import refusal
 from plugin.auth.guard import Actor
 from plugin.auth.tokens import TokenError
@@ -66,6 +67,7 @@ def login_submit() -> ResponseReturnValue:
             raise TokenError("paste a Datavagt token")
         actor = login(token)
     except TokenError as exc:
+        count_failed_signin("admin_console")
         return render_template("admin/login.html", error=str(exc)), 401
     audit.record(audit.actions.LOGIN, actor=actor, details={"console": "admin"})
     db.session.commit()

@@ -127,16 +127,17 @@ def drafts_cmd(app: Flask, breach_id: str, lang: str) -> None:
 @breach_group.command("watch")
 @with_app
 def watch_cmd(app: Flask) -> None:
-    """Run the scheduler job once: open incidents from alerts, record due reminders."""
+    """Run the alert rules and the reminders once: incidents opened, reminders due."""
+    from plugin.alerts.service import evaluate
     from plugin.breach import service
     from plugin.extensions import db
 
-    opened = service.open_from_alerts()
+    opened = [a.breach_id for a in evaluate() if a.occurrences == 1]
     reminders = service.due_reminders()
     db.session.commit()
     _echo(
         {
-            "opened": [b.id for b in opened],
+            "opened": opened,
             "reminders": [{"breach": b.id, "mark": mark} for b, mark in reminders],
         }
     )

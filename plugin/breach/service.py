@@ -1,4 +1,4 @@
-"""Record incidents with live counts, run the 72-hour clock, open incidents from alerts.
+"""Record incidents with live counts and run the 72-hour clock (alerts open suspected ones).
 
 Art. 33(1): notify the Datatilsynet without undue delay and where feasible within 72 hours
 of becoming aware. The clock starts at ``detected_at``; reminders are due when 48, 24 and
@@ -16,7 +16,6 @@ import sqlalchemy as sa
 
 from plugin import audit
 from plugin.audit import actions
-from plugin.audit.alerts import bulk_reveal_alerts
 from plugin.auth.guard import Actor
 from plugin.extensions import db
 from plugin.models import DataSubject, Finding
@@ -195,45 +194,17 @@ def due_reminders(now: datetime | None = None) -> list[tuple[Breach, str]]:
     return sent
 
 
-def open_from_alerts(now: datetime | None = None) -> list[Breach]:
-    """A suspected incident per agent flagged by the bulk-reveal rule (once per open case)."""
-    now = now or utcnow()
-    opened = []
-    system = Actor.system("scheduler")
-    for alert in bulk_reveal_alerts(now - timedelta(hours=1), now):
-        source = f"alert:bulk_reveal:{alert['agent']}"[:200]
-        exists = db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(Breach)
-            .where(Breach.source == source, Breach.status.in_(OPEN))
-        )
-        if exists:
-            continue
-        opened.append(
-            record(
-                {
-                    "title": f"Bulk reveal: {alert['count']} values in one hour "
-                    f"(limit {alert['limit']})",
-                    "description": f"Agent {alert['agent']} ({alert['role']}) revealed "
-                    f"{alert['count']} values between {alert['window_start']} and "
-                    f"{alert['window_end']}.",
-                    "detected_at": now,
-                },
-                system,
-                source=source,
-            )
-        )
-    return opened
-
-
 def watch_job(app: Any) -> None:
-    """Scheduler entry (job ``breach_watch``): open incidents from alerts, send reminders."""
+    """Scheduler entry (job ``breach_watch``): record the 72-hour reminders that are due.
+
+    Suspected incidents from the alert rules are opened by ``plugin.alerts`` (job
+    ``alert_watch``), which delivers the alert too.
+    """
     import logging
 
     log = logging.getLogger(__name__)
     with app.app_context():
         try:
-            opened = open_from_alerts()
             reminders = due_reminders()
             db.session.commit()
         except Exception:
@@ -244,5 +215,3 @@ def watch_job(app: Any) -> None:
     for breach, mark in reminders:
         # Ids and marks only: the incident text may name people.
         log.warning("breach deadline reminder", extra={"breach": breach.id, "mark": mark})
-    if opened:
-        log.warning("suspected incidents opened from alerts", extra={"count": len(opened)})

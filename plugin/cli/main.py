@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from plugin import __version__
+from plugin.alerts.cli import alerts_group
 from plugin.breach.cli import breach_group
 from plugin.cli.agents import agents_group
 from plugin.cli.audit import audit_group
@@ -55,6 +56,7 @@ cli.add_command(worker)
 cli.add_command(breach_group)
 cli.add_command(processors_group)
 cli.add_command(dpia_group)
+cli.add_command(alerts_group)
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from plugin.models.admin import AdminSession
+from plugin.models.alert import Alert, SigninFailure
 from plugin.models.audit import AuditCheckpoint, AuditEvent
 from plugin.models.breach import Breach
 from plugin.models.consent import Consent, ConsentText
@@ -21,6 +22,7 @@ from plugin.models.vault import SubjectKey, VaultItem
 
 __all__ = [
     "AdminSession",
+    "Alert",
     "AuditCheckpoint",
     "AuditEvent",
     "Breach",
@@ -40,6 +42,7 @@ __all__ = [
     "Purpose",
     "RopaVersion",
     "SecureMessage",
+    "SigninFailure",
     "SubjectIdentifier",
     "SubjectKey",
     "Ticket",

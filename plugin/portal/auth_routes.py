@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, g, make_response, redirect, reques
 from flask.typing import ResponseReturnValue
 
 from plugin import audit
+from plugin.alerts.rules import count_failed_signin
 from plugin.consent.service import hash_ip
 from plugin.extensions import db
 from plugin.forms import csrf as anonymous_csrf
@@ -96,6 +97,7 @@ def confirm() -> ResponseReturnValue:
     try:
         subject_id = links.redeem(request.form.get("token", ""))
     except links.LinkError:
+        count_failed_signin("portal")
         return _with_form("login.html", 400, error_key="link_invalid")
     sessions.revoke(request.cookies.get(sessions.COOKIE))
     session_id = sessions.start(subject_id)

@@ -37,6 +37,8 @@ JOBS: dict[str, str] = {
     "audit_checkpoint": "plugin.audit.checkpoints:checkpoint_job",
     "audit_prune": "plugin.audit.retention:prune_job",
     "breach_watch": "plugin.breach.service:watch_job",
+    "alert_watch": "plugin.alerts.service:watch_job",
+    "audit_verify": "plugin.alerts.service:audit_verify_job",
 }
 UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 LOCK_NAME = "datavagt-scheduler.lock"

@@ -114,20 +114,23 @@ def test_reminders_once_per_mark(app: Flask) -> None:
     assert [e.details["mark"] for e in events("breach_reminder")] == ["48h", "24h", "6h", "overdue"]
 
 
-def test_bulk_reveal_alert_opens_one_suspected_incident(app: Flask) -> None:
+def test_watch_jobs_open_one_incident_per_burst(app: Flask) -> None:
+    """alert_watch opens the suspected incident (tests/alerts); breach_watch only reminds."""
+    from plugin.alerts.service import watch_job as alert_watch
+
     lead = Actor(id="lead-1", role="team_lead")
-    limit = app.extensions["datavagt.manifest"].data["audit"]["bulk_reveal_per_hour"]
-    for _ in range(limit + 1):
+    for _ in range(50):
         audit_record(REVEAL, actor=lead, field="email", reason="check")
     db.session.commit()
-    opened = service.open_from_alerts()
-    assert len(opened) == 1 and opened[0].source == "alert:bulk_reveal:lead-1"
-    assert opened[0].status == "suspected" and f"{limit + 1} values" in opened[0].title
-    assert service.open_from_alerts() == []  # the open incident is not duplicated
-    db.session.commit()
-    service.watch_job(app)  # the scheduler entry: no duplicate, reminders none due yet
+    service.watch_job(app)
+    assert db.session.query(Breach).count() == 0
+    alert_watch(app)
+    alert_watch(app)  # the same burst again: no second incident
+    service.watch_job(app)
     db.session.expire_all()
-    assert db.session.query(Breach).count() == 1
+    [breach] = db.session.query(Breach).all()
+    assert breach.source == "alert:bulk_reveal:lead-1" and breach.status == "suspected"
+    assert "revealed 50 values within 1 minute" in breach.title
     assert events("breach_reminder") == []
 
 

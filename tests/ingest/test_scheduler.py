@@ -49,6 +49,8 @@ def test_mapping_names_real_functions() -> None:
         "audit_checkpoint",
         "audit_prune",
         "breach_watch",
+        "alert_watch",
+        "audit_verify",
     }
     for dotted in JOBS.values():
         assert callable(resolve(dotted))

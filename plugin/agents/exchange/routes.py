@@ -15,6 +15,7 @@ from plugin.agents.exchange.hubspot import signed_ticket, verify_hubspot
 from plugin.agents.exchange.service import exchange
 from plugin.agents.limits import limit_body
 from plugin.agents.schemas import ExchangeResponse, FreshdeskAgent
+from plugin.alerts.rules import count_failed_signin
 from plugin.api.contract import documented, load_json
 from plugin.errors import ApiError
 
@@ -63,6 +64,7 @@ def post_exchange(vendor: str) -> ResponseReturnValue:
         result = exchange(identity, method=vendor, ticket=ticket)
     except ExchangeError as exc:
         log.info("identity exchange refused", extra={"vendor": vendor, "reason": str(exc)})
+        count_failed_signin("agent_exchange")
         raise ApiError(401, "unauthorized", str(exc)) from exc
     response = jsonify(result)
     response.headers["Cache-Control"] = "no-store"

@@ -1,0 +1,1 @@
+"""Alerts that reach people: rules over the audit trail, delivery, throttling, acknowledgement."""
