@@ -141,3 +141,22 @@ def watch_cmd(app: Flask) -> None:
             "reminders": [{"breach": b.id, "mark": mark} for b, mark in reminders],
         }
     )
+
+
+@breach_group.command("notify-subjects")
+@click.argument("breach_id")
+@click.option("--by", default="cli", show_default=True)
+@with_app
+def notify_subjects_cmd(app: Flask, breach_id: str, by: str) -> None:
+    """Art. 34: send the message to every affected person's My pages (once)."""
+    from plugin.breach import service
+    from plugin.extensions import db
+    from plugin.messages.service import mail_notices
+
+    try:
+        breach = service.get(breach_id)
+        addresses = service.notify_subjects(breach, _actor(by), app.extensions["datavagt.manifest"])
+    except service.BreachError as exc:
+        fail(str(exc))
+    db.session.commit()
+    _echo({"notified": breach.subjects_notified, "mailed": mail_notices(addresses)})

@@ -95,3 +95,27 @@ def breach_status(actor: Actor, breach_id: str) -> ResponseReturnValue:
         return redirect(url_for("admin.breach_page", breach_id=breach_id[:36], lang=lang))
     db.session.commit()
     return redirect(url_for("admin.breach_page", breach_id=breach.id, lang=lang))
+
+
+@bp.post("/breaches/<breach_id>/notify-subjects")
+@admin_required
+def breach_notify_subjects(actor: Actor, breach_id: str) -> ResponseReturnValue:
+    """Send the Art. 34 message to the affected persons' My pages (once, audited)."""
+    from plugin.messages.service import mail_notices
+
+    lang = _lang()
+    try:
+        breach = service.get(breach_id)
+        addresses = service.notify_subjects(
+            breach, actor, current_app.extensions["datavagt.manifest"]
+        )
+    except service.BreachError as exc:
+        db.session.rollback()
+        if exc.status == 404:
+            abort(404, description="No such incident")
+        flash(str(exc), "error")
+        return redirect(url_for("admin.breach_page", breach_id=breach_id[:36], lang=lang))
+    db.session.commit()
+    mail_notices(addresses)
+    flash(PAGE[lang]["subjects_sent"].format(count=breach.subjects_notified), "ok")
+    return redirect(url_for("admin.breach_page", breach_id=breach.id, lang=lang))

@@ -72,6 +72,13 @@ class BreachSchema(Schema):
     categories = fields.List(fields.String())
     high_risk = fields.Boolean()
     reminders = fields.List(fields.String())
+    subjects_notified_at = fields.String(allow_none=True)
+    subjects_notified = fields.Integer(allow_none=True)
+
+
+class NoticeResultSchema(Schema):
+    notified = fields.Integer()
+    mailed = fields.Integer()
 
 
 def _get(breach_id: str) -> object:
@@ -178,3 +185,29 @@ def draft(breach_id: str) -> ResponseReturnValue:
             "subjects": drafts.subjects(breach, manifest, lang),
         }
     )
+
+
+@bp.post("/breaches/<breach_id>/notify-subjects")
+@documented(
+    summary="Art. 34: send the message to every affected person's My pages (once; audited)",
+    tags=["breaches"],
+    response=NoticeResultSchema,
+    errors=(401, 403, 404, 409, 413),
+    auth="agentJWT",
+)
+@require_role("dpo")
+def notify_subjects(breach_id: str) -> ResponseReturnValue:
+    """Danish and English in one sealed message; an e-mail says a message waits."""
+    from plugin.messages.service import mail_notices
+
+    limit_body(1024)
+    breach = _get(breach_id)
+    try:
+        addresses = service.notify_subjects(
+            breach, current_actor(), current_app.extensions["datavagt.manifest"]
+        )
+    except BreachError as exc:
+        db.session.rollback()
+        raise ApiError(exc.status, "invalid_transition", str(exc)) from exc
+    db.session.commit()
+    return jsonify({"notified": breach.subjects_notified, "mailed": mail_notices(addresses)})

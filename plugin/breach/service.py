@@ -43,8 +43,7 @@ class BreachError(Exception):
         self.status = status
 
 
-def live_counts(categories: list[str]) -> dict[str, int]:
-    """Live data subjects and records (findings) in ``categories`` (all when empty)."""
+def _affected(categories: list[str]) -> sa.Select:
     findings = (
         sa.select(Finding.subject_id)
         .join(DataSubject, DataSubject.id == Finding.subject_id)
@@ -52,7 +51,12 @@ def live_counts(categories: list[str]) -> dict[str, int]:
     )
     if categories:
         findings = findings.where(Finding.category.in_(categories))
-    subquery = findings.subquery()
+    return findings
+
+
+def live_counts(categories: list[str]) -> dict[str, int]:
+    """Live data subjects and records (findings) in ``categories`` (all when empty)."""
+    subquery = _affected(categories).subquery()
     subjects = db.session.scalar(sa.select(sa.func.count(sa.distinct(subquery.c.subject_id))))
     records = db.session.scalar(sa.select(sa.func.count()).select_from(subquery))
     return {"subjects": int(subjects or 0), "records": int(records or 0)}
@@ -86,6 +90,10 @@ def as_dict(breach: Breach, now: datetime | None = None) -> dict[str, Any]:
         "overdue": breach.notified_at is None and breach.status in OPEN and now > due,
         "reminders": list(breach.reminders),
         "notified_at": breach.notified_at.isoformat() if breach.notified_at else None,
+        "subjects_notified_at": (
+            breach.subjects_notified_at.isoformat() if breach.subjects_notified_at else None
+        ),
+        "subjects_notified": breach.subjects_notified,
         "created_by": breach.created_by,
     }
 
@@ -166,6 +174,42 @@ def update(breach: Breach, changes: dict[str, Any], actor: Actor) -> Breach:
         details={"breach": breach.id, "status": breach.status, "fields": sorted(changes)},
     )
     return breach
+
+
+def notify_subjects(breach: Breach, actor: Actor, manifest: Any) -> list[str]:
+    """Art. 34: send the plain-language message to every affected person's My pages.
+
+    Only for a confirmed or notified high-risk incident, and once. The message holds the
+    Danish and the English text; returns the addresses to mail "a message waits" to once the
+    caller has committed. Audited per message and for the incident.
+    """
+    from plugin.breach import drafts
+    from plugin.messages.service import store_for_subject
+
+    if not breach.high_risk:
+        raise BreachError(409, "Only a high-risk incident is told to the persons (Art. 34(1))")
+    if breach.status not in ("confirmed", "notified"):
+        raise BreachError(409, "Confirm the incident before telling the persons")
+    if breach.subjects_notified_at is not None:
+        raise BreachError(409, "The persons were told already")
+    body = "\n\n---\n\n".join(
+        "\n\n".join((text["title"], text["text"]))
+        for text in (drafts.subjects(breach, manifest, lang) for lang in ("da", "en"))
+    )
+    subject_ids = sorted(set(db.session.scalars(_affected(list(breach.categories)).distinct())))
+    addresses = []
+    for subject_id in subject_ids:
+        _message, address = store_for_subject(actor, subject_id, body)
+        if address:
+            addresses.append(address)
+    breach.subjects_notified_at = utcnow()
+    breach.subjects_notified = len(subject_ids)
+    audit.record(
+        actions.BREACH_UPDATED,
+        actor=actor,
+        details={"breach": breach.id, "subjects_notified": len(subject_ids)},
+    )
+    return addresses
 
 
 def due_reminders(now: datetime | None = None) -> list[tuple[Breach, str]]:

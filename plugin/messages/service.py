@@ -113,6 +113,38 @@ def send_to_requester(
     return message
 
 
+def store_for_subject(actor: Actor, subject_id: str, body: str) -> tuple[SecureMessage, str | None]:
+    """Seal a message to a person that concerns no one ticket (e.g. a breach notice, Art. 34)
+    and audit it; the caller commits, then mails the notice to the address returned."""
+    message = _store(
+        subject_id,
+        body,
+        direction="out",
+        author=actor.id,
+        notified_at=utcnow() if get_mailer().enabled and base_url() else None,
+    )
+    audit.record(
+        audit.actions.MESSAGE_SENT,
+        actor=actor,
+        subject_id=subject_id,
+        details={"message_id": message.id, "direction": "out", "chars": len(body)},
+    )
+    return message, email_of(subject_id)
+
+
+def mail_notices(addresses: list[str], lang: str = "") -> int:
+    """After commit: tell each address a message waits in My pages; returns how many queued."""
+    link = base_url()
+    mailer = get_mailer()
+    if not (link and mailer.enabled):
+        return 0
+    controller = current_app.extensions["datavagt.manifest"].data["controller"]["name"]
+    title, text = notice_mail(lang, f"{link}/portal/messages", controller)
+    for address in addresses:
+        mailer.send_later(address, title, text)
+    return len(addresses)
+
+
 def reply(subject_id: str, message_id: str, body: str) -> SecureMessage:
     """The person's answer to one of their messages (same ticket), sealed and audited."""
     ids = group_ids(subject_id)

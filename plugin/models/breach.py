@@ -36,3 +36,6 @@ class Breach(db.Model):
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_by: Mapped[str] = mapped_column(sa.String(128))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Art. 34: when the affected persons were told through My pages, and how many.
+    subjects_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    subjects_notified: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)

@@ -35,6 +35,9 @@ def test_record_breach_and_draft(page: Page, live_server: str, app: Flask) -> No
     assert "Fjernsletning bestilt" in page.locator("#draft-subjects").inner_text()
     page.click("button.status-confirmed")
     assert page.locator("#breach-status").inner_text() == "bekræftet"
+    page.click("#send-subjects")  # Art. 34: the affected person's My pages
+    assert page.locator("p.flash").inner_text() == "Sendt til 1 personer via Mine sider"
+    assert page.locator("#subjects-notified").inner_text().startswith("Berørte underrettet")
     screenshot(page, "admin-breach-da")
     page.goto(f"{live_server}/admin/breaches?lang=en")
     assert (
