@@ -13,6 +13,7 @@ TITLES: dict[str, dict[str, str]] = {
         "failed_signins": "{count} refused sign-ins on {surface_name} within {window} "
         "(limit {limit})",
         "audit_verification": "The audit trail failed verification: {problem}",
+        "breach_deadline": "Incident {breach}: {mark_text} to notify the Datatilsynet",
     },
     "da": {
         "bulk_reveal": "{agent} ({role}) viste {count} værdier inden for {window} (grænse {limit})",
@@ -20,6 +21,7 @@ TITLES: dict[str, dict[str, str]] = {
         "failed_signins": "{count} afviste logins på {surface_name} inden for {window} "
         "(grænse {limit})",
         "audit_verification": "Revisionsloggen bestod ikke kontrollen: {problem}",
+        "breach_deadline": "Sikkerhedsbrud {breach}: {mark_text} til at anmelde til Datatilsynet",
     },
 }
 SURFACES = {
@@ -76,6 +78,20 @@ PAGE: dict[str, dict[str, str]] = {
 }
 
 
+MARKS = {
+    "en": {
+        "48h": "48 hours left",
+        "24h": "24 hours left",
+        "6h": "6 hours left",
+        "overdue": "the 72 hours have run out",
+    },
+    "da": {
+        "48h": "48 timer tilbage",
+        "24h": "24 timer tilbage",
+        "6h": "6 timer tilbage",
+        "overdue": "de 72 timer er gået",
+    },
+}
 # Danish names of the shipped roles; other roles show the manifest's name.
 ROLE_NAMES_DA = {
     "agent": "Medarbejder",
@@ -120,6 +136,8 @@ def title(rule: str, params: dict[str, Any], lang: str) -> str:
         **params,
         "window": _window(params.get("window_seconds"), lang),
         "role": role_name(params.get("role"), lang),
+        "mark_text": MARKS[lang].get(params.get("mark", ""), ""),
+        "breach": str(params.get("breach", ""))[:8],
         "surface_name": SURFACES[lang].get(params.get("surface", ""), params.get("surface", "")),
     }
     return TITLES[lang][rule].format(**values)

@@ -44,7 +44,12 @@ def _latest(key: str) -> Alert | None:
 
 
 def raise_alert(
-    rule: str, key: str, params: dict[str, Any], now: datetime | None = None
+    rule: str,
+    key: str,
+    params: dict[str, Any],
+    now: datetime | None = None,
+    *,
+    open_incident: bool = True,
 ) -> Alert | None:
     """Record a rule's finding; returns the alert when it is new or was delivered again."""
     now = now or utcnow()
@@ -63,6 +68,19 @@ def raise_alert(
     alert = Alert(rule=rule, key=key[:200], status="open", params=params, first_at=now, last_at=now)
     db.session.add(alert)
     db.session.flush()
+    if open_incident:
+        _open_incident(alert, now)
+    audit.record(
+        actions.ADMIN_ACTION,
+        actor=Actor.system(SYSTEM),
+        details={"operation": "alert_raised", "alert": alert.id, "rule": rule},
+    )
+    _deliver(alert, now)
+    return alert
+
+
+def _open_incident(alert: Alert, now: datetime) -> None:
+    rule, key, params = alert.rule, alert.key, alert.params
     incident = breaches.record(
         {
             "title": i18n.title(rule, params, "en")[:200],
@@ -73,13 +91,17 @@ def raise_alert(
         source=f"alert:{key}"[:200],
     )
     alert.breach_id = incident.id
-    audit.record(
-        actions.ADMIN_ACTION,
-        actor=Actor.system(SYSTEM),
-        details={"operation": "alert_raised", "alert": alert.id, "rule": rule},
+
+
+def remind_deadline(breach_id: str, mark: str, now: datetime | None = None) -> Alert | None:
+    """A 72-hour reminder of an incident, delivered like any alert (no new incident)."""
+    return raise_alert(
+        "breach_deadline",
+        f"breach_deadline:{breach_id}:{mark}",
+        {"breach": breach_id, "mark": mark, "window_end": mark},
+        now,
+        open_incident=False,
     )
-    _deliver(alert, now)
-    return alert
 
 
 def _deliver(alert: Alert, now: datetime) -> None:

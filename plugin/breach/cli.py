@@ -128,12 +128,14 @@ def drafts_cmd(app: Flask, breach_id: str, lang: str) -> None:
 @with_app
 def watch_cmd(app: Flask) -> None:
     """Run the alert rules and the reminders once: incidents opened, reminders due."""
-    from plugin.alerts.service import evaluate
+    from plugin.alerts.service import evaluate, remind_deadline
     from plugin.breach import service
     from plugin.extensions import db
 
     opened = [a.breach_id for a in evaluate() if a.occurrences == 1]
     reminders = service.due_reminders()
+    for breach, mark in reminders:
+        remind_deadline(breach.id, mark)
     db.session.commit()
     _echo(
         {

@@ -246,16 +246,20 @@ def watch_job(app: Any) -> None:
     """
     import logging
 
+    from plugin.alerts.service import remind_deadline  # alerts open incidents: import late
+
     log = logging.getLogger(__name__)
     with app.app_context():
         try:
-            reminders = due_reminders()
+            reminders = [(breach.id, mark) for breach, mark in due_reminders()]
+            for breach_id, mark in reminders:
+                remind_deadline(breach_id, mark)  # console, e-mail and webhook
             db.session.commit()
         except Exception:
             db.session.rollback()
             raise
         finally:
             db.session.remove()
-    for breach, mark in reminders:
+    for breach_id, mark in reminders:
         # Ids and marks only: the incident text may name people.
-        log.warning("breach deadline reminder", extra={"breach": breach.id, "mark": mark})
+        log.warning("breach deadline reminder", extra={"breach": breach_id, "mark": mark})

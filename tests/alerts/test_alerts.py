@@ -234,3 +234,27 @@ def test_cli(env: CliRunner, app: Flask) -> None:
     assert again.output.strip() == "datavagt: error: This alert is already acknowledged"
     assert env.invoke(cli, ["alerts", "ack", "nobody", "--by", "x"]).exit_code == 1
     assert env.invoke(cli, ["alerts", "--help"]).exit_code == 0
+
+
+def test_breach_deadline_reminders_are_delivered(
+    alert_app: Flask, mailbox: Mailbox, webhook: Webhook
+) -> None:
+    from plugin.breach import service as breaches
+
+    incident = breaches.record(
+        {"title": "Mistet bærbar", "detected_at": utcnow() - timedelta(hours=30)},
+        Actor(id="dpo-anne", role="dpo"),
+    )
+    db.session.commit()
+    short = incident.id[:8]
+    breaches.watch_job(alert_app)
+    breaches.watch_job(alert_app)  # not again
+    db.session.expire_all()
+    [alert] = db.session.query(Alert).all()
+    assert alert.rule == "breach_deadline" and alert.breach_id is None
+    assert db.session.query(Breach).count() == 1  # a reminder opens no incident
+    body = mailbox.wait_for(2)[0].text
+    assert f"Sikkerhedsbrud {short}: 48 timer tilbage til at anmelde" in body
+    assert f"Incident {short}: 48 hours left to notify the Datatilsynet" in body
+    assert "Mistet bærbar" not in body  # the incident's own words stay in the console
+    assert len(webhook.bodies) == 1
