@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from alembic import command
+from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -90,3 +91,14 @@ def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
 def client(app: Flask) -> FlaskClient:
     """A test client of ``app``."""
     return app.test_client()
+
+
+@pytest.fixture
+def cli_env(
+    monkeypatch: pytest.MonkeyPatch, app: Flask, database_url: str, tmp_path: Path
+) -> CliRunner:
+    """The CLI pointed at the test database and the app's key file (scheduler off)."""
+    monkeypatch.setenv("DATAVAGT_DATABASE_URL", database_url)
+    monkeypatch.setenv("DATAVAGT_KEY_FILE", str(tmp_path / "datavagt.keys"))
+    monkeypatch.setenv("DATAVAGT_SCHEDULER", "off")
+    return CliRunner()

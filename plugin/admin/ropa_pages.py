@@ -6,6 +6,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
+from plugin.admin.lang import page_lang
 from plugin.admin.routes import bp
 from plugin.admin.session import admin_required
 from plugin.auth.guard import Actor
@@ -20,11 +21,6 @@ from plugin.ropa.render import render
 MAX_VERSION = 2_000_000_000
 
 
-def _lang() -> str:
-    lang = request.args.get("lang", "en")
-    return lang if lang in LANGUAGES else "en"
-
-
 def _version(number: int) -> RopaVersion:
     row = versions.get_version(number) if 0 < number <= MAX_VERSION else None
     if row is None:
@@ -36,7 +32,7 @@ def _version(number: int) -> RopaVersion:
 @admin_required
 def ropa_page(actor: Actor) -> ResponseReturnValue:
     """The live record in Danish or English, the saved versions and the save button."""
-    lang = _lang()
+    lang = page_lang()
     record = build_ropa(current_app.extensions["datavagt.manifest"], lang)
     body = render(record, "html", body=True)
     return render_template(
@@ -80,7 +76,7 @@ def ropa_version_json(actor: Actor, number: int) -> ResponseReturnValue:
 def ropa_version_html(actor: Actor, number: int) -> ResponseReturnValue:
     """A saved version as a standalone HTML document in one language."""
     row = _version(number)
-    lang = _lang()
+    lang = page_lang()
     html = render(row.document["records"][lang], "html", version=versions.summary(row))
     return Response(
         html,
@@ -94,7 +90,7 @@ def ropa_version_html(actor: Actor, number: int) -> ResponseReturnValue:
 def ropa_version_pdf(actor: Actor, number: int) -> ResponseReturnValue:
     """A saved version as a PDF document in one language."""
     row = _version(number)
-    lang = _lang()
+    lang = page_lang()
     return Response(
         render_pdf(row.document["records"][lang], version=versions.summary(row)),
         mimetype="application/pdf",
@@ -106,7 +102,7 @@ def ropa_version_pdf(actor: Actor, number: int) -> ResponseReturnValue:
 @admin_required
 def ropa_diff(actor: Actor) -> ResponseReturnValue:
     """Changes between two saved versions."""
-    lang = _lang()
+    lang = page_lang()
     try:
         old, new = int(request.args.get("from", "")), int(request.args.get("to", ""))
     except ValueError:

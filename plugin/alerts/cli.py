@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import click
 from flask import Flask
 
 from plugin.alerts.i18n import LANGUAGES
-from plugin.auth.guard import Actor
-from plugin.cli.context import fail, with_app
+from plugin.cli.context import cli_actor, echo_json, fail, with_app
 from plugin.models.alert import ALERT_STATUSES
-
-
-def _echo(value: Any) -> None:
-    click.echo(json.dumps(value, indent=2, ensure_ascii=False))
 
 
 @click.group("alerts")
@@ -31,7 +23,7 @@ def list_cmd(app: Flask, status: str | None, lang: str) -> None:
     """Alerts, most recently seen first."""
     from plugin.alerts import service
 
-    _echo([service.as_dict(a, lang) for a in service.list_alerts(status)])
+    echo_json([service.as_dict(a, lang) for a in service.list_alerts(status)])
 
 
 @alerts_group.command("ack")
@@ -43,14 +35,12 @@ def ack_cmd(app: Flask, alert_id: str, by: str) -> None:
     from plugin.alerts import service
     from plugin.extensions import db
 
-    if not 0 < len(by) <= 128:
-        fail("--by: 1 to 128 characters")
     try:
-        alert = service.acknowledge(alert_id, Actor(id=by, role="dpo", source="cli"))
+        alert = service.acknowledge(alert_id, cli_actor(by))
     except service.AlertError as exc:
         fail(exc.message)
     db.session.commit()
-    _echo(service.as_dict(alert))
+    echo_json(service.as_dict(alert))
 
 
 @alerts_group.command("watch")
@@ -66,4 +56,4 @@ def watch_cmd(app: Flask, verify_audit: bool) -> None:
         found = service.verify_audit_trail()
         raised += [found] if found is not None else []
     db.session.commit()
-    _echo([service.as_dict(a) for a in raised])
+    echo_json([service.as_dict(a) for a in raised])

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
+from plugin.admin.lang import page_lang
 from plugin.admin.routes import bp
 from plugin.admin.session import admin_required
 from plugin.alerts import i18n, service
 from plugin.auth.guard import Actor
 from plugin.extensions import db
-
-
-def _lang() -> str:
-    lang = request.values.get("lang", "en")
-    return lang if lang in i18n.LANGUAGES else "en"
 
 
 def open_alerts() -> int:
@@ -26,7 +22,7 @@ def open_alerts() -> int:
 @admin_required
 def alerts_page(actor: Actor) -> ResponseReturnValue:
     """Every alert, open ones first in the badge."""
-    lang = _lang()
+    lang = page_lang()
     return render_template(
         "admin/alerts.html",
         P=i18n.PAGE[lang],
@@ -39,7 +35,7 @@ def alerts_page(actor: Actor) -> ResponseReturnValue:
 @admin_required
 def alerts_ack(actor: Actor, alert_id: str) -> ResponseReturnValue:
     """Acknowledge one alert (audited)."""
-    lang = _lang()
+    lang = page_lang()
     try:
         service.acknowledge(alert_id, actor)
     except service.AlertError as exc:

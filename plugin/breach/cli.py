@@ -3,27 +3,15 @@ update, drafts, watch). Output is JSON; bad input is a one-line error."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
 from flask import Flask
 
-from plugin.auth.guard import Actor
-from plugin.cli.context import fail, load_or_fail, with_app
+from plugin.cli.context import cli_actor, echo_json, fail, load_or_fail, with_app
 from plugin.manifest import CATEGORIES
 from plugin.models.breach import BREACH_STATUSES
 from plugin.ropa.i18n import LANGUAGES
-
-
-def _echo(value: Any) -> None:
-    click.echo(json.dumps(value, indent=2, ensure_ascii=False))
-
-
-def _actor(by: str) -> Actor:
-    if not 0 < len(by) <= 128:
-        fail("--by: 1 to 128 characters")
-    return Actor(id=by, role="dpo", source="cli")
 
 
 @click.group("breach")
@@ -51,11 +39,11 @@ def record_cmd(app: Flask, by: str, **options: Any) -> None:
     data["categories"] = list(options["categories"])
     loaded = load_or_fail(BreachCreateSchema(), data)
     try:
-        breach = service.record(loaded, _actor(by))
+        breach = service.record(loaded, cli_actor(by))
     except service.BreachError as exc:
         fail(str(exc))
     db.session.commit()
-    _echo(service.as_dict(breach))
+    echo_json(service.as_dict(breach))
 
 
 @breach_group.command("list")
@@ -65,7 +53,7 @@ def list_cmd(app: Flask, status: str | None) -> None:
     """The register with each incident's clock, newest first."""
     from plugin.breach import service
 
-    _echo([service.as_dict(b) for b in service.list_all(status)])
+    echo_json([service.as_dict(b) for b in service.list_all(status)])
 
 
 @breach_group.command("show")
@@ -76,7 +64,7 @@ def show_cmd(app: Flask, breach_id: str) -> None:
     from plugin.breach import service
 
     try:
-        _echo(service.as_dict(service.get(breach_id)))
+        echo_json(service.as_dict(service.get(breach_id)))
     except service.BreachError as exc:
         fail(str(exc))
 
@@ -95,11 +83,11 @@ def update_cmd(app: Flask, breach_id: str, by: str, **options: Any) -> None:
 
     changes = {k: v for k, v in options.items() if v is not None}
     try:
-        breach = service.update(service.get(breach_id), changes, _actor(by))
+        breach = service.update(service.get(breach_id), changes, cli_actor(by))
     except service.BreachError as exc:
         fail(str(exc))
     db.session.commit()
-    _echo(service.as_dict(breach))
+    echo_json(service.as_dict(breach))
 
 
 @breach_group.command("drafts")
@@ -116,7 +104,7 @@ def drafts_cmd(app: Flask, breach_id: str, lang: str) -> None:
         fail(str(exc))
     manifest = app.extensions["datavagt.manifest"]
     due = service.deadline(breach).isoformat()
-    _echo(
+    echo_json(
         {
             "authority": drafts.authority(breach, due, manifest, lang),
             "subjects": drafts.subjects(breach, manifest, lang),
@@ -137,7 +125,7 @@ def watch_cmd(app: Flask) -> None:
     for breach, mark in reminders:
         remind_deadline(breach.id, mark)
     db.session.commit()
-    _echo(
+    echo_json(
         {
             "opened": opened,
             "reminders": [{"breach": b.id, "mark": mark} for b, mark in reminders],
@@ -157,8 +145,10 @@ def notify_subjects_cmd(app: Flask, breach_id: str, by: str) -> None:
 
     try:
         breach = service.get(breach_id)
-        addresses = service.notify_subjects(breach, _actor(by), app.extensions["datavagt.manifest"])
+        addresses = service.notify_subjects(
+            breach, cli_actor(by), app.extensions["datavagt.manifest"]
+        )
     except service.BreachError as exc:
         fail(str(exc))
     db.session.commit()
-    _echo({"notified": breach.subjects_notified, "mailed": mail_notices(addresses)})
+    echo_json({"notified": breach.subjects_notified, "mailed": mail_notices(addresses)})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from plugin.admin.lang import page_lang
 from plugin.admin.routes import bp
 from plugin.admin.session import admin_required
 from plugin.auth.guard import Actor
@@ -13,19 +14,14 @@ from plugin.breach.i18n import PAGE
 from plugin.breach.routes import BreachCreateSchema
 from plugin.extensions import db
 from plugin.manifest import CATEGORIES
-from plugin.ropa.i18n import LANGUAGES, word
-
-
-def _lang() -> str:
-    lang = request.values.get("lang", "en")
-    return lang if lang in LANGUAGES else "en"
+from plugin.ropa.i18n import word
 
 
 @bp.get("/breaches")
 @admin_required
 def breaches_page(actor: Actor) -> ResponseReturnValue:
     """The register with each incident's clock, and the form to record one."""
-    lang = _lang()
+    lang = page_lang()
     return render_template(
         "admin/breaches.html",
         P=PAGE[lang],
@@ -39,7 +35,7 @@ def breaches_page(actor: Actor) -> ResponseReturnValue:
 @admin_required
 def breaches_record(actor: Actor) -> ResponseReturnValue:
     """Record an incident from the form (counts from the live inventory)."""
-    lang = _lang()
+    lang = page_lang()
     form = request.form
     data = {
         "title": form.get("title", "")[:300],
@@ -62,7 +58,7 @@ def breaches_record(actor: Actor) -> ResponseReturnValue:
 @admin_required
 def breach_page(actor: Actor, breach_id: str) -> ResponseReturnValue:
     """One incident: clock, counts, both drafts, the next status steps."""
-    lang = _lang()
+    lang = page_lang()
     try:
         breach = service.get(breach_id)
     except service.BreachError:
@@ -84,7 +80,7 @@ def breach_page(actor: Actor, breach_id: str) -> ResponseReturnValue:
 @admin_required
 def breach_status(actor: Actor, breach_id: str) -> ResponseReturnValue:
     """Move the incident to the next status (audited)."""
-    lang = _lang()
+    lang = page_lang()
     try:
         breach = service.get(breach_id)
         service.update(breach, {"status": request.form.get("status", "")[:16]}, actor)
@@ -103,7 +99,7 @@ def breach_notify_subjects(actor: Actor, breach_id: str) -> ResponseReturnValue:
     """Send the Art. 34 message to the affected persons' My pages (once, audited)."""
     from plugin.messages.service import mail_notices
 
-    lang = _lang()
+    lang = page_lang()
     try:
         breach = service.get(breach_id)
         addresses = service.notify_subjects(

@@ -30,6 +30,22 @@ def fail(message: str) -> None:
     raise SystemExit(1)
 
 
+def echo_json(value: Any) -> None:
+    """Print ``value`` as indented JSON (UTF-8 letters kept, for Danish text)."""
+    import json
+
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def cli_actor(by: str, role: str = "dpo") -> Any:
+    """The audited actor a ``--by NAME`` option names (1 to 128 characters)."""
+    from plugin.auth.guard import Actor
+
+    if not 0 < len(by) <= 128:
+        fail("--by: 1 to 128 characters")
+    return Actor(id=by, role=role, source="cli")
+
+
 def load_or_fail(schema: Any, data: dict[str, Any]) -> dict[str, Any]:
     """``schema.load(data)``, or the first field error as a one-line message and exit 1."""
     from marshmallow import ValidationError

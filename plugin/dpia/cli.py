@@ -9,18 +9,7 @@ from typing import Any
 import click
 from flask import Flask
 
-from plugin.auth.guard import Actor
-from plugin.cli.context import fail, load_or_fail, with_app
-
-
-def _echo(value: Any) -> None:
-    click.echo(json.dumps(value, indent=2, ensure_ascii=False))
-
-
-def _actor(by: str) -> Actor:
-    if not 0 < len(by) <= 128:
-        fail("--by: 1 to 128 characters")
-    return Actor(id=by, role="dpo", source="cli")
+from plugin.cli.context import cli_actor, echo_json, fail, load_or_fail, with_app
 
 
 def _get(dpia_id: str) -> Any:
@@ -48,9 +37,9 @@ def draft_cmd(app: Flask, title: str, by: str) -> None:
     from plugin.extensions import db
 
     loaded = load_or_fail(DpiaCreateSchema(), {"title": title})
-    dpia = service.create(loaded["title"], _actor(by))
+    dpia = service.create(loaded["title"], cli_actor(by))
     db.session.commit()
-    _echo(service.as_dict(dpia))
+    echo_json(service.as_dict(dpia))
 
 
 @dpia_group.command("list")
@@ -59,7 +48,7 @@ def list_cmd(app: Flask) -> None:
     """Every assessment, newest first."""
     from plugin.dpia import service
 
-    _echo([service.as_dict(d) for d in service.list_all()])
+    echo_json([service.as_dict(d) for d in service.list_all()])
 
 
 @dpia_group.command("show")
@@ -69,7 +58,7 @@ def show_cmd(app: Flask, dpia_id: str) -> None:
     """One assessment with what sign-off still needs."""
     from plugin.dpia import service
 
-    _echo(service.as_dict(_get(dpia_id)))
+    echo_json(service.as_dict(_get(dpia_id)))
 
 
 @dpia_group.command("update")
@@ -100,11 +89,11 @@ def update_cmd(app: Flask, dpia_id: str, path: Path, by: str) -> None:
     changes = load_or_fail(DpiaUpdateSchema(), data)
     dpia = _get(dpia_id)
     try:
-        service.update(dpia, changes, _actor(by))
+        service.update(dpia, changes, cli_actor(by))
     except service.DpiaError as exc:
         fail(exc.message)
     db.session.commit()
-    _echo(service.as_dict(dpia))
+    echo_json(service.as_dict(dpia))
 
 
 @dpia_group.command("sign-off")
@@ -119,12 +108,12 @@ def sign_off_cmd(app: Flask, dpia_id: str, by: str) -> None:
 
     dpia = _get(dpia_id)
     try:
-        service.sign_off(dpia, _actor(by))
+        service.sign_off(dpia, cli_actor(by))
     except service.DpiaError as exc:
         gaps = "; ".join(words("en")[code] for code in exc.missing)
         fail(exc.message + (f": {gaps}" if gaps else ""))
     db.session.commit()
-    _echo(service.as_dict(dpia))
+    echo_json(service.as_dict(dpia))
 
 
 @dpia_group.command("export")

@@ -8,18 +8,14 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask.typing import ResponseReturnValue
 from marshmallow import ValidationError
 
+from plugin.admin.lang import page_lang
 from plugin.admin.routes import bp
 from plugin.admin.session import admin_required
 from plugin.auth.guard import Actor
 from plugin.dpia import draft, service
-from plugin.dpia.i18n import LANGUAGES, words
+from plugin.dpia.i18n import words
 from plugin.dpia.routes import DpiaUpdateSchema
 from plugin.extensions import db
-
-
-def _lang() -> str:
-    lang = request.values.get("lang", "en")
-    return lang if lang in LANGUAGES else "en"
 
 
 def _get(dpia_id: str) -> service.Dpia:
@@ -37,7 +33,7 @@ def _back(dpia_id: str, lang: str) -> ResponseReturnValue:
 @admin_required
 def dpias_page(actor: Actor) -> ResponseReturnValue:
     """Every assessment and the form that starts a draft."""
-    lang = _lang()
+    lang = page_lang()
     return render_template(
         "admin/dpias.html",
         W=words(lang),
@@ -50,7 +46,7 @@ def dpias_page(actor: Actor) -> ResponseReturnValue:
 @admin_required
 def dpias_create(actor: Actor) -> ResponseReturnValue:
     """A new draft from the live inventory."""
-    lang = _lang()
+    lang = page_lang()
     title = request.form.get("title", "").strip()[:200]
     if not title:
         flash(words(lang)["draft_title"] + "?", "error")
@@ -64,7 +60,7 @@ def dpias_create(actor: Actor) -> ResponseReturnValue:
 @admin_required
 def dpia_page(actor: Actor, dpia_id: str) -> ResponseReturnValue:
     """One assessment: screening, scope, risks and measures, advice, sign-off."""
-    lang = _lang()
+    lang = page_lang()
     return render_template(
         "admin/dpia.html",
         W=words(lang),
@@ -110,7 +106,7 @@ def _form_changes(dpia: service.Dpia) -> dict:
 @admin_required
 def dpia_save(actor: Actor, dpia_id: str) -> ResponseReturnValue:
     """Save the edit form of a draft (audited)."""
-    lang = _lang()
+    lang = page_lang()
     dpia = _get(dpia_id)
     try:
         changes = DpiaUpdateSchema().load(_form_changes(dpia))
@@ -131,7 +127,7 @@ def dpia_save(actor: Actor, dpia_id: str) -> ResponseReturnValue:
 @admin_required
 def dpia_sign_off(actor: Actor, dpia_id: str) -> ResponseReturnValue:
     """Sign off (the page lists what is missing when it cannot be)."""
-    lang = _lang()
+    lang = page_lang()
     dpia = _get(dpia_id)
     try:
         service.sign_off(dpia, actor)
@@ -149,7 +145,7 @@ def dpia_sign_off(actor: Actor, dpia_id: str) -> ResponseReturnValue:
 @admin_required
 def dpia_revise(actor: Actor, dpia_id: str) -> ResponseReturnValue:
     """A new draft from a signed-off assessment."""
-    lang = _lang()
+    lang = page_lang()
     try:
         new = service.revise(_get(dpia_id), actor)
     except service.DpiaError as exc:
@@ -167,7 +163,7 @@ def dpia_export(actor: Actor, dpia_id: str) -> ResponseReturnValue:
         document = service.export(_get(dpia_id))
     except service.DpiaError as exc:
         flash(exc.message, "error")
-        return _back(dpia_id[:36], _lang())
+        return _back(dpia_id[:36], page_lang())
     return Response(
         json.dumps(document, indent=2, ensure_ascii=False),
         mimetype="application/json",

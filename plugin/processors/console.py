@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
+from plugin.admin.lang import page_lang
 from plugin.admin.routes import bp
 from plugin.admin.session import admin_required
 from plugin.auth.guard import Actor
 from plugin.extensions import db
 from plugin.processors import register
-from plugin.ropa.i18n import LANGUAGES
 
 PAGE = {
     "en": {
@@ -68,18 +68,13 @@ PAGE = {
 }
 
 
-def _lang() -> str:
-    lang = request.values.get("lang", "en")
-    return lang if lang in LANGUAGES else "en"
-
-
 @bp.get("/processors")
 @admin_required
 def processors_page(actor: Actor) -> ResponseReturnValue:
     """The register with what each entry still lacks."""
     if register.sync_from_manifest(current_app.extensions["datavagt.manifest"]):
         db.session.commit()
-    lang = _lang()
+    lang = page_lang()
     return render_template(
         "admin/processors.html",
         P=PAGE[lang],
@@ -92,7 +87,7 @@ def processors_page(actor: Actor) -> ResponseReturnValue:
 @admin_required
 def processors_review(actor: Actor, key: str) -> ResponseReturnValue:
     """Record today's review of one entry (audited)."""
-    lang = _lang()
+    lang = page_lang()
     try:
         register.review(key[:64], actor)
     except register.RegisterError as exc:

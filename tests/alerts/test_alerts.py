@@ -209,31 +209,21 @@ def test_console_badge_and_acknowledge_in_danish(alert_app: Flask) -> None:
     assert 'id="alert-badge"' not in client.get("/admin/alerts").get_data(as_text=True)
 
 
-@pytest.fixture
-def env(
-    monkeypatch: pytest.MonkeyPatch, app: Flask, database_url: str, tmp_path: Path
-) -> CliRunner:
-    monkeypatch.setenv("DATAVAGT_DATABASE_URL", database_url)
-    monkeypatch.setenv("DATAVAGT_KEY_FILE", str(tmp_path / "datavagt.keys"))
-    monkeypatch.setenv("DATAVAGT_SCHEDULER", "off")
-    return CliRunner()
-
-
-def test_cli(env: CliRunner, app: Flask) -> None:
+def test_cli(cli_env: CliRunner, app: Flask) -> None:
     _reveal(Actor(id="agent-2", role="agent"), 50)
-    watched = env.invoke(cli, ["alerts", "watch", "--verify-audit"])
+    watched = cli_env.invoke(cli, ["alerts", "watch", "--verify-audit"])
     assert watched.exit_code == 0, watched.output
     raised = json.loads(watched.output)
     assert [a["rule"] for a in raised] == ["bulk_reveal"]
-    listed = json.loads(env.invoke(cli, ["alerts", "list", "--status", "open"]).output)
+    listed = json.loads(cli_env.invoke(cli, ["alerts", "list", "--status", "open"]).output)
     assert [a["id"] for a in listed] == [raised[0]["id"]]
-    acked = env.invoke(cli, ["alerts", "ack", raised[0]["id"], "--by", "dpo-anne"])
+    acked = cli_env.invoke(cli, ["alerts", "ack", raised[0]["id"], "--by", "dpo-anne"])
     assert acked.exit_code == 0 and json.loads(acked.output)["status"] == "acknowledged"
-    again = env.invoke(cli, ["alerts", "ack", raised[0]["id"], "--by", "dpo-anne"])
+    again = cli_env.invoke(cli, ["alerts", "ack", raised[0]["id"], "--by", "dpo-anne"])
     assert again.exit_code == 1
     assert again.output.strip() == "datavagt: error: This alert is already acknowledged"
-    assert env.invoke(cli, ["alerts", "ack", "nobody", "--by", "x"]).exit_code == 1
-    assert env.invoke(cli, ["alerts", "--help"]).exit_code == 0
+    assert cli_env.invoke(cli, ["alerts", "ack", "nobody", "--by", "x"]).exit_code == 1
+    assert cli_env.invoke(cli, ["alerts", "--help"]).exit_code == 0
 
 
 def test_breach_deadline_reminders_are_delivered(

@@ -142,22 +142,14 @@ def test_bad_requests_change_nothing(app: Flask) -> None:
     assert unchanged.title == "Kundeservice" and len(unchanged.risks) == len(dpia["risks"])
 
 
-@pytest.fixture
-def env(
-    monkeypatch: pytest.MonkeyPatch, app: Flask, database_url: str, tmp_path: Path
-) -> CliRunner:
-    monkeypatch.setenv("DATAVAGT_DATABASE_URL", database_url)
-    monkeypatch.setenv("DATAVAGT_KEY_FILE", str(tmp_path / "datavagt.keys"))
-    monkeypatch.setenv("DATAVAGT_SCHEDULER", "off")
-    return CliRunner()
-
-
-def test_cli(env: CliRunner, tmp_path: Path) -> None:
-    drafted = env.invoke(cli, ["dpia", "draft", "--title", "Kundeservice", "--by", "dpo-anne"])
+def test_cli(cli_env: CliRunner, tmp_path: Path) -> None:
+    drafted = cli_env.invoke(cli, ["dpia", "draft", "--title", "Kundeservice", "--by", "dpo-anne"])
     assert drafted.exit_code == 0, drafted.output
     dpia = json.loads(drafted.output)
-    assert [d["id"] for d in json.loads(env.invoke(cli, ["dpia", "list"]).output)] == [dpia["id"]]
-    early = env.invoke(cli, ["dpia", "sign-off", dpia["id"], "--by", "dpo-anne"])
+    assert [d["id"] for d in json.loads(cli_env.invoke(cli, ["dpia", "list"]).output)] == [
+        dpia["id"]
+    ]
+    early = cli_env.invoke(cli, ["dpia", "sign-off", dpia["id"], "--by", "dpo-anne"])
     assert early.exit_code == 1 and "Traceback" not in early.output
     assert "assess the residual risk of every risk" in early.output
     changes = tmp_path / "changes.json"
@@ -174,13 +166,13 @@ def test_cli(env: CliRunner, tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    updated = env.invoke(cli, ["dpia", "update", dpia["id"], "--file", str(changes)])
+    updated = cli_env.invoke(cli, ["dpia", "update", dpia["id"], "--file", str(changes)])
     assert updated.exit_code == 0 and json.loads(updated.output)["missing"] == []
-    signed = env.invoke(cli, ["dpia", "sign-off", dpia["id"], "--by", "dpo-anne"])
+    signed = cli_env.invoke(cli, ["dpia", "sign-off", dpia["id"], "--by", "dpo-anne"])
     assert signed.exit_code == 0 and json.loads(signed.output)["status"] == "signed_off"
     out = tmp_path / "dpia.json"
-    assert env.invoke(cli, ["dpia", "export", dpia["id"], "--to", str(out)]).exit_code == 0
-    verified = env.invoke(cli, ["verify", str(out)])
+    assert cli_env.invoke(cli, ["dpia", "export", dpia["id"], "--to", str(out)]).exit_code == 0
+    verified = cli_env.invoke(cli, ["verify", str(out)])
     assert verified.exit_code == 0 and "impact assessment OK" in verified.output
     bad = tmp_path / "bad.json"
     bad.write_text("[1]", encoding="utf-8")
@@ -190,10 +182,10 @@ def test_cli(env: CliRunner, tmp_path: Path) -> None:
         ["dpia", "show", "nobody"],
         ["dpia", "draft", "--title", ""],
     ):
-        result = env.invoke(cli, args)
+        result = cli_env.invoke(cli, args)
         assert result.exit_code == 1, args
         assert result.output.startswith("datavagt: error: ") and "Traceback" not in result.output
-    assert env.invoke(cli, ["dpia", "--help"]).exit_code == 0
+    assert cli_env.invoke(cli, ["dpia", "--help"]).exit_code == 0
 
 
 def test_console_in_danish(app: Flask) -> None:

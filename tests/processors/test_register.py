@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from flask import Flask
 
@@ -115,20 +113,10 @@ def test_bad_requests_change_nothing(app: Flask) -> None:
     assert db.session.query(ProcessorAgreement).count() == 4
 
 
-@pytest.fixture
-def env(
-    monkeypatch: pytest.MonkeyPatch, app: Flask, database_url: str, tmp_path: Path
-) -> CliRunner:
-    monkeypatch.setenv("DATAVAGT_DATABASE_URL", database_url)
-    monkeypatch.setenv("DATAVAGT_KEY_FILE", str(tmp_path / "datavagt.keys"))
-    monkeypatch.setenv("DATAVAGT_SCHEDULER", "off")
-    return CliRunner()
-
-
-def test_cli(env: CliRunner) -> None:
-    listed = json.loads(env.invoke(cli, ["processors", "list"]).output)
+def test_cli(cli_env: CliRunner) -> None:
+    listed = json.loads(cli_env.invoke(cli, ["processors", "list"]).output)
     assert {r["key"] for r in listed} == {"datavagt", "freshdesk", "hubspot", "dynamics"}
-    added = env.invoke(
+    added = cli_env.invoke(
         cli,
         [
             "processors",
@@ -148,9 +136,9 @@ def test_cli(env: CliRunner) -> None:
         ],
     )
     assert added.exit_code == 0 and added.output.strip() == "added freshdesk.aws", added.output
-    reviewed = env.invoke(cli, ["processors", "review", "freshdesk.aws", "--by", "dpo-anne"])
+    reviewed = cli_env.invoke(cli, ["processors", "review", "freshdesk.aws", "--by", "dpo-anne"])
     assert reviewed.exit_code == 0 and reviewed.output.startswith("reviewed freshdesk.aws on ")
-    orphan = env.invoke(
+    orphan = cli_env.invoke(
         cli,
         [
             "processors",
@@ -169,13 +157,13 @@ def test_cli(env: CliRunner) -> None:
     assert (
         orphan.output.strip() == "datavagt: error: A sub-processor names the processor it works for"
     )
-    bad = env.invoke(
+    bad = cli_env.invoke(
         cli, ["processors", "add", "--key", "x", "--name", "X", "--country", "Germany"]
     )
     assert bad.exit_code == 1 and bad.output.startswith("datavagt: error: country:")
-    missing = env.invoke(cli, ["processors", "review", "nobody"])
+    missing = cli_env.invoke(cli, ["processors", "review", "nobody"])
     assert missing.exit_code == 1 and "Traceback" not in missing.output
-    assert env.invoke(cli, ["processors", "--help"]).exit_code == 0
+    assert cli_env.invoke(cli, ["processors", "--help"]).exit_code == 0
 
 
 def test_console_page_in_danish_and_review(app: Flask) -> None:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from flask import Flask
 from pypdf import PdfReader
@@ -56,17 +54,7 @@ def test_saved_version_as_pdf_names_its_version(app: Flask) -> None:
     assert client.get("/admin/ropa/versions/99.pdf").status_code == 404
 
 
-@pytest.fixture
-def env(
-    monkeypatch: pytest.MonkeyPatch, app: Flask, database_url: str, tmp_path: Path
-) -> CliRunner:
-    monkeypatch.setenv("DATAVAGT_DATABASE_URL", database_url)
-    monkeypatch.setenv("DATAVAGT_KEY_FILE", str(tmp_path / "datavagt.keys"))
-    monkeypatch.setenv("DATAVAGT_SCHEDULER", "off")
-    return CliRunner()
-
-
-def test_cli_writes_pdf_bytes(env: CliRunner) -> None:
-    result = env.invoke(cli, ["ropa", "--format", "pdf", "--lang", "da"])
+def test_cli_writes_pdf_bytes(cli_env: CliRunner) -> None:
+    result = cli_env.invoke(cli, ["ropa", "--format", "pdf", "--lang", "da"])
     assert result.exit_code == 0
     assert "Fortegnelse over behandlingsaktiviteter" in _text(result.stdout_bytes)
