@@ -7,20 +7,31 @@ from flask import Flask, current_app
 
 from plugin.extensions import db
 from plugin.keys import Keyring, KeyringError
+from plugin.keys.provider import (
+    EpochGone,
+    KeyFileProvider,
+    KeyProvider,
+    WrapFailed,
+    get_provider,
+)
 from plugin.models import SubjectKey, VaultItem
 from plugin.models.types import new_uuid, utcnow
 from plugin.vault import envelope
-from plugin.vault.errors import VaultError, VaultShredded
+from plugin.vault.errors import VaultError, VaultShredded, VaultTampered
 
 EXTENSION = "datavagt.vault"
 REWRAP_BATCH = 500
 
 
 class Vault:
-    """Per-subject data keys wrapped by the keyring's master key; values sealed with AES-GCM."""
+    """Per-subject data keys wrapped under a master-key epoch; values sealed with AES-GCM."""
 
-    def __init__(self, keyring: Keyring) -> None:
+    def __init__(self, keyring: Keyring, provider: KeyProvider | None = None) -> None:
         self.keyring = keyring
+        self.provider = provider or KeyFileProvider(keyring)
+
+    def _wrap(self, epoch_id: str, data_key: bytes, row: SubjectKey) -> bytes:
+        return self.provider.wrap(epoch_id, data_key, envelope.key_aad(row.id, row.subject_id))
 
     # -- data keys -------------------------------------------------------------------
     def _active_key(self, subject_id: str) -> tuple[SubjectKey, bytes]:
@@ -38,9 +49,7 @@ class Vault:
         self.keyring.reload()
         master_id = self.keyring.active_master_id
         row = SubjectKey(id=new_uuid(), subject_id=subject_id, master_key_id=master_id)
-        row.wrapped_key = envelope.wrap(
-            self.keyring.master_key(master_id), data_key, envelope.key_aad(row.id, subject_id)
-        )
+        row.wrapped_key = self._wrap(master_id, data_key, row)
         db.session.add(row)
         db.session.flush()
         return row, data_key
@@ -49,19 +58,13 @@ class Vault:
         """The clear data key of a row; VaultShredded once it was destroyed."""
         if row.wrapped_key is None:
             raise VaultShredded(f"data key {row.id} was destroyed")
+        aad = envelope.key_aad(row.id, row.subject_id)
         try:
-            master = self._master(row.master_key_id)
-        except KeyringError as exc:
+            return self.provider.unwrap(row.master_key_id, bytes(row.wrapped_key), aad)
+        except WrapFailed as exc:
+            raise VaultTampered(f"wrapped data key {row.id} failed authentication") from exc
+        except (EpochGone, KeyringError) as exc:
             raise VaultError(f"master key {row.master_key_id} is not available") from exc
-        return envelope.unwrap(master, row.wrapped_key, envelope.key_aad(row.id, row.subject_id))
-
-    def _master(self, key_id: str) -> bytes:
-        """A master key by id, re-reading the key file once if a rotation added it."""
-        try:
-            return self.keyring.master_key(key_id)
-        except KeyringError:
-            self.keyring.reload()
-            return self.keyring.master_key(key_id)
 
     def _key_of(self, item: VaultItem) -> bytes:
         row = db.session.get(SubjectKey, item.key_id)
@@ -134,36 +137,48 @@ class Vault:
         db.session.flush()
         return int(count or 0)
 
-    def rewrap_all(self) -> int:
-        """Re-wrap every live data key under the active master key; values stay untouched.
+    def rewrap_all(self, max_batches: int | None = None, batch: int = REWRAP_BATCH) -> int:
+        """Re-wrap live data keys under the active epoch; values stay untouched.
 
         Commits per batch so a long run can be interrupted and resumed (it only picks keys
-        not yet under the active master).
+        not yet under the active epoch); ``max_batches`` bounds one run.
         """
         self.keyring.reload()
-        active = self.keyring.active_master_id
-        master = self.keyring.master_key(active)
+        active = self.provider.active_epoch_id()
         done = 0
-        while True:
+        batches = 0
+        while max_batches is None or batches < max_batches:
             rows = list(
                 db.session.scalars(
                     sa.select(SubjectKey)
                     .where(SubjectKey.wrapped_key.is_not(None), SubjectKey.master_key_id != active)
                     .order_by(SubjectKey.id)
-                    .limit(REWRAP_BATCH)
+                    .limit(batch)
+                    .with_for_update(skip_locked=True)
                 )
             )
             if not rows:
-                return done
+                break
             for row in rows:
                 data_key = self._unwrap(row)
-                row.wrapped_key = envelope.wrap(
-                    master, data_key, envelope.key_aad(row.id, row.subject_id)
-                )
+                row.wrapped_key = self._wrap(active, data_key, row)
                 row.master_key_id = active
                 row.rewrapped_at = utcnow()
             db.session.commit()
             done += len(rows)
+            batches += 1
+        return done
+
+    def keys_under(self, epoch_id: str) -> int:
+        """How many live data keys are still wrapped under this epoch."""
+        return int(
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(SubjectKey)
+                .where(SubjectKey.wrapped_key.is_not(None), SubjectKey.master_key_id == epoch_id)
+            )
+            or 0
+        )
 
     def master_ids_in_use(self) -> set[str]:
         """Master key ids some live data key is still wrapped with (keep these)."""
@@ -180,7 +195,7 @@ def init_app(app: Flask) -> Vault:
     """Create the app's vault from its keyring (once)."""
     vault = app.extensions.get(EXTENSION)
     if vault is None:
-        vault = Vault(app.extensions["datavagt.keyring"])
+        vault = Vault(app.extensions["datavagt.keyring"], get_provider(app))
         app.extensions[EXTENSION] = vault
     return vault
 
