@@ -238,7 +238,13 @@ def open_backup(app: Flask, source: Path) -> OpenedBackup:
         journal = read_journal(journal_path(app.extensions["datavagt.settings"].key_file))
     except JournalError as exc:
         raise BackupError(f"{exc}; restore refused (it could bring erased people back)") from exc
-    return OpenedBackup(source, header, file_key, journal)
+    opened = OpenedBackup(source, header, file_key, journal)
+    try:
+        # The first segment is bound to the header: what we show and check is authentic.
+        _check_layout(next(_lines(opened), None), _tables())
+    except BackupFileError as exc:
+        raise BackupError(f"--from: {source}: {exc}") from exc
+    return opened
 
 
 def _lines(opened: OpenedBackup) -> Iterator[Any]:

@@ -77,3 +77,36 @@ def restore(app: Flask, source: Path, yes: bool) -> None:
             "destroyed epoch keys; their values cannot be read",
             err=True,
         )
+
+
+@backup_group.command("epochs")
+@click.option("--run", "run_now", is_flag=True, help="Run the key_epochs job now.")
+@with_app
+def epochs(app: Flask, run_now: bool) -> None:
+    """The master-key epochs: backups of an epoch open until its key is destroyed."""
+    from plugin.keys.epochs import destruction_due_at, epoch_job
+    from plugin.keys.provider import get_provider
+
+    if run_now:
+        run = epoch_job(app)
+        if run.skipped:
+            fail(run.skipped)
+        click.echo(
+            f"rotated to: {run.rotated_to or '-'}; re-wrapped: {run.rewrapped}; "
+            f"destroyed: {', '.join(run.destroyed) or '-'}; "
+            f"blocked: {', '.join(f'{k} ({n} live keys)' for k, n in run.blocked.items()) or '-'}"
+        )
+    provider = get_provider(app)
+    if not provider.supports_epochs:
+        fail("DATAVAGT_MASTER_KEY is set: one fixed key, no epochs; backups do not expire")
+    settings = app.extensions["datavagt.settings"]
+    for epoch in provider.list_epochs():
+        if epoch.destroyed_at is not None:
+            state = f"destroyed {epoch.destroyed_at:%Y-%m-%d %H:%M}"
+        elif epoch.superseded_at is None:
+            state = "active"
+        else:
+            state = (
+                f"superseded, destroyed from {destruction_due_at(epoch, settings):%Y-%m-%d %H:%M}"
+            )
+        click.echo(f"{epoch.id}  started {epoch.created:%Y-%m-%d %H:%M}  {state}")

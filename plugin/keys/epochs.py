@@ -90,7 +90,8 @@ def run_epochs(
     epochs = provider.list_epochs()
     active = epochs[-1]
     if active.created + timedelta(days=settings.key_epoch_days) <= now:
-        run.rotated_to = provider.create_epoch(now)
+        new = provider.create_epoch(now, if_active=active.id)
+        run.rotated_to = new if new != active.id else None
         epochs = provider.list_epochs()
     run.rewrapped = rewrap()
     for epoch in epochs[:-1]:

@@ -201,15 +201,19 @@ class Keyring:
             )
         return out
 
-    def rotate_master(self, now: datetime | None = None) -> str:
+    def rotate_master(self, now: datetime | None = None, if_active: str | None = None) -> str:
         """Add a new active master key (a new epoch); the previous one is marked superseded.
 
-        Old keys stay until data keys are re-wrapped and backup retention has passed.
+        Old keys stay until data keys are re-wrapped and backup retention has passed. With
+        ``if_active``, nothing happens when another process already rotated away from it
+        (two schedulers never start two epochs for one).
         """
         if self._env_master is not None:
             raise KeyringError("the master key comes from DATAVAGT_MASTER_KEY: rotate it there")
         with self._locked():
             self._data = self._read()
+            if if_active is not None and self._data["master_keys"][-1]["id"] != if_active:
+                return self._data["master_keys"][-1]["id"]
             for entry in self._data["master_keys"]:
                 if entry.get("superseded_at") is None:
                     entry["superseded_at"] = _now(now)

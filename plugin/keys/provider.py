@@ -62,8 +62,12 @@ class KeyProvider(Protocol):
     def list_epochs(self) -> list[Epoch]:
         """Every epoch known, oldest first, destroyed ones included (with their times)."""
 
-    def create_epoch(self, now: datetime | None = None) -> str:
-        """Start a new active epoch; the previous one is superseded at ``now``."""
+    def create_epoch(self, now: datetime | None = None, if_active: str | None = None) -> str:
+        """Start a new active epoch; the previous one is superseded at ``now``.
+
+        With ``if_active``: only if that epoch is still the active one (else return the
+        current one), so concurrent schedulers rotate once.
+        """
 
     def destroy_epoch(self, epoch_id: str, now: datetime | None = None) -> None:
         """Destroy a superseded epoch's key for good."""
@@ -94,6 +98,7 @@ class KeyFileProvider:
         return not self.keyring.env_mode
 
     def active_epoch_id(self) -> str:
+        self.keyring.reload()  # another process may have started a new epoch
         return self.keyring.active_master_id
 
     def list_epochs(self) -> list[Epoch]:
@@ -108,13 +113,13 @@ class KeyFileProvider:
             for e in self.keyring.master_entries()
         ]
 
-    def create_epoch(self, now: datetime | None = None) -> str:
+    def create_epoch(self, now: datetime | None = None, if_active: str | None = None) -> str:
         if self.keyring.env_mode:
             raise KeyringError(
                 "DATAVAGT_MASTER_KEY is set: master-key epochs need the key file "
                 "(unset it to let Datavagt rotate and destroy epoch keys)"
             )
-        return self.keyring.rotate_master(now)
+        return self.keyring.rotate_master(now, if_active=if_active)
 
     def destroy_epoch(self, epoch_id: str, now: datetime | None = None) -> None:
         if self.keyring.env_mode:

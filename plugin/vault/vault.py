@@ -45,9 +45,8 @@ class Vault:
         if row is not None:
             return row, self._unwrap(row)
         data_key = envelope.new_data_key()
-        # Another process may have rotated (and retired) master keys since we loaded the file.
-        self.keyring.reload()
-        master_id = self.keyring.active_master_id
+        # The provider re-reads: another process may have started a new epoch meanwhile.
+        master_id = self.provider.active_epoch_id()
         row = SubjectKey(id=new_uuid(), subject_id=subject_id, master_key_id=master_id)
         row.wrapped_key = self._wrap(master_id, data_key, row)
         db.session.add(row)
@@ -143,7 +142,6 @@ class Vault:
         Commits per batch so a long run can be interrupted and resumed (it only picks keys
         not yet under the active epoch); ``max_batches`` bounds one run.
         """
-        self.keyring.reload()
         active = self.provider.active_epoch_id()
         done = 0
         batches = 0

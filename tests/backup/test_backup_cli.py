@@ -207,3 +207,53 @@ def test_restore_is_audited_and_replaces_later_changes(
     # Serial ids continue after the restored ones (PostgreSQL sequences reset).
     later = seed(app, sim, "Per Persen", "per@example.net", "+45 50 50 50 50", BODY)
     assert later.values
+
+
+def test_backup_is_one_snapshot(
+    backup_app: Flask,
+    freshdesk: tuple[FreshdeskSimulator, StatusLog],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A write committed while the backup runs is in neither half of it."""
+    from plugin.backup import service
+    from plugin.backup.service import create_backup
+
+    sim, _ = freshdesk
+    seed(backup_app, sim, "Jens Hansen", "jens@example.com", "+45 20 12 34 56", BODY)
+    url = backup_app.extensions["datavagt.settings"].database_url
+    other = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    original = service._revision
+
+    def revision_then_write(conn: sa.Connection) -> str:
+        value = original(conn)  # the snapshot is pinned now; another client commits
+        with other.begin() as writer:
+            writer.execute(
+                sa.text(
+                    "INSERT INTO data_subjects (id, created_at, legal_hold) "
+                    "VALUES ('late-subject', CURRENT_TIMESTAMP, false)"
+                )
+            )
+        return value
+
+    monkeypatch.setattr(service, "_revision", revision_then_write)
+    target = tmp_path / "snap.dvb"
+    db.session.commit()
+    result = create_backup(backup_app, target)
+    other.dispose()
+    assert db.session.get(DataSubject, "late-subject") is not None
+    db.session.remove()
+    restored = run_cli(backup_app, "backup", "restore", "--from", str(target), "--yes")
+    assert restored.exit_code == 0, restored.output
+    assert db.session.get(DataSubject, "late-subject") is None
+    assert f"{result.rows} rows" in restored.output
+
+
+def test_backup_epochs_command_lists_and_runs(seeded: tuple[Flask, Path]) -> None:
+    app, _ = seeded
+    listed = run_cli(app, "backup", "epochs")
+    assert listed.exit_code == 0 and "active" in listed.output
+    epoch = app.extensions["datavagt.keyring"].active_master_id
+    assert epoch in listed.output and "destroyed" not in listed.output
+    ran = run_cli(app, "backup", "epochs", "--run")
+    assert ran.exit_code == 0 and "rotated to: -" in ran.output  # the epoch is not a day old

@@ -196,3 +196,15 @@ def test_key_epochs_job_is_scheduled(app: Flask) -> None:
     assert manifest_jobs["key_epochs"]["enabled"]
     scheduler = build_scheduler(app)
     assert "key_epochs" in {job.id for job in scheduler.get_jobs()}
+
+
+def test_two_schedulers_rotate_once(app: Flask) -> None:
+    """Two processes with the same key file both found the epoch due: one new epoch."""
+    settings = app.extensions["datavagt.settings"]
+    one = KeyFileProvider(Keyring(settings.key_file))
+    two = KeyFileProvider(Keyring(settings.key_file))
+    old = one.active_epoch_id()
+    later = NOW + timedelta(days=2)
+    new = one.create_epoch(later, if_active=old)
+    assert two.create_epoch(later, if_active=old) == new != old  # the second one backs off
+    assert [e.id for e in two.list_epochs()] == [old, new]
