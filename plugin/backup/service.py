@@ -47,6 +47,9 @@ APPEND_ONLY = frozenset({"consent_texts"})
 # number or address is shared by families and firms.
 STRONG_KINDS = frozenset({"email", "vendor_contact", "cpr"})
 ERASED_ROWS = ("vault_items", "findings", "subject_identifiers")
+# Login sessions and magic-link tokens are short-lived credentials: never in a backup, and
+# a restore ends them all (a revoked session or a used link must not come back).
+NOT_BACKED_UP = frozenset({"admin_sessions", "portal_sessions", "portal_login_tokens"})
 
 
 class BackupError(Exception):
@@ -168,6 +171,8 @@ def create_backup(app: Flask, target: Path) -> CreateResult:
                 writer = fileformat.Writer(out, fields, file_key)
                 writer.line({"tables": [[t.name, [c.name for c in t.columns]] for t in tables]})
                 for index, table in enumerate(tables):
+                    if table.name in NOT_BACKED_UP:
+                        continue
                     result = conn.execution_options(stream_results=True, yield_per=BATCH).execute(
                         sa.select(table).order_by(*table.primary_key.columns)
                     )
@@ -346,6 +351,9 @@ class _Loader:
     def row(self, table: sa.Table, values: dict[str, Any]) -> dict[str, Any] | None:
         sid = values.get("subject_id")
         name = table.name
+        if name in NOT_BACKED_UP:
+            self._skip(name)
+            return None
         if sid in self.erased:
             if name in ERASED_ROWS:
                 if name == "vault_items":
@@ -393,6 +401,7 @@ def restore_backup(app: Flask, opened: OpenedBackup) -> RestoreResult:
     loader = _Loader(conn, erased)
     written = 0
     try:
+        carried = _live_jobs(conn, set(erased))
         _delete_all(conn, tables)
         lines = _lines(opened)
         layout = _check_layout(next(lines), tables)
@@ -420,6 +429,7 @@ def restore_backup(app: Flask, opened: OpenedBackup) -> RestoreResult:
             if rows:
                 conn.execute(layout[index][0].insert(), rows)
         loader.finish()
+        _carry_jobs(conn, carried)
         _fix_sequences(conn, tables)
     except BackupFileError as exc:
         session.rollback()
@@ -461,6 +471,35 @@ def restore_backup(app: Flask, opened: OpenedBackup) -> RestoreResult:
     )
     session.commit()
     return result
+
+
+def _outbox() -> sa.Table:
+    return db.metadata.tables["outbox_jobs"]
+
+
+def _live_jobs(conn: sa.Connection, subjects: set[str]) -> list[dict[str, Any]]:
+    """The live database's vendor jobs of erased subjects (ticket and contact deletions).
+
+    An erasure after the backup queued them; the backup does not have them, so without
+    this a restore would silently drop vendor deletions still to do (and their evidence).
+    """
+    outbox = _outbox()
+    found: list[dict[str, Any]] = []
+    ordered = sorted(subjects)
+    for start in range(0, len(ordered), BATCH):
+        chunk = ordered[start : start + BATCH]
+        rows = conn.execute(sa.select(outbox).where(outbox.c.subject_id.in_(chunk)))
+        found.extend(dict(row._mapping) for row in rows)
+    return found
+
+
+def _carry_jobs(conn: sa.Connection, jobs: list[dict[str, Any]]) -> None:
+    """Put the live jobs back, replacing the backup's older copy of the same job."""
+    outbox = _outbox()
+    for job in jobs:
+        conn.execute(outbox.delete().where(outbox.c.dedupe_key == job["dedupe_key"]))
+        taken = conn.execute(sa.select(outbox.c.id).where(outbox.c.id == job["id"])).first()
+        conn.execute(outbox.insert(), {k: v for k, v in job.items() if k != "id" or not taken})
 
 
 def _keys_without_epoch(app: Flask, conn: sa.Connection) -> int:

@@ -257,3 +257,73 @@ def test_backup_epochs_command_lists_and_runs(seeded: tuple[Flask, Path]) -> Non
     assert epoch in listed.output and "destroyed" not in listed.output
     ran = run_cli(app, "backup", "epochs", "--run")
     assert ran.exit_code == 0 and "rotated to: -" in ran.output  # the epoch is not a day old
+
+
+def test_restore_keeps_pending_vendor_deletions_and_ends_sessions(
+    seeded: tuple[Flask, Path],
+) -> None:
+    """An erasure after the backup queued vendor jobs: the restore must not drop them."""
+    from datetime import timedelta
+
+    from plugin.models import AdminSession, OutboxJob
+    from plugin.models.types import utcnow
+
+    app, target = seeded
+    jens = db.session.scalars(sa.select(DataSubject)).one()
+    db.session.add(
+        AdminSession(
+            id_hash="a" * 64, actor_id="dpo", role="dpo", expires_at=utcnow() + timedelta(hours=1)
+        )
+    )
+    db.session.commit()
+    request_erasure(jens.id, actor_id="dpo-1", reason="request")
+    jobs = {
+        (j.dedupe_key, j.status)
+        for j in db.session.scalars(sa.select(OutboxJob).where(OutboxJob.subject_id == jens.id))
+    }
+    assert jobs  # the ticket deletion (and contact erasure) at the vendor
+    result = run_cli(app, "backup", "restore", "--from", str(target), "--yes")
+    assert result.exit_code == 0, result.output
+    after = {
+        (j.dedupe_key, j.status)
+        for j in db.session.scalars(sa.select(OutboxJob).where(OutboxJob.subject_id == jens.id))
+    }
+    assert after == jobs
+    assert _count(AdminSession) == 0  # sessions are not restored: everyone signs in again
+
+
+def test_restore_into_a_new_database_continues_ids(
+    seeded: tuple[Flask, Path],
+    freshdesk: tuple[FreshdeskSimulator, StatusLog],
+    make_app,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    """Disaster recovery: the backup restored into an empty database on another server."""
+    from contextlib import ExitStack
+
+    from plugin.database import throwaway_schema, upgrade
+    from tests.conftest import PG_URL
+    from tests.retention.conftest import freshdesk_settings
+
+    app, target = seeded
+    sim, _ = freshdesk
+    original = set(readable().values())
+    settings = app.extensions["datavagt.settings"]
+    with ExitStack() as stack:
+        if settings.database_url.startswith("sqlite"):
+            url = f"sqlite:///{tmp_path / 'new.db'}"
+            upgrade(url)
+        else:
+            url = stack.enter_context(throwaway_schema(PG_URL, "r"))
+        fresh = make_app(
+            database_url=url, freshdesk=freshdesk_settings(sim), erasure_dispatch="off"
+        )
+        with fresh.app_context():
+            result = run_cli(fresh, "backup", "restore", "--from", str(target), "--yes")
+            assert result.exit_code == 0, result.output
+            assert set(readable().values()) == original
+            # New rows get new ids (PostgreSQL serial counters were moved past the restored).
+            later = seed(fresh, sim, "Per Persen", "per@example.net", "+45 50 50 50 50", BODY)
+            assert later.values and set(readable(later.subject_id).values()) == later.values
+            db.session.remove()
+            db.engine.dispose()
