@@ -308,10 +308,26 @@ def _erased_subjects(opened: OpenedBackup) -> tuple[dict[str, datetime], int]:
     return erased, rows
 
 
+def _kept_parents(tables: list[sa.Table]) -> dict[str, list[tuple[sa.Column, sa.Column]]]:
+    """Tables append-only rows point at: name -> (their key, the append-only column)."""
+    parents: dict[str, list[tuple[sa.Column, sa.Column]]] = {}
+    for table in tables:
+        if table.name in APPEND_ONLY:
+            for fk in table.foreign_keys:
+                parents.setdefault(fk.column.table.name, []).append((fk.column, fk.parent))
+    return parents
+
+
 def _delete_all(conn: sa.Connection, tables: list[sa.Table]) -> None:
+    parents = _kept_parents(tables)
     for table in reversed(tables):
-        if table.name not in APPEND_ONLY:
-            conn.execute(table.delete())
+        if table.name in APPEND_ONLY:
+            continue
+        query = table.delete()
+        for key, referrer in parents.get(table.name, []):
+            # Rows kept consent wording refers to stay; the backup's version updates them.
+            query = query.where(key.not_in(sa.select(referrer).where(referrer.is_not(None))))
+        conn.execute(query)
 
 
 def _fix_sequences(conn: sa.Connection, tables: list[sa.Table]) -> None:
@@ -344,6 +360,8 @@ class _Loader:
         self.skipped: dict[str, int] = {}
         self.self_refs: list[tuple[sa.Table, str, Any, Any]] = []
         self.existing: dict[str, set[Any]] = {}
+        self.parents = set(_kept_parents(_tables()))
+        self.updated = 0
 
     def _skip(self, table: str) -> None:
         self.skipped[table] = self.skipped.get(table, 0) + 1
@@ -374,11 +392,15 @@ class _Loader:
                 pk = values[table.primary_key.columns.keys()[0]]
                 self.self_refs.append((table, fk.parent.name, values[fk.parent.name], pk))
                 values[fk.parent.name] = None
-        if name in APPEND_ONLY:
+        if name in APPEND_ONLY or name in self.parents:
             pk_name = table.primary_key.columns.keys()[0]
             if name not in self.existing:
                 self.existing[name] = set(self.conn.execute(sa.select(table.c[pk_name])).scalars())
             if values[pk_name] in self.existing[name]:
+                if name in self.parents:
+                    pk = table.c[pk_name]
+                    self.conn.execute(table.update().where(pk == values[pk_name]).values(values))
+                    self.updated += 1
                 return None
         return values
 
@@ -445,7 +467,7 @@ def restore_backup(app: Flask, opened: OpenedBackup) -> RestoreResult:
         backup_id=opened.header.backup_id,
         epoch=opened.header.epoch,
         revision=opened.header.revision,
-        rows=written,
+        rows=written + loader.updated,
         erasures_reapplied=len(opened.journal),
         subjects_erased=len(present & set(erased)),
         unreadable_keys=unreadable,

@@ -327,3 +327,69 @@ def test_restore_into_a_new_database_continues_ids(
             assert later.values and set(readable(later.subject_id).values()) == later.values
             db.session.remove()
             db.engine.dispose()
+
+
+def test_consent_wording_survives_restore_and_create_is_audited(
+    backup_app: Flask, tmp_path: Path
+) -> None:
+    """Published wording is immutable (database triggers): restore keeps it, adds none twice."""
+    from plugin.auth.guard import Actor
+    from plugin.consent.texts import seed_texts
+    from plugin.models import ConsentText
+
+    published = seed_texts(
+        backup_app.extensions["datavagt.manifest"], Actor(id="dpo", role="dpo", source="cli")
+    )
+    db.session.commit()
+    assert published > 0
+    target = tmp_path / "c.dvb"
+    created = run_cli(backup_app, "backup", "create", "--to", str(target))
+    assert created.exit_code == 0, created.output
+    event = db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
+    assert event is not None and event.details["operation"] == "backup_create"
+    assert event.details["rows"] > 0 and event.details["epoch"]
+    texts = _count(ConsentText)
+    result = run_cli(backup_app, "backup", "restore", "--from", str(target), "--yes")
+    assert result.exit_code == 0, result.output
+    assert _count(ConsentText) == texts == published
+
+
+def test_environment_master_key_backups_work_but_never_expire(
+    make_app,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    import secrets
+
+    from plugin.vault import get_vault
+
+    master = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    app = make_app(master_key=master, key_file=str(tmp_path / "env.keys"))
+    with app.app_context():
+        subject = DataSubject()
+        db.session.add(subject)
+        db.session.flush()
+        get_vault().encrypt(subject.id, "kept under the env key", field="f", kind="k")
+        db.session.commit()
+        env = {"DATAVAGT_MASTER_KEY": master}
+        target = tmp_path / "env.dvb"
+        from click.testing import CliRunner
+
+        from plugin.cli.main import cli
+        from tests.backup.conftest import cli_env
+
+        runner = CliRunner()
+        db.session.remove()
+        created = runner.invoke(
+            cli, ["backup", "create", "--to", str(target)], env={**cli_env(app), **env}
+        )
+        assert created.exit_code == 0, created.output
+        assert "never expires" in created.output
+        restored = runner.invoke(
+            cli,
+            ["backup", "restore", "--from", str(target), "--yes"],
+            env={**cli_env(app), **env},
+        )
+        assert restored.exit_code == 0, restored.output
+        assert set(readable().values()) == {"kept under the env key"}
+        listed = runner.invoke(cli, ["backup", "epochs"], env={**cli_env(app), **env})
+        assert listed.exit_code == 1 and "no epochs" in listed.output
