@@ -14,7 +14,6 @@ from plugin.auth.guard import Actor
 from plugin.erasure.contacts import ContactLookupFailed, contacts_by_vendor
 from plugin.erasure.errors import ErasureError
 from plugin.extensions import db
-from plugin.keys.journal import record_erasure
 from plugin.models import DataSubject, Finding, OutboxJob, SubjectIdentifier, Ticket, VaultItem
 from plugin.models.types import utcnow
 from plugin.retention import outbox
@@ -77,15 +76,6 @@ def request_erasure(
         rows.extend(_row(subject_id, "erase_contact", vendor, cid, None) for cid in sorted(ids))
     queued = outbox.enqueue(rows)
     shredded = get_vault().shred(subject_id)
-    # Journalled with the keys before commit: a restored backup re-applies this erasure.
-    record_erasure(
-        subject_id,
-        db.session.execute(
-            sa.select(
-                SubjectIdentifier.kind, SubjectIdentifier.vendor, SubjectIdentifier.blind_index
-            ).where(SubjectIdentifier.subject_id == subject_id)
-        ),
-    )
     findings = db.session.execute(sa.delete(Finding).where(Finding.subject_id == subject_id))
     db.session.execute(sa.delete(VaultItem).where(VaultItem.subject_id == subject_id))
     # Blind indexes identify the person too; consents stay as proof of what was agreed.

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 
 from plugin.extensions import db
-from plugin.keys import Keyring, KeyringError
+from plugin.keys import Keyring, KeyringError, journal
 from plugin.keys.provider import (
     EpochGone,
     KeyFileProvider,
@@ -14,7 +14,7 @@ from plugin.keys.provider import (
     WrapFailed,
     get_provider,
 )
-from plugin.models import SubjectKey, VaultItem
+from plugin.models import SubjectIdentifier, SubjectKey, VaultItem
 from plugin.models.types import new_uuid, utcnow
 from plugin.vault import envelope
 from plugin.vault.errors import VaultError, VaultShredded, VaultTampered
@@ -114,7 +114,19 @@ class Vault:
 
     # -- erasure and rotation --------------------------------------------------------
     def shred(self, subject_id: str) -> int:
-        """Destroy the subject's data keys; returns how many items became unreadable."""
+        """Destroy the subject's data keys; returns how many items became unreadable.
+
+        Every shred is first appended to the erasure journal beside the key file (subject id
+        and the identifiers' blind indexes, read now, before callers delete them), so a
+        restored backup re-applies it. Callers commit after this; a failed commit leaves a
+        journal line for an erasure that was asked for, which errs on the side of erasing.
+        """
+        tombstones = db.session.execute(
+            sa.select(
+                SubjectIdentifier.kind, SubjectIdentifier.vendor, SubjectIdentifier.blind_index
+            ).where(SubjectIdentifier.subject_id == subject_id)
+        )
+        journal.append(journal.journal_path(self.keyring.path), subject_id, tombstones)
         live = list(
             db.session.scalars(
                 sa.select(SubjectKey.id).where(
