@@ -152,3 +152,50 @@ def test_restore_keeps_erased_person_erased_then_backup_expires(
     # Live data survived every rotation: Karen's values still read.
     db.session.expire_all()
     assert set(readable(karen.subject_id).values()) == karen.values
+
+
+def test_restored_database_files_never_hold_the_erased_key(
+    backup_app: Flask,
+    freshdesk: tuple[FreshdeskSimulator, StatusLog],
+    make_app,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    """Restored into a new SQLite file: neither the file nor its WAL holds Jens's key bytes."""
+    from plugin.database import upgrade
+
+    if not backup_app.extensions["datavagt.settings"].database_url.startswith("sqlite"):
+        pytest.skip("inspects SQLite's files; PostgreSQL never gets the rows (same code path)")
+    from tests.retention.conftest import freshdesk_settings
+
+    sim, _ = freshdesk
+    jens, karen = _people(backup_app, sim)
+    target = backup_file(tmp_path)
+    target.parent.mkdir()
+    assert run_cli(backup_app, "backup", "create", "--to", str(target)).exit_code == 0
+    request_erasure(jens.subject_id, actor_id="dpo-1", reason="Art. 17 request")
+    secrets_of_jens = [
+        base64.b64decode(r["wrapped_key"])
+        for r in _backup_rows(backup_app, target, "subject_keys")
+        if r["subject_id"] == jens.subject_id
+    ]
+    secrets_of_jens += [
+        base64.b64decode(r["ciphertext"])
+        for r in _backup_rows(backup_app, target, "vault_items")
+        if r["subject_id"] == jens.subject_id
+    ]
+    assert secrets_of_jens
+    path = tmp_path / "restored.db"
+    upgrade(f"sqlite:///{path}")
+    fresh = make_app(database_url=f"sqlite:///{path}", freshdesk=freshdesk_settings(sim))
+    with fresh.app_context():
+        result = run_cli(fresh, "backup", "restore", "--from", str(target), "--yes")
+        assert result.exit_code == 0, result.output
+        assert set(readable(karen.subject_id).values()) == karen.values
+        assert not jens.values & set(readable().values())
+        db.session.remove()
+        db.engine.dispose()
+    on_disk = b"".join(p.read_bytes() for p in tmp_path.glob("restored.db*") if p.is_file())
+    assert len(on_disk) > 10_000
+    for blob in secrets_of_jens:
+        assert blob not in on_disk
+    assert b"010190-1234" not in on_disk and b"Vesterbrogade" not in on_disk
