@@ -35,7 +35,8 @@ from plugin.backup import fileformat
 from plugin.backup.fileformat import BackupFileError, Header
 from plugin.database import current_revision
 from plugin.extensions import db
-from plugin.keys.journal import Erasure, JournalError, journal_path
+from plugin.keys.journal import Erasure, JournalError, hash_of_line, journal_path
+from plugin.keys.journal import head as journal_head
 from plugin.keys.journal import read as read_journal
 from plugin.keys.provider import EpochGone, WrapFailed, get_provider
 from plugin.models.types import utcnow
@@ -157,7 +158,9 @@ def create_backup(app: Flask, target: Path) -> CreateResult:
         backup_id = fileformat.new_backup_id()
         file_key = fileformat.new_file_key()
         wrapped = provider.wrap(epoch, file_key, fileformat.key_aad(backup_id, epoch))
+        lines, last = journal_head(journal_path(app.extensions["datavagt.settings"].key_file))
         fields = {
+            "journal": {"lines": lines, "last": last},
             "backup_id": backup_id,
             "epoch": epoch,
             "revision": revision,
@@ -239,10 +242,19 @@ def open_backup(app: Flask, source: Path) -> OpenedBackup:
         ) from exc
     except WrapFailed as exc:
         raise BackupError("this backup was altered or belongs to another key file") from exc
+    path = journal_path(app.extensions["datavagt.settings"].key_file)
     try:
-        journal = read_journal(journal_path(app.extensions["datavagt.settings"].key_file))
+        journal = read_journal(path)
     except JournalError as exc:
         raise BackupError(f"{exc}; restore refused (it could bring erased people back)") from exc
+    seen = header.fields.get("journal") or {}
+    if not isinstance(seen.get("lines"), int) or hash_of_line(path, seen["lines"]) != seen.get(
+        "last"
+    ):
+        raise BackupError(
+            f"the erasure journal {path} is older than this backup or not the one it was "
+            "taken with; restore refused (it could bring erased people back)"
+        )
     opened = OpenedBackup(source, header, file_key, journal)
     try:
         # The first segment is bound to the header: what we show and check is authentic.

@@ -118,6 +118,24 @@ def read(path: Path) -> list[Erasure]:
     return out
 
 
+def head(path: Path) -> tuple[int, str]:
+    """(number of lines, hash of the last line) — a backup records this to spot an old copy."""
+    if not path.exists():
+        return 0, GENESIS
+    lines = path.read_bytes().splitlines()
+    return len(lines), (_line_hash(lines[-1]) if lines else GENESIS)
+
+
+def hash_of_line(path: Path, number: int) -> str | None:
+    """The hash of line ``number`` (1-based), None when the journal is shorter."""
+    if number == 0:
+        return GENESIS
+    if not path.exists():
+        return None
+    lines = path.read_bytes().splitlines()
+    return _line_hash(lines[number - 1]) if len(lines) >= number else None
+
+
 def record_erasure(subject_id: str, blind_indexes: Iterable[tuple[str, str, str]]) -> None:
     """Journal an erasure of the current app (call before the erasure commits).
 

@@ -393,3 +393,22 @@ def test_environment_master_key_backups_work_but_never_expire(
         assert set(readable().values()) == {"kept under the env key"}
         listed = runner.invoke(cli, ["backup", "epochs"], env={**cli_env(app), **env})
         assert listed.exit_code == 1 and "no epochs" in listed.output
+
+
+def test_restore_refuses_a_journal_older_than_the_backup(
+    backup_app: Flask, freshdesk: tuple[FreshdeskSimulator, StatusLog], tmp_path: Path
+) -> None:
+    """Data folder restored wholesale (old journal with it): the erasure would be lost."""
+    sim, _ = freshdesk
+    jens = seed(backup_app, sim, "Jens Hansen", "jens@example.com", "+45 20 12 34 56", BODY)
+    ole = seed(backup_app, sim, "Ole Olsen", "ole@example.net", "+45 40 40 40 40", BODY)
+    path = journal_path(backup_app.extensions["datavagt.settings"].key_file)
+    request_erasure(jens.subject_id, actor_id="dpo-1", reason="request")
+    old_journal = path.read_bytes()
+    request_erasure(ole.subject_id, actor_id="dpo-1", reason="request")
+    target = tmp_path / "later.dvb"
+    assert run_cli(backup_app, "backup", "create", "--to", str(target)).exit_code == 0
+    path.write_bytes(old_journal)  # a valid chain, but shorter than when the backup was taken
+    assert "older than this backup" in _refused(backup_app, "--from", str(target), "--yes")
+    path.unlink()
+    assert "older than this backup" in _refused(backup_app, "--from", str(target), "--yes")

@@ -21,7 +21,11 @@ from plugin.models import DataSubject, SubjectKey, VaultItem
 from plugin.vault import Vault, VaultError, get_vault
 from plugin.worker.scheduler import JOBS, build_scheduler, resolve
 
-NOW = datetime.now(UTC)
+
+@pytest.fixture
+def t0(app: Flask) -> datetime:
+    """Now, taken after the app made its first epoch (fake clocks count from here)."""
+    return datetime.now(UTC)
 
 
 def _subject() -> str:
@@ -60,28 +64,28 @@ def test_provider_protocol_and_key_file_default(app: Flask) -> None:
             assert all(key not in bytes(v) for v in row if isinstance(v, bytes))
 
 
-def test_rotation_waits_for_the_epoch_and_records_times(app: Flask) -> None:
+def test_rotation_waits_for_the_epoch_and_records_times(app: Flask, t0: datetime) -> None:
     _items(3)
     first = get_provider(app).active_epoch_id()
-    early = epoch_job(app, now=NOW + timedelta(hours=23))
+    early = epoch_job(app, now=t0 + timedelta(hours=23))
     assert early.rotated_to is None and early.rewrapped == 0
-    run = epoch_job(app, now=NOW + timedelta(days=1, minutes=1))
+    run = epoch_job(app, now=t0 + timedelta(days=1, minutes=1))
     assert run.rotated_to and run.rotated_to != first and run.rewrapped == 3
     entries = _file(app)["master_keys"]
-    assert entries[0]["superseded_at"].startswith((NOW + timedelta(days=1)).date().isoformat())
+    assert entries[0]["superseded_at"].startswith((t0 + timedelta(days=1)).date().isoformat())
     assert entries[0]["destroyed_at"] is None and entries[0]["key"]
     assert entries[1]["superseded_at"] is None
     assert get_vault().master_ids_in_use() == {run.rotated_to}
 
 
-def test_destroyed_only_after_retention_and_gone_from_the_file(app: Flask) -> None:
+def test_destroyed_only_after_retention_and_gone_from_the_file(app: Flask, t0: datetime) -> None:
     items = _items(2)
     first = get_provider(app).active_epoch_id()
     old_key = app.extensions["datavagt.keyring"].master_key(first)
-    epoch_job(app, now=NOW + timedelta(days=1, minutes=1))
+    epoch_job(app, now=t0 + timedelta(days=1, minutes=1))
     # Retention counts from the epoch's planned end (created + 1 day) => due at day 36.
-    assert first not in epoch_job(app, now=NOW + timedelta(days=35, hours=23)).destroyed
-    run = epoch_job(app, now=NOW + timedelta(days=36, minutes=5))
+    assert first not in epoch_job(app, now=t0 + timedelta(days=35, hours=23)).destroyed
+    run = epoch_job(app, now=t0 + timedelta(days=36, minutes=5))
     assert first in run.destroyed
     text = app.extensions["datavagt.settings"].key_file.read_text()
     assert base64.urlsafe_b64encode(old_key).decode().rstrip("=") not in text
@@ -97,7 +101,7 @@ def test_destroyed_only_after_retention_and_gone_from_the_file(app: Flask) -> No
 
 
 def test_a_key_live_data_uses_is_never_destroyed(
-    app: Flask, caplog: pytest.LogCaptureFixture
+    app: Flask, t0: datetime, caplog: pytest.LogCaptureFixture
 ) -> None:
     items = _items(3)
     provider = get_provider(app)
@@ -105,14 +109,14 @@ def test_a_key_live_data_uses_is_never_destroyed(
     vault = get_vault()
     first = provider.active_epoch_id()
     # Re-wrapping never ran (e.g. the worker was down): the old epoch must survive.
-    run_epochs(settings, provider, vault.keys_under, lambda: 0, NOW + timedelta(days=2))
+    run_epochs(settings, provider, vault.keys_under, lambda: 0, t0 + timedelta(days=2))
     with caplog.at_level(logging.ERROR):
-        run = run_epochs(settings, provider, vault.keys_under, lambda: 0, NOW + timedelta(days=90))
+        run = run_epochs(settings, provider, vault.keys_under, lambda: 0, t0 + timedelta(days=90))
     assert run.blocked == {first: 3} and first not in run.destroyed
     assert "destruction blocked" in caplog.text and "value" not in caplog.text
     assert vault.decrypt(items[0]) == "value 0"
     # Once re-wrapped it goes on the next run.
-    later = epoch_job(app, now=NOW + timedelta(days=90, minutes=1))
+    later = epoch_job(app, now=t0 + timedelta(days=90, minutes=1))
     assert first in later.destroyed and later.rewrapped == 3
 
 
@@ -134,29 +138,29 @@ def test_rewrap_is_batched_and_resumable(app: Flask) -> None:
     )
 
 
-def test_backup_window_end(app: Flask) -> None:
+def test_backup_window_end(app: Flask, t0: datetime) -> None:
     settings = app.extensions["datavagt.settings"]
     erased = datetime.now(UTC)  # after the app made its first epoch
     assert settings.key_epoch_days == 1 and settings.backup_retention_days == 35
-    end = backup_window_end(erased, settings, now=NOW)
+    end = backup_window_end(erased, settings, now=t0)
     assert end == erased + timedelta(days=36, hours=1)
     custom = load_settings(
         {"key_file": str(settings.key_file), "database_url": settings.database_url},
         environ={"DATAVAGT_KEY_EPOCH_DAYS": "7", "DATAVAGT_BACKUP_RETENTION_DAYS": "30"},
     )
-    assert backup_window_end(erased, custom, now=NOW) == erased + timedelta(days=37, hours=1)
+    assert backup_window_end(erased, custom, now=t0) == erased + timedelta(days=37, hours=1)
     # A destruction that was blocked and happened late moves the window out to that time.
     _items(1)
     provider = get_provider(app)
     first = provider.active_epoch_id()
     vault = get_vault()
-    run_epochs(settings, provider, vault.keys_under, lambda: 0, NOW + timedelta(days=2))
-    blocked_now = NOW + timedelta(days=50)
+    run_epochs(settings, provider, vault.keys_under, lambda: 0, t0 + timedelta(days=2))
+    blocked_now = t0 + timedelta(days=50)
     overdue = backup_window_end(erased, settings, now=blocked_now)
     assert overdue is not None and overdue >= blocked_now  # not yet destroyed: no earlier date
-    late = epoch_job(app, now=NOW + timedelta(days=60))
+    late = epoch_job(app, now=t0 + timedelta(days=60))
     assert first in late.destroyed
-    assert backup_window_end(erased, settings, now=NOW + timedelta(days=61)) == NOW + timedelta(
+    assert backup_window_end(erased, settings, now=t0 + timedelta(days=61)) == t0 + timedelta(
         days=60
     )
 
@@ -166,11 +170,11 @@ def test_environment_master_key_has_no_epochs(make_app, tmp_path) -> None:  # ty
     app = make_app(master_key=master, key_file=str(tmp_path / "env.keys"))
     with app.app_context():
         _items(1)
-        run = epoch_job(app, now=NOW + timedelta(days=400))
+        run = epoch_job(app, now=datetime.now(UTC) + timedelta(days=400))
         assert run.skipped and "DATAVAGT_MASTER_KEY" in run.skipped and not run.destroyed
         with pytest.raises(KeyringError, match="epochs need the key file"):
             get_provider(app).create_epoch()
-        assert backup_window_end(NOW, app.extensions["datavagt.settings"]) is None
+        assert backup_window_end(datetime.now(UTC), app.extensions["datavagt.settings"]) is None
         db.session.expire_all()
         item = db.session.scalars(sa.select(VaultItem)).one()
         assert get_vault().decrypt(item) == "value 0"
@@ -198,13 +202,13 @@ def test_key_epochs_job_is_scheduled(app: Flask) -> None:
     assert "key_epochs" in {job.id for job in scheduler.get_jobs()}
 
 
-def test_two_schedulers_rotate_once(app: Flask) -> None:
+def test_two_schedulers_rotate_once(app: Flask, t0: datetime) -> None:
     """Two processes with the same key file both found the epoch due: one new epoch."""
     settings = app.extensions["datavagt.settings"]
     one = KeyFileProvider(Keyring(settings.key_file))
     two = KeyFileProvider(Keyring(settings.key_file))
     old = one.active_epoch_id()
-    later = NOW + timedelta(days=2)
+    later = t0 + timedelta(days=2)
     new = one.create_epoch(later, if_active=old)
     assert two.create_epoch(later, if_active=old) == new != old  # the second one backs off
     assert [e.id for e in two.list_epochs()] == [old, new]
