@@ -226,7 +226,7 @@ def open_backup(app: Flask, source: Path) -> OpenedBackup:
             f"this backup can no longer be opened: its epoch key {header.epoch} was destroyed "
             f"on {epoch.destroyed_at:%Y-%m-%d} (backup retention passed)"
         )
-    here = current_revision(db.engine)
+    here = current_revision(db.engine) or "none (not migrated)"
     if header.revision != here:
         raise BackupError(
             f"this backup is at schema revision {header.revision}, the database at {here}: "
@@ -258,7 +258,8 @@ def open_backup(app: Flask, source: Path) -> OpenedBackup:
     opened = OpenedBackup(source, header, file_key, journal)
     try:
         # The first segment is bound to the header: what we show and check is authentic.
-        _check_layout(next(_lines(opened), None), _tables())
+        with contextlib.closing(_lines(opened)) as lines:
+            _check_layout(next(lines, None), _tables())
     except BackupFileError as exc:
         raise BackupError(f"--from: {source}: {exc}") from exc
     return opened
