@@ -214,9 +214,12 @@ class Keyring:
             self._data = self._read()
             if if_active is not None and self._data["master_keys"][-1]["id"] != if_active:
                 return self._data["master_keys"][-1]["id"]
-            for entry in self._data["master_keys"]:
+            entries = self._data["master_keys"]
+            for i, entry in enumerate(entries):
                 if entry.get("superseded_at") is None:
-                    entry["superseded_at"] = _now(now)
+                    # Files from before epochs: an older key ended when the next one began.
+                    last = i == len(entries) - 1
+                    entry["superseded_at"] = _now(now) if last else entries[i + 1]["created"]
             entry = self._new_master(now)
             self._data["master_keys"].append(entry)
             self._write(self._data)

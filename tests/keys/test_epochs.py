@@ -212,3 +212,26 @@ def test_two_schedulers_rotate_once(app: Flask, t0: datetime) -> None:
     new = one.create_epoch(later, if_active=old)
     assert two.create_epoch(later, if_active=old) == new != old  # the second one backs off
     assert [e.id for e in two.list_epochs()] == [old, new]
+
+
+def test_key_file_from_before_epochs(app: Flask, t0: datetime) -> None:
+    """Entries without epoch times: superseded when the next key began, destroyed on time."""
+    path = app.extensions["datavagt.settings"].key_file
+    data = json.loads(path.read_text())
+    old = data["master_keys"][0]
+    for entry in data["master_keys"]:
+        entry.pop("superseded_at"), entry.pop("destroyed_at")
+    second = {
+        "id": "mk-second",
+        "key": old["key"][::-1],
+        "created": (t0 + timedelta(hours=2)).isoformat(),
+    }
+    data["master_keys"].append(second)
+    path.write_text(json.dumps(data))
+    provider = get_provider(app)
+    first, now_active = provider.list_epochs()
+    assert first.superseded_at == now_active.created and now_active.superseded_at is None
+    provider.create_epoch(t0 + timedelta(days=3))
+    entries = json.loads(path.read_text())["master_keys"]
+    assert entries[0]["superseded_at"] == second["created"]  # not moved to the rotation time
+    assert entries[1]["superseded_at"] == (t0 + timedelta(days=3)).isoformat()
