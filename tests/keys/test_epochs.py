@@ -17,7 +17,7 @@ from plugin.extensions import db
 from plugin.keys import Keyring, KeyringError
 from plugin.keys.epochs import backup_window_end, epoch_job, run_epochs
 from plugin.keys.provider import KeyFileProvider, KeyProvider, get_provider
-from plugin.models import DataSubject, SubjectKey, VaultItem
+from plugin.models import AuditEvent, DataSubject, SubjectKey, VaultItem
 from plugin.vault import Vault, VaultError, get_vault
 from plugin.worker.scheduler import JOBS, build_scheduler, resolve
 
@@ -115,9 +115,12 @@ def test_a_key_live_data_uses_is_never_destroyed(
     assert run.blocked == {first: 3} and first not in run.destroyed
     assert "destruction blocked" in caplog.text and "value" not in caplog.text
     assert vault.decrypt(items[0]) == "value 0"
-    # Once re-wrapped it goes on the next run.
+    # Once re-wrapped it goes on the next run; the job's runs are audited.
     later = epoch_job(app, now=t0 + timedelta(days=90, minutes=1))
     assert first in later.destroyed and later.rewrapped == 3
+    event = db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
+    assert event is not None and event.action == "key_rotation"
+    assert event.details["job"] == "key_epochs" and event.details["destroyed"] == [first]
 
 
 def test_rewrap_is_batched_and_resumable(app: Flask) -> None:
