@@ -10,6 +10,7 @@ from plugin.breach.cli import breach_group
 from plugin.cli.agents import agents_group
 from plugin.cli.audit import audit_group
 from plugin.cli.backfill import backfill
+from plugin.cli.backup import backup_group
 from plugin.cli.db import db_group
 from plugin.cli.demo import demo
 from plugin.cli.inbox import inbox_group
@@ -57,6 +58,7 @@ cli.add_command(breach_group)
 cli.add_command(processors_group)
 cli.add_command(dpia_group)
 cli.add_command(alerts_group)
+cli.add_command(backup_group)
 
 
 def main() -> None:

@@ -33,8 +33,8 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat()
+def _now(now: datetime | None = None) -> str:
+    return (now or datetime.now(UTC)).isoformat()
 
 
 @dataclass(frozen=True)
@@ -129,11 +129,14 @@ class Keyring:
             self._data = self._read()
 
     @staticmethod
-    def _new_master() -> dict[str, Any]:
+    def _new_master(now: datetime | None = None) -> dict[str, Any]:
+        # One master key per epoch; superseded_at/destroyed_at record its life in the file.
         return {
             "id": "mk-" + secrets.token_hex(6),
             "key": _b64(secrets.token_bytes(32)),
-            "created": _now(),
+            "created": _now(now),
+            "superseded_at": None,
+            "destroyed_at": None,
         }
 
     @staticmethod
@@ -149,7 +152,12 @@ class Keyring:
             "retired_at": None,
         }
 
-    # -- master keys ---------------------------------------------------------------
+    # -- master keys (one per epoch) ---------------------------------------------------
+    @property
+    def env_mode(self) -> bool:
+        """True when the master key comes from DATAVAGT_MASTER_KEY (no epochs then)."""
+        return self._env_master is not None
+
     @property
     def active_master_id(self) -> str:
         """The master key new data keys are wrapped with."""
@@ -163,30 +171,83 @@ class Keyring:
             return self._env_master
         for entry in self._data["master_keys"]:
             if entry["id"] == key_id:
+                if not entry.get("key"):
+                    raise KeyringError(
+                        f"master key {key_id} is not in the key file "
+                        f"(destroyed {entry.get('destroyed_at')})"
+                    )
                 return _unb64(entry["key"])
         raise KeyringError(f"master key {key_id} is not in the key file")
 
-    def rotate_master(self) -> str:
-        """Add a new active master key; old ones stay until data keys are re-wrapped."""
+    def master_entries(self) -> list[dict[str, Any]]:
+        """Every master-key record, oldest first, without key bytes (ids and times only).
+
+        Files written before epochs lack ``superseded_at``: an entry was superseded when the
+        next one was created.
+        """
+        entries = self._data["master_keys"]
+        out = []
+        for i, entry in enumerate(entries):
+            superseded = entry.get("superseded_at")
+            if superseded is None and i < len(entries) - 1:
+                superseded = entries[i + 1]["created"]
+            out.append(
+                {
+                    "id": entry["id"],
+                    "created": entry["created"],
+                    "superseded_at": superseded,
+                    "destroyed_at": entry.get("destroyed_at"),
+                }
+            )
+        return out
+
+    def rotate_master(self, now: datetime | None = None, if_active: str | None = None) -> str:
+        """Add a new active master key (a new epoch); the previous one is marked superseded.
+
+        Old keys stay until data keys are re-wrapped and backup retention has passed. With
+        ``if_active``, nothing happens when another process already rotated away from it
+        (two schedulers never start two epochs for one).
+        """
         if self._env_master is not None:
             raise KeyringError("the master key comes from DATAVAGT_MASTER_KEY: rotate it there")
         with self._locked():
             self._data = self._read()
-            entry = self._new_master()
+            if if_active is not None and self._data["master_keys"][-1]["id"] != if_active:
+                return self._data["master_keys"][-1]["id"]
+            entries = self._data["master_keys"]
+            for i, entry in enumerate(entries):
+                if entry.get("superseded_at") is None:
+                    # Files from before epochs: an older key ended when the next one began.
+                    last = i == len(entries) - 1
+                    entry["superseded_at"] = _now(now) if last else entries[i + 1]["created"]
+            entry = self._new_master(now)
             self._data["master_keys"].append(entry)
             self._write(self._data)
         return entry["id"]
 
-    def retire_masters_except(self, keep: set[str]) -> None:
-        """Drop master keys no data key refers to any more."""
+    def destroy_master(self, key_id: str, now: datetime | None = None) -> None:
+        """Overwrite a superseded master key's bytes in the file; its record (times) stays."""
         with self._locked():
             self._data = self._read()
-            self._data["master_keys"] = [
-                e
-                for e in self._data["master_keys"]
-                if e["id"] in keep or e is self._data["master_keys"][-1]
-            ]
-            self._write(self._data)
+            entries = self._data["master_keys"]
+            for entry in entries:
+                if entry["id"] != key_id:
+                    continue
+                if entry is entries[-1]:
+                    raise KeyringError(f"master key {key_id} is the active one")
+                if entry.get("key"):
+                    entry["key"] = None
+                    entry["destroyed_at"] = _now(now)
+                    entry["superseded_at"] = entry.get("superseded_at") or entry["destroyed_at"]
+                    self._write(self._data)
+                return
+            raise KeyringError(f"master key {key_id} is not in the key file")
+
+    def retire_masters_except(self, keep: set[str]) -> None:
+        """Destroy master keys no data key refers to any more (ignores backup retention)."""
+        for entry in self.master_entries()[:-1]:
+            if entry["id"] not in keep and entry["destroyed_at"] is None:
+                self.destroy_master(entry["id"])
 
     @property
     def index_key(self) -> bytes:

@@ -6,21 +6,32 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 
 from plugin.extensions import db
-from plugin.keys import Keyring, KeyringError
-from plugin.models import SubjectKey, VaultItem
+from plugin.keys import Keyring, KeyringError, journal
+from plugin.keys.provider import (
+    EpochGone,
+    KeyFileProvider,
+    KeyProvider,
+    WrapFailed,
+    get_provider,
+)
+from plugin.models import SubjectIdentifier, SubjectKey, VaultItem
 from plugin.models.types import new_uuid, utcnow
 from plugin.vault import envelope
-from plugin.vault.errors import VaultError, VaultShredded
+from plugin.vault.errors import VaultError, VaultShredded, VaultTampered
 
 EXTENSION = "datavagt.vault"
 REWRAP_BATCH = 500
 
 
 class Vault:
-    """Per-subject data keys wrapped by the keyring's master key; values sealed with AES-GCM."""
+    """Per-subject data keys wrapped under a master-key epoch; values sealed with AES-GCM."""
 
-    def __init__(self, keyring: Keyring) -> None:
+    def __init__(self, keyring: Keyring, provider: KeyProvider | None = None) -> None:
         self.keyring = keyring
+        self.provider = provider or KeyFileProvider(keyring)
+
+    def _wrap(self, epoch_id: str, data_key: bytes, row: SubjectKey) -> bytes:
+        return self.provider.wrap(epoch_id, data_key, envelope.key_aad(row.id, row.subject_id))
 
     # -- data keys -------------------------------------------------------------------
     def _active_key(self, subject_id: str) -> tuple[SubjectKey, bytes]:
@@ -34,13 +45,10 @@ class Vault:
         if row is not None:
             return row, self._unwrap(row)
         data_key = envelope.new_data_key()
-        # Another process may have rotated (and retired) master keys since we loaded the file.
-        self.keyring.reload()
-        master_id = self.keyring.active_master_id
+        # The provider re-reads: another process may have started a new epoch meanwhile.
+        master_id = self.provider.active_epoch_id()
         row = SubjectKey(id=new_uuid(), subject_id=subject_id, master_key_id=master_id)
-        row.wrapped_key = envelope.wrap(
-            self.keyring.master_key(master_id), data_key, envelope.key_aad(row.id, subject_id)
-        )
+        row.wrapped_key = self._wrap(master_id, data_key, row)
         db.session.add(row)
         db.session.flush()
         return row, data_key
@@ -49,19 +57,13 @@ class Vault:
         """The clear data key of a row; VaultShredded once it was destroyed."""
         if row.wrapped_key is None:
             raise VaultShredded(f"data key {row.id} was destroyed")
+        aad = envelope.key_aad(row.id, row.subject_id)
         try:
-            master = self._master(row.master_key_id)
-        except KeyringError as exc:
+            return self.provider.unwrap(row.master_key_id, bytes(row.wrapped_key), aad)
+        except WrapFailed as exc:
+            raise VaultTampered(f"wrapped data key {row.id} failed authentication") from exc
+        except (EpochGone, KeyringError) as exc:
             raise VaultError(f"master key {row.master_key_id} is not available") from exc
-        return envelope.unwrap(master, row.wrapped_key, envelope.key_aad(row.id, row.subject_id))
-
-    def _master(self, key_id: str) -> bytes:
-        """A master key by id, re-reading the key file once if a rotation added it."""
-        try:
-            return self.keyring.master_key(key_id)
-        except KeyringError:
-            self.keyring.reload()
-            return self.keyring.master_key(key_id)
 
     def _key_of(self, item: VaultItem) -> bytes:
         row = db.session.get(SubjectKey, item.key_id)
@@ -112,7 +114,19 @@ class Vault:
 
     # -- erasure and rotation --------------------------------------------------------
     def shred(self, subject_id: str) -> int:
-        """Destroy the subject's data keys; returns how many items became unreadable."""
+        """Destroy the subject's data keys; returns how many items became unreadable.
+
+        Every shred is first appended to the erasure journal beside the key file (subject id
+        and the identifiers' blind indexes, read now, before callers delete them), so a
+        restored backup re-applies it. Callers commit after this; a failed commit leaves a
+        journal line for an erasure that was asked for, which errs on the side of erasing.
+        """
+        tombstones = db.session.execute(
+            sa.select(
+                SubjectIdentifier.kind, SubjectIdentifier.vendor, SubjectIdentifier.blind_index
+            ).where(SubjectIdentifier.subject_id == subject_id)
+        )
+        journal.append(journal.journal_path(self.keyring.path), subject_id, tombstones)
         live = list(
             db.session.scalars(
                 sa.select(SubjectKey.id).where(
@@ -134,36 +148,47 @@ class Vault:
         db.session.flush()
         return int(count or 0)
 
-    def rewrap_all(self) -> int:
-        """Re-wrap every live data key under the active master key; values stay untouched.
+    def rewrap_all(self, max_batches: int | None = None, batch: int = REWRAP_BATCH) -> int:
+        """Re-wrap live data keys under the active epoch; values stay untouched.
 
         Commits per batch so a long run can be interrupted and resumed (it only picks keys
-        not yet under the active master).
+        not yet under the active epoch); ``max_batches`` bounds one run.
         """
-        self.keyring.reload()
-        active = self.keyring.active_master_id
-        master = self.keyring.master_key(active)
+        active = self.provider.active_epoch_id()
         done = 0
-        while True:
+        batches = 0
+        while max_batches is None or batches < max_batches:
             rows = list(
                 db.session.scalars(
                     sa.select(SubjectKey)
                     .where(SubjectKey.wrapped_key.is_not(None), SubjectKey.master_key_id != active)
                     .order_by(SubjectKey.id)
-                    .limit(REWRAP_BATCH)
+                    .limit(batch)
+                    .with_for_update(skip_locked=True)
                 )
             )
             if not rows:
-                return done
+                break
             for row in rows:
                 data_key = self._unwrap(row)
-                row.wrapped_key = envelope.wrap(
-                    master, data_key, envelope.key_aad(row.id, row.subject_id)
-                )
+                row.wrapped_key = self._wrap(active, data_key, row)
                 row.master_key_id = active
                 row.rewrapped_at = utcnow()
             db.session.commit()
             done += len(rows)
+            batches += 1
+        return done
+
+    def keys_under(self, epoch_id: str) -> int:
+        """How many live data keys are still wrapped under this epoch."""
+        return int(
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(SubjectKey)
+                .where(SubjectKey.wrapped_key.is_not(None), SubjectKey.master_key_id == epoch_id)
+            )
+            or 0
+        )
 
     def master_ids_in_use(self) -> set[str]:
         """Master key ids some live data key is still wrapped with (keep these)."""
@@ -180,7 +205,7 @@ def init_app(app: Flask) -> Vault:
     """Create the app's vault from its keyring (once)."""
     vault = app.extensions.get(EXTENSION)
     if vault is None:
-        vault = Vault(app.extensions["datavagt.keyring"])
+        vault = Vault(app.extensions["datavagt.keyring"], get_provider(app))
         app.extensions[EXTENSION] = vault
     return vault
 

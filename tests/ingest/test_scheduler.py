@@ -51,6 +51,7 @@ def test_mapping_names_real_functions() -> None:
         "breach_watch",
         "alert_watch",
         "audit_verify",
+        "key_epochs",
     }
     for dotted in JOBS.values():
         assert callable(resolve(dotted))
