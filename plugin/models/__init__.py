@@ -6,6 +6,7 @@ from plugin.models.admin import AdminSession
 from plugin.models.audit import AuditCheckpoint, AuditEvent
 from plugin.models.breach import Breach
 from plugin.models.consent import Consent, ConsentText
+from plugin.models.erasure import ErasureCertificate
 from plugin.models.message import PlainReply, SecureMessage
 from plugin.models.portal import PortalLoginToken, PortalSession
 from plugin.models.processor import ProcessorAgreement
@@ -27,6 +28,7 @@ __all__ = [
     "ConsentText",
     "DataSubject",
     "DataSubjectRequest",
+    "ErasureCertificate",
     "Finding",
     "InboxEvent",
     "OutboxJob",

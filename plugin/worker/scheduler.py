@@ -37,6 +37,7 @@ JOBS: dict[str, str] = {
     "audit_checkpoint": "plugin.audit.checkpoints:checkpoint_job",
     "audit_prune": "plugin.audit.retention:prune_job",
     "breach_watch": "plugin.breach.service:watch_job",
+    "erasure_followup": "plugin.erasure.followup:followup_job",
 }
 UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 LOCK_NAME = "datavagt-scheduler.lock"
