@@ -352,20 +352,33 @@ def _next_check(stores: list[dict[str, Any]], now: datetime) -> datetime | None:
     return max(earliest + timedelta(days=1), now)
 
 
-def issue(subject_id: str, now: datetime | None = None, actor: Actor | None = None) -> dict:
-    """The current signed certificate; a new version is stored (and audited) when the state
-    or the remaining date changed since the last one. Commits when it stores one."""
-    now = now or utcnow()
+def _fingerprint(claims: dict[str, Any]) -> tuple:
+    """What makes a new version: the state, the last date, and which copies are gone or
+    remain (kept entries move daily, e.g. the audit trail's date, and do not count)."""
+    return (
+        claims.get("state"),
+        claims.get("remaining_until"),
+        sorted(
+            (s["store"], s.get("vendor") or "", s["state"])
+            for s in claims.get("stores", [])
+            if s["state"] != "kept"
+        ),
+    )
+
+
+def issue_version(subject_id: str, now: datetime, actor: Actor | None) -> tuple[dict[str, Any], bool]:
     claims = certificate_claims(subject_id, now)
     latest = _latest(subject_id)
     if latest is not None:
-        previous = _document(latest)["claims"]
-        same = (
-            previous.get("state") == claims["state"]
-            and previous.get("remaining_until") == claims["remaining_until"]
-        )
-        if same or previous.get("state") == "complete":
-            return _document(latest)  # the final certificate never changes again
+        previous = _document(latest)
+        if previous["claims"].get("state") == "complete" or _fingerprint(
+            previous["claims"]
+        ) == _fingerprint(claims):
+            # The final certificate never changes again; an unchanged one is re-checked later.
+            if latest.state != "complete":
+                latest.next_check_at = _next_check(claims["stores"], now)
+                db.session.commit()
+            return previous, False
     version = (latest.version if latest else 0) + 1
     claims["version"] = version
     token = sign_payload(current_app.extensions["datavagt.keyring"], claims, CERTIFICATE_TYP)
@@ -391,7 +404,13 @@ def issue(subject_id: str, now: datetime | None = None, actor: Actor | None = No
         },
     )
     db.session.commit()
-    return {"type": DOCUMENT_TYPE, "certificate": token, "claims": claims}
+    return {"type": DOCUMENT_TYPE, "certificate": token, "claims": claims}, True
+
+
+def issue(subject_id: str, now: datetime | None = None, actor: Actor | None = None) -> dict:
+    """The current signed certificate; a new version is stored (and audited) when the state,
+    the last date or a copy's fate changed since the last one. Commits."""
+    return issue_version(subject_id, now or utcnow(), actor)[0]
 
 
 def certificate_document(subject_id: str, now: datetime | None = None) -> dict[str, Any]:

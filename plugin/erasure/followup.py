@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
-from plugin.erasure.certificate import issue
+from plugin.erasure.certificate import issue_version
 from plugin.erasure.errors import ErasureError
 from plugin.erasure.scope import CONTACT_GRACE, Scope, exemption
 from plugin.erasure.service import DEFERRED, ERASURE
@@ -98,13 +98,13 @@ def issue_due(now: datetime) -> dict[str, int]:
         if state == "complete" or (next_check is not None and next_check > now):
             continue
         try:
-            document = issue(subject_id, now)
+            document, new = issue_version(subject_id, now, None)
         except ErasureError:
             db.session.rollback()
             counts["waiting"] += 1  # jobs still running or failed: the queue pages show why
             continue
-        counts["issued"] += 1
-        counts["complete"] += document["claims"]["state"] == "complete"
+        counts["issued"] += new
+        counts["complete"] += new and document["claims"]["state"] == "complete"
     return counts
 
 
