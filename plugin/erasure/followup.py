@@ -50,7 +50,7 @@ def release_deferred(now: datetime) -> dict[str, int]:
             job.next_attempt_at = max(after, now + CONTACT_GRACE)
             postponed += 1
         else:
-            job.status, job.next_attempt_at = "pending", now
+            job.status, job.next_attempt_at = "pending", utcnow()  # the workers run it now
             released += 1
     db.session.commit()
     return {"released": released, "postponed": postponed}
