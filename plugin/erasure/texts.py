@@ -70,6 +70,8 @@ WORDS: dict[str, dict[str, str]] = {
         "scope_title": "What an erasure would delete",
         "people": "people",
         "nothing_kept": "Nothing is kept under an exception.",
+        "legal_hold": "Under legal hold: lift the hold before erasing",
+        "unresolved": "did not answer; its contacts are looked up when the erasure runs",
     },
     "da": {
         "title": "Hvad der sker med dine oplysninger",
@@ -106,6 +108,8 @@ WORDS: dict[str, dict[str, str]] = {
         "scope_title": "Hvad en sletning vil slette",
         "people": "personer",
         "nothing_kept": "Intet opbevares efter en undtagelse.",
+        "legal_hold": "Retligt tilbageholdt: ophæv tilbageholdelsen før sletning",
+        "unresolved": "svarede ikke; kontakterne slås op, når sletningen køres",
     },
 }
 

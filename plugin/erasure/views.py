@@ -18,6 +18,9 @@ from plugin.models import DataSubject
 from plugin.models.types import utcnow
 
 
+EXEMPT_STORES = ("kept_cases", "contact", "vault")
+
+
 def _store_label(entry: dict[str, Any], w: dict[str, str]) -> str:
     store, vendor = entry["store"], entry.get("vendor")
     if store == "vault":
@@ -129,7 +132,8 @@ def truth(subject_id: str, lang: str, now: datetime | None = None) -> dict[str, 
         "state_label": w["state_" + status["state"]],
         "remaining_until": certificate["remaining_until"] if certificate else None,
         "rows": rows,
-        "kept": [r for r in rows if r["state"] == "kept"],
+        # Kept under a case exemption (the audit trail and consent records are always kept).
+        "kept": [r for r in rows if r["state"] == "kept" and r["store"] in EXEMPT_STORES],
         "planned": status["state"] == "not_requested",
         "words": w,
     }
