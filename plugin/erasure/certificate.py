@@ -366,7 +366,10 @@ def _fingerprint(claims: dict[str, Any]) -> tuple:
     )
 
 
-def issue_version(subject_id: str, now: datetime, actor: Actor | None) -> tuple[dict[str, Any], bool]:
+def issue_version(
+    subject_id: str, now: datetime, actor: Actor | None
+) -> tuple[dict[str, Any], bool]:
+    """The current certificate, and whether it is a version stored just now. Commits."""
     claims = certificate_claims(subject_id, now)
     latest = _latest(subject_id)
     if latest is not None:

@@ -17,7 +17,6 @@ from plugin.extensions import db
 from plugin.models import DataSubject
 from plugin.models.types import utcnow
 
-
 EXEMPT_STORES = ("kept_cases", "contact", "vault")
 
 
