@@ -9,7 +9,7 @@ from plugin.api.contract import documented, load_json
 from plugin.auth import current_actor, require_role
 from plugin.erasure.certificate import certificate_document
 from plugin.erasure.errors import ErasureError
-from plugin.erasure.schemas import CertificateOut, EraseSchema, ErasureStatusOut, PreviewOut
+from plugin.erasure.schemas import CertificateOut, EraseSchema, ErasureStatusOut, ErasurePreviewOut
 from plugin.erasure.service import preview_erasure, request_erasure
 from plugin.errors import ApiError
 from plugin.extensions import db
@@ -51,7 +51,7 @@ def erase(subject_id: str) -> ResponseReturnValue:
 @documented(
     summary="What an erasure would do: tickets and contacts per vendor, what Art. 17(3) keeps",
     tags=["subjects"],
-    response=PreviewOut,
+    response=ErasurePreviewOut,
     errors=(401, 403, 404),
     auth="agentJWT",
 )
@@ -59,7 +59,7 @@ def erase(subject_id: str) -> ResponseReturnValue:
 def preview(subject_id: str) -> ResponseReturnValue:
     """Nothing is changed; kept cases name their legal basis and the date they are deleted."""
     try:
-        return jsonify(PreviewOut().dump(preview_erasure(subject_id)))
+        return jsonify(ErasurePreviewOut().dump(preview_erasure(subject_id)))
     except ErasureError as exc:
         raise _api(exc) from exc
 

@@ -25,40 +25,40 @@ class ErasureStatusOut(Schema):
     jobs = fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
-class LegalBasisOut(Schema):
+class ErasureLegalBasisOut(Schema):
     ground = fields.String()
     article = fields.String()
     da = fields.String()
     en = fields.String()
 
 
-class KeptOut(Schema):
+class ErasureKeptOut(Schema):
     vendor = fields.String()
     ticket_ref = fields.String()
     purpose = fields.String()
     purpose_name = fields.String()
-    legal_basis = fields.Nested(LegalBasisOut)
+    legal_basis = fields.Nested(ErasureLegalBasisOut)
     until = fields.String(allow_none=True)
     retention_days = fields.Integer()
     retention_from = fields.String()
 
 
-class PreviewTicketOut(Schema):
+class ErasurePreviewTicketOut(Schema):
     vendor = fields.String()
     ticket_ref = fields.String()
     purpose = fields.String(allow_none=True)
 
 
-class PreviewOut(Schema):
+class ErasurePreviewOut(Schema):
     subject_id = fields.String()
     erased_at = fields.String(allow_none=True)
     legal_hold = fields.Boolean()
     people = fields.List(fields.String())
-    tickets = fields.List(fields.Nested(PreviewTicketOut))
+    tickets = fields.List(fields.Nested(ErasurePreviewTicketOut))
     contacts = fields.Dict(keys=fields.String(), values=fields.Dict())
     contacts_unresolved = fields.List(fields.String())
     datavagt = fields.Dict(keys=fields.String(), values=fields.Integer())
-    kept = fields.List(fields.Nested(KeptOut))
+    kept = fields.List(fields.Nested(ErasureKeptOut))
     backups_until = fields.String()
 
 

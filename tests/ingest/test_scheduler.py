@@ -49,6 +49,7 @@ def test_mapping_names_real_functions() -> None:
         "audit_checkpoint",
         "audit_prune",
         "breach_watch",
+        "erasure_followup",
     }
     for dotted in JOBS.values():
         assert callable(resolve(dotted))
