@@ -58,6 +58,8 @@ def erase(
     from plugin.erasure.service import erasure_status, preview_erasure, request_erasure
     from plugin.extensions import db
 
+    if no_wait and certificate_path is not None:
+        fail("--certificate needs the jobs done: drop --no-wait (or fetch it later)")
     try:
         if dry_run:
             click.echo(json.dumps(preview_erasure(subject_id), indent=2, sort_keys=True))

@@ -232,7 +232,8 @@ def _expire(entries: list[dict[str, Any]], today: str) -> None:
     """A remaining copy whose date has passed is gone: say so, with the date."""
     for entry in entries:
         until = entry.get("until")
-        if entry["state"] == "remains" and until not in (None, UNKNOWN) and until <= today:
+        # Strictly after the day: a date is when the copy goes, not the start of that day.
+        if entry["state"] == "remains" and until not in (None, UNKNOWN) and until < today:
             entry["state"], entry["at"] = "destroyed", until
 
 

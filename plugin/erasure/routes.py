@@ -9,7 +9,7 @@ from plugin.api.contract import documented, load_json
 from plugin.auth import current_actor, require_role
 from plugin.erasure.certificate import certificate_document
 from plugin.erasure.errors import ErasureError
-from plugin.erasure.schemas import CertificateOut, EraseSchema, ErasureStatusOut, ErasurePreviewOut
+from plugin.erasure.schemas import CertificateOut, EraseSchema, ErasurePreviewOut, ErasureStatusOut
 from plugin.erasure.service import preview_erasure, request_erasure
 from plugin.errors import ApiError
 from plugin.extensions import db

@@ -90,7 +90,9 @@ def _planned(subject_id: str, now: datetime) -> list[dict[str, Any]]:
                 "vendor": vendor,
                 "state": "kept",
                 "objects": len(scope.contacts[vendor]),
-                "legal_basis": scope.kept_rows()[0]["legal_basis"],
+                "legal_basis": next(
+                    k["legal_basis"] for k in scope.kept_rows() if k["vendor"] == vendor
+                ),
                 "until": scope.contact_after(vendor, now).date().isoformat(),
             }
         )
