@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
 from flask import Flask
 
 from plugin.auth.guard import Actor
@@ -186,3 +187,40 @@ def test_contact_and_key_go_once_the_kept_case_is_deleted(
     assert db.session.query(OutboxJob).filter_by(status="done").count() == 2
     live = db.session.query(SubjectKey).filter(SubjectKey.wrapped_key.is_not(None)).count()
     assert live == 0
+
+
+def test_legal_obligation_purposes_are_kept_under_17_3_b(erasure_app: Flask) -> None:
+    from plugin.erasure.scope import exemption  # noqa: PLC0415
+
+    purposes = erasure_app.extensions["datavagt.manifest"].purposes
+    assert exemption("support") is None and exemption("warranty") is None
+    assert exemption(None) is None and exemption("no-such-purpose") is None
+    # A bookkeeping purpose (legal obligation) without an explicit exemption: Art. 17(3)(b).
+    purposes["warranty"]["legal_basis"] = "legal_obligation"
+    basis = exemption("warranty")
+    assert basis is not None and basis["ground"] == "legal_obligation"
+    assert basis["article"] == "Art. 17(3)(b)" and "litra b" in basis["da"]
+
+
+def test_manifest_rejects_an_unknown_exemption_ground() -> None:
+    from marshmallow import ValidationError  # noqa: PLC0415
+
+    from plugin.manifest import ErasureExemptionSchema  # noqa: PLC0415
+
+    with pytest.raises(ValidationError):
+        ErasureExemptionSchema().load({"ground": "we_want_to"})
+    with pytest.raises(ValidationError):
+        ErasureExemptionSchema().load({"ground": "legal_claims", "law": {"de": "x"}})
+
+
+def test_preview_flags_a_legal_hold(erasure_app: Flask, freshdesk: tuple) -> None:
+    sim, _ = freshdesk
+    subject, _contact, (ticket,) = person(sim, tickets=1)
+    ticket.legal_hold = True
+    db.session.commit()
+    body = (
+        erasure_app.test_client()
+        .get(f"/api/subjects/{subject.id}/erasure/preview", headers=headers(erasure_app))
+        .get_json()
+    )
+    assert body["legal_hold"] is True
