@@ -101,3 +101,38 @@ def erase(
             return
         certificate_path.write_text(json.dumps(document, indent=2), encoding="utf-8")
         click.echo(f"certificate written to {certificate_path}", err=True)
+
+
+@click.command("certificate")
+@click.argument("subject_id")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the signed certificate here (default: print it).",
+)
+@with_app
+def certificate(app: Flask, subject_id: str, out_path: Path | None) -> None:
+    """The current signed deletion certificate of SUBJECT_ID (pending_expiry or complete)."""
+    from plugin.erasure.certificate import certificate_document, versions
+    from plugin.erasure.errors import ErasureError
+
+    try:
+        document = certificate_document(subject_id)
+    except ErasureError as exc:
+        fail(exc.message)
+        return
+    text = json.dumps(document, indent=2)
+    if out_path is None:
+        click.echo(text)
+    else:
+        out_path.write_text(text, encoding="utf-8")
+        click.echo(f"certificate written to {out_path}", err=True)
+    claims = document["claims"]
+    until = (
+        f", copies remain until {claims['remaining_until']}" if claims["remaining_until"] else ""
+    )
+    click.echo(
+        f"version {claims.get('version')} of {len(versions(subject_id))}: {claims['state']}{until}",
+        err=True,
+    )

@@ -132,3 +132,26 @@ def test_dry_run_shows_the_scope_and_changes_nothing(
     assert db.session.query(OutboxJob).count() == 0 and _deletes(log) == before
     missing = runner.invoke(cli, ["subject", "erase", "0" * 36, "--dry-run"])
     assert missing.exit_code == 1 and "No such data subject" in missing.stderr
+
+
+def test_certificate_command_fetches_it_later(
+    runner: CliRunner, retention_app: Flask, freshdesk: tuple, tmp_path: Path
+) -> None:
+    sim, _ = freshdesk
+    subject, _contact, _tickets = person(sim, tickets=1)
+    early = runner.invoke(cli, ["subject", "certificate", subject.id])
+    assert early.exit_code == 1 and "No erasure was requested" in early.stderr
+    assert runner.invoke(cli, ["subject", "erase", subject.id, "--no-wait"]).exit_code == 0
+    running = runner.invoke(cli, ["subject", "certificate", subject.id])
+    assert running.exit_code == 1 and "not complete" in running.stderr
+    refused = runner.invoke(
+        cli, ["subject", "erase", subject.id, "--no-wait", "--certificate", "x.json"]
+    )
+    assert refused.exit_code == 1 and "drop --no-wait" in refused.stderr
+    Dispatcher(retention_app, threads=1).run_until_idle(timeout=30)
+    out = tmp_path / "later.json"
+    result = runner.invoke(cli, ["subject", "certificate", subject.id, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "version 1 of 1: pending_expiry, copies remain until" in result.stderr
+    checked = runner.invoke(cli, ["verify", str(out)])
+    assert checked.exit_code == 0 and "state pending_expiry" in checked.output
