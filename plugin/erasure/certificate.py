@@ -23,7 +23,7 @@ from plugin.audit.checkpoints import audit_settings
 from plugin.audit.retention import cutoff_for
 from plugin.auth.guard import Actor
 from plugin.erasure.errors import ErasureError
-from plugin.erasure.scope import _backup_expiry, _ticket_until, exemption
+from plugin.erasure.scope import backup_expiry, exemption, ticket_until
 from plugin.erasure.service import DEFERRED, ERASURE, erasure_status
 from plugin.erasure.texts import legal_basis
 from plugin.extensions import db
@@ -129,7 +129,7 @@ def _kept(subject_id: str, jobs: list[OutboxJob]) -> list[dict[str, Any]]:
         basis = exemption(ticket.purpose)
         if basis is None:
             continue
-        until = _day(_ticket_until(ticket))
+        until = _day(ticket_until(ticket))
         row = rows.setdefault(
             (ticket.vendor, ticket.purpose or ""),
             {
@@ -262,7 +262,7 @@ def _stores(subject: DataSubject, jobs: list[OutboxJob], now: datetime) -> dict[
             "objects": None,
             "reason": "database backups taken before the erasure hold the wrapped key; they "
             "cannot be opened once its key epoch is destroyed",
-            "until": _day(_backup_expiry(erased_at)),
+            "until": _day(backup_expiry(erased_at)),
         },
         _audit_trail(subject.id, now),
         *_kept(subject.id, jobs),

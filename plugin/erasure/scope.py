@@ -28,7 +28,7 @@ from plugin.retention.vendors import adapters
 CONTACT_GRACE = timedelta(days=2)
 
 
-def _backup_expiry(erased_at: datetime) -> datetime:
+def backup_expiry(erased_at: datetime) -> datetime:
     """When no database backup can open the person's values any more.
 
     A backup holds the key epoch current when it was taken; that epoch is superseded within
@@ -52,7 +52,8 @@ def exemption(purpose: str | None) -> dict[str, Any] | None:
     return None
 
 
-def _ticket_until(ticket: Ticket) -> datetime | None:
+def ticket_until(ticket: Ticket) -> datetime | None:
+    """When a kept case is deleted by retention (None while open: no anchor yet)."""
     spec = current_app.extensions["datavagt.manifest"].purposes.get(ticket.purpose or "", {})
     return ticket.retention_due_at or retention_deadline(ticket, spec)
 
@@ -78,7 +79,7 @@ class Scope:
         for ticket in self.kept:
             if ticket.vendor != vendor:
                 continue
-            until = _ticket_until(ticket)
+            until = ticket_until(ticket)
             if until is None:  # still open: due no earlier than its retention days from now
                 spec = current_app.extensions["datavagt.manifest"].purposes[ticket.purpose]
                 until = now + timedelta(days=int(spec["retention"]["days"]))
@@ -90,7 +91,7 @@ class Scope:
         rows = []
         purposes = current_app.extensions["datavagt.manifest"].purposes
         for ticket in self.kept:
-            until = _ticket_until(ticket)
+            until = ticket_until(ticket)
             spec = purposes[ticket.purpose]
             rows.append(
                 {
@@ -134,7 +135,7 @@ class Scope:
             "contacts_unresolved": sorted(self.unresolved),
             "datavagt": dict(self.counts),
             "kept": self.kept_rows(),
-            "backups_until": _backup_expiry(now).date().isoformat(),
+            "backups_until": backup_expiry(now).date().isoformat(),
         }
 
 

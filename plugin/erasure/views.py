@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from plugin.erasure.errors import ErasureError
-from plugin.erasure.scope import _backup_expiry, build_scope
+from plugin.erasure.scope import backup_expiry, build_scope
 from plugin.erasure.service import erasure_status
 from plugin.erasure.texts import legal_basis, words
 from plugin.extensions import db
@@ -100,7 +100,7 @@ def _planned(subject_id: str, now: datetime) -> list[dict[str, Any]]:
         {
             "store": "backups",
             "state": "remains",
-            "until": _backup_expiry(now).date().isoformat(),
+            "until": backup_expiry(now).date().isoformat(),
         }
     )
     entries.append(
