@@ -103,6 +103,9 @@ def issue_due(now: datetime) -> dict[str, int]:
             db.session.rollback()
             counts["waiting"] += 1  # jobs still running or failed: the queue pages show why
             continue
+        except sa.exc.IntegrityError:
+            db.session.rollback()  # another host issued this version a moment ago
+            continue
         counts["issued"] += new
         counts["complete"] += new and document["claims"]["state"] == "complete"
     return counts
