@@ -74,6 +74,19 @@ class RetentionSchema(_Strict):
     )
 
 
+class ErasureExemptionSchema(_Strict):
+    """Why a purpose's cases survive an erasure request (Art. 17(3)), and the law behind it."""
+
+    ground = fields.String(
+        required=True, validate=validate.OneOf(("legal_obligation", "legal_claims"))
+    )
+    law = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(("da", "en"))),
+        values=fields.String(validate=validate.Length(min=1, max=300)),
+        load_default=dict,
+    )
+
+
 class PurposeSchema(_Strict):
     name = fields.String(required=True)
     legal_basis = fields.String(required=True, validate=validate.OneOf(LEGAL_BASES))
@@ -81,6 +94,8 @@ class PurposeSchema(_Strict):
         fields.String(validate=validate.OneOf(CATEGORIES)), required=True
     )
     retention = fields.Nested(RetentionSchema, required=True)
+    # Kept on erasure under Art. 17(3); a legal_obligation purpose is kept under (b) anyway.
+    erasure_exemption = fields.Nested(ErasureExemptionSchema, load_default=None)
 
 
 class JobSchema(_Strict):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import NotFound
 
 from plugin.admin import data
 from plugin.admin.jobs import JobError, retry_dead_job
@@ -18,6 +19,25 @@ from plugin.compliance import report
 def erasure_page(actor: Actor) -> ResponseReturnValue:
     """Pending deletion jobs and dead letters."""
     return render_template("admin/erasure.html", queue=data.erasure_queue())
+
+
+@bp.get("/subjects/<subject_id>/erasure")
+@admin_required
+def subject_erasure_page(actor: Actor, subject_id: str) -> ResponseReturnValue:
+    """Before: the erasure's scope and what Art. 17(3) keeps; after: the certificate's truth."""
+    from plugin.erasure.errors import ErasureError
+    from plugin.erasure.service import preview_erasure
+    from plugin.erasure.views import truth
+
+    lang = request.args.get("lang") if request.args.get("lang") in ("da", "en") else "en"
+    try:
+        shown = truth(subject_id, lang)
+        scope = preview_erasure(subject_id) if shown["planned"] else None
+    except ErasureError:
+        return render_template("admin/error.html", error=NotFound()), 404
+    return render_template(
+        "admin/subject_erasure.html", subject_id=subject_id, truth=shown, scope=scope, lang=lang
+    )
 
 
 @bp.get("/compliance")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from plugin.cli.subject_erase import erase
+from plugin.cli.subject_erase import certificate, erase
 from plugin.rights.cli import export, find
 
 
@@ -14,5 +14,6 @@ def subject_group() -> None:
 
 
 subject_group.add_command(erase)
+subject_group.add_command(certificate)
 subject_group.add_command(find)
 subject_group.add_command(export)

@@ -1,4 +1,4 @@
-"""``/api/subjects/<id>/erase`` and the erasure certificate (DPO only)."""
+"""``/api/subjects/<id>/erase``, its preview and the erasure certificate (DPO only)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from plugin.api.contract import documented, load_json
 from plugin.auth import current_actor, require_role
 from plugin.erasure.certificate import certificate_document
 from plugin.erasure.errors import ErasureError
-from plugin.erasure.schemas import CertificateOut, EraseSchema, ErasureStatusOut
-from plugin.erasure.service import request_erasure
+from plugin.erasure.schemas import CertificateOut, EraseSchema, ErasurePreviewOut, ErasureStatusOut
+from plugin.erasure.service import preview_erasure, request_erasure
 from plugin.errors import ApiError
 from plugin.extensions import db
 
-bp = Blueprint("erasure", __name__, url_prefix="/api/subjects")
+# The templates folder holds the erasure partial the portal and the console both include.
+bp = Blueprint("erasure", __name__, url_prefix="/api/subjects", template_folder="templates")
 SUBJECT_ID = "<string(length=36):subject_id>"
 
 
@@ -46,6 +47,23 @@ def erase(subject_id: str) -> ResponseReturnValue:
     return jsonify(ErasureStatusOut().dump(status)), 202
 
 
+@bp.get(f"/{SUBJECT_ID}/erasure/preview")
+@documented(
+    summary="What an erasure would do: tickets and contacts per vendor, what Art. 17(3) keeps",
+    tags=["subjects"],
+    response=ErasurePreviewOut,
+    errors=(401, 403, 404),
+    auth="agentJWT",
+)
+@require_role("dpo")
+def preview(subject_id: str) -> ResponseReturnValue:
+    """Nothing is changed; kept cases name their legal basis and the date they are deleted."""
+    try:
+        return jsonify(ErasurePreviewOut().dump(preview_erasure(subject_id)))
+    except ErasureError as exc:
+        raise _api(exc) from exc
+
+
 @bp.get(f"/{SUBJECT_ID}/erasure-certificate")
 @documented(
     summary="The signed deletion certificate (409 while the erasure is still running)",
@@ -56,7 +74,8 @@ def erase(subject_id: str) -> ResponseReturnValue:
 )
 @require_role("dpo")
 def certificate(subject_id: str) -> ResponseReturnValue:
-    """What was deleted where and when, signed; save it and check it with `datavagt verify`."""
+    """Per store what was destroyed and what remains until when, signed; state
+    pending_expiry until the last date passes, then complete. Check with `datavagt verify`."""
     try:
         return jsonify(certificate_document(subject_id))
     except ErasureError as exc:

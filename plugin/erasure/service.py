@@ -1,9 +1,16 @@
-"""Art. 17 erasure: vendor jobs for every ticket and contact, vault shred, all audited."""
+"""Art. 17 erasure: vendor jobs for every ticket and contact, vault shred, all audited.
+
+Cases kept under Art. 17(3) (a purpose with an erasure exemption) are not deleted: their
+sealed values are re-sealed under a fresh key before the old keys are shredded, and the
+vendor contact holding them is erased only after the last of them is due (``deferred``
+jobs, released by the follow-up job in plugin.erasure.followup).
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,17 +18,28 @@ from flask import Flask, current_app
 
 from plugin.audit import actions, record
 from plugin.auth.guard import Actor
-from plugin.erasure.contacts import ContactLookupFailed, contacts_by_vendor
+from plugin.erasure.contacts import ContactLookupFailed
 from plugin.erasure.errors import ErasureError
+from plugin.erasure.scope import Scope, build_scope
+from plugin.erasure.texts import words
 from plugin.extensions import db
-from plugin.models import DataSubject, Finding, OutboxJob, SubjectIdentifier, Ticket, VaultItem
+from plugin.models import (
+    DataSubject,
+    DataSubjectRequest,
+    Finding,
+    OutboxJob,
+    SubjectIdentifier,
+    Ticket,
+    VaultItem,
+)
 from plugin.models.types import utcnow
 from plugin.retention import outbox
-from plugin.retention.vendors import adapters
-from plugin.vault import get_vault
+from plugin.vault import VaultError, get_vault
 
 log = logging.getLogger(__name__)
 ERASURE = "erasure"
+# A contact job waiting for the kept cases at its vendor; never claimed until released.
+DEFERRED = "deferred"
 _kick_lock = threading.Lock()
 
 
@@ -38,51 +56,125 @@ def _row(subject_id: str, kind: str, vendor: str, target: str, ticket: Ticket | 
     }
 
 
-def request_erasure(
-    subject_id: str, *, actor_id: str, reason: str, role: str = "dpo", source: str = "api"
-) -> dict[str, Any]:
-    """Queue deletion everywhere the person is held, shred their vault key; commits.
-
-    Raises ErasureError: 404 unknown subject, 409 under legal hold, 503 when a vendor must
-    be asked for the contact id and cannot answer (nothing is changed then; ask again).
-    """
-    subject = db.session.get(DataSubject, subject_id, with_for_update=True)
+def _subject(subject_id: str, lock: bool = False) -> DataSubject:
+    subject = db.session.get(DataSubject, subject_id, with_for_update=lock)
     if subject is None:
         raise ErasureError(404, "unknown_subject", "No such data subject")
-    if subject.erased_at is not None:
-        return erasure_status(subject_id)  # asked twice: the first request stands
-    tickets = list(
-        db.session.scalars(
-            sa.select(Ticket)
-            .where(Ticket.subject_id == subject_id, Ticket.deleted_at.is_(None))
-            .order_by(Ticket.id)
-        )
-    )
-    if subject.legal_hold or any(t.legal_hold for t in tickets):
-        raise ErasureError(
-            409,
-            "legal_hold",
-            "This person's data is under legal hold; lift the hold before erasing",
-        )
+    return subject
+
+
+def _scope(subject_id: str, strict: bool) -> Scope:
     try:
-        contacts = contacts_by_vendor(subject_id, tickets, adapters(current_app))
+        return build_scope(subject_id, strict=strict)
     except ContactLookupFailed as exc:
         db.session.rollback()
         raise ErasureError(
             503, "vendor_unavailable", f"{exc.vendor} did not answer; try the erasure again"
         ) from exc
-    rows = [_row(subject_id, "delete_ticket", t.vendor, t.external_id, t) for t in tickets]
-    for vendor, ids in sorted(contacts.items()):
-        rows.extend(_row(subject_id, "erase_contact", vendor, cid, None) for cid in sorted(ids))
+
+
+def preview_erasure(subject_id: str, now: datetime | None = None) -> dict[str, Any]:
+    """The erasure's scope without doing it: what goes, what is kept, why and until when."""
+    _subject(subject_id)
+    preview = _scope(subject_id, strict=False).as_dict(now)
+    db.session.rollback()  # reads only; release any lock a vendor lookup's read held
+    return preview
+
+
+def _reseal_kept(subject_id: str, kept_ids: list[int]) -> tuple[int, int]:
+    """Shred every data key, keeping the kept cases' values readable under a new key.
+
+    Returns (items shredded, items re-sealed). The old ciphertexts are deleted; the new key
+    holds only the kept cases' values, so it can be shredded alone once they are deleted.
+    """
+    vault = get_vault()
+    kept = []
+    if kept_ids:
+        for item in db.session.scalars(
+            sa.select(VaultItem).where(
+                VaultItem.subject_id == subject_id, VaultItem.ticket_id.in_(kept_ids)
+            )
+        ):
+            try:
+                kept.append((item, vault.decrypt(item)))
+            except VaultError:
+                continue  # unreadable already: nothing to keep
+    shredded = vault.shred(subject_id)
+    fresh = []
+    for item, value in kept:
+        new = vault.encrypt(
+            subject_id, value, field=item.field, kind=item.kind, ticket_id=item.ticket_id
+        )
+        db.session.execute(
+            sa.update(Finding).where(Finding.vault_item_id == item.id).values(vault_item_id=new.id)
+        )
+        fresh.append(new.id)
+    db.session.execute(
+        sa.delete(VaultItem).where(VaultItem.subject_id == subject_id, VaultItem.id.not_in(fresh))
+    )
+    return shredded - len(fresh), len(fresh)
+
+
+def request_erasure(
+    subject_id: str,
+    *,
+    actor_id: str,
+    reason: str,
+    role: str = "dpo",
+    source: str = "api",
+    dispatch: bool = True,
+) -> dict[str, Any]:
+    """Queue deletion everywhere the person is held, shred their vault key; commits.
+
+    ``dispatch=False`` only queues: a short-lived process (the CLI) must never claim jobs it
+    may not live to finish; the workers run them.
+
+    Raises ErasureError: 404 unknown subject, 409 under legal hold, 503 when a vendor must
+    be asked for the contact id and cannot answer (nothing is changed then; ask again).
+    """
+    subject = _subject(subject_id, lock=True)
+    if subject.erased_at is not None:
+        return erasure_status(subject_id)  # asked twice: the first request stands
+    held = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Ticket)
+        .where(
+            Ticket.subject_id == subject_id,
+            Ticket.deleted_at.is_(None),
+            Ticket.legal_hold.is_(True),
+        )
+    )
+    if subject.legal_hold or held:
+        raise ErasureError(
+            409,
+            "legal_hold",
+            "This person's data is under legal hold; lift the hold before erasing",
+        )
+    scope = _scope(subject_id, strict=True)
+    now = utcnow()
+    rows = [_row(subject_id, "delete_ticket", t.vendor, t.external_id, t) for t in scope.erase]
+    deferred_vendors = scope.kept_vendors()
+    for vendor, ids in sorted(scope.contacts.items()):
+        for cid in sorted(ids):
+            row = _row(subject_id, "erase_contact", vendor, cid, None)
+            if vendor in deferred_vendors:
+                row |= {"status": DEFERRED, "next_attempt_at": scope.contact_after(vendor, now)}
+                row["params"] = {"deferred": True}
+            rows.append(row)
     queued = outbox.enqueue(rows)
-    shredded = get_vault().shred(subject_id)
-    findings = db.session.execute(sa.delete(Finding).where(Finding.subject_id == subject_id))
-    db.session.execute(sa.delete(VaultItem).where(VaultItem.subject_id == subject_id))
+    kept_ids = [t.id for t in scope.kept]
+    shredded, resealed = _reseal_kept(subject_id, kept_ids)
+    findings = db.session.execute(
+        sa.delete(Finding).where(
+            Finding.subject_id == subject_id, Finding.ticket_id.not_in(kept_ids)
+        )
+    )
     # Blind indexes identify the person too; consents stay as proof of what was agreed.
     db.session.execute(
         sa.delete(SubjectIdentifier).where(SubjectIdentifier.subject_id == subject_id)
     )
-    subject.erased_at = utcnow()
+    subject.erased_at = now
+    kept = scope.kept_rows()
     record(
         actions.ERASE,
         actor=Actor(id=actor_id, role=role, source=source),
@@ -93,19 +185,72 @@ def request_erasure(
             "vendors": sorted({row["vendor"] for row in rows}),
             "vault_items_shredded": shredded,
             "findings_removed": int(findings.rowcount or 0),
+            # Art. 17(3): what was not erased, on which ground, until when (no personal data).
+            "kept": [
+                {
+                    "vendor": k["vendor"],
+                    "ticket_ref": k["ticket_ref"],
+                    "ground": k["legal_basis"]["ground"],
+                    "until": k["until"],
+                }
+                for k in kept
+            ],
+            "vault_items_kept": resealed,
+            "contacts_deferred": sum(1 for row in rows if row.get("status") == DEFERRED),
         },
     )
+    _answer_open_requests(subject_id, kept)
     db.session.commit()
-    kick(current_app._get_current_object())  # type: ignore[attr-defined]
+    if dispatch:
+        kick(current_app._get_current_object())  # type: ignore[attr-defined]
     return erasure_status(subject_id)
 
 
-def erasure_status(subject_id: str) -> dict[str, Any]:
-    """Progress of a subject's erasure: job counts by status."""
-    subject = db.session.get(DataSubject, subject_id)
-    if subject is None:
-        raise ErasureError(404, "unknown_subject", "No such data subject")
-    counts = dict.fromkeys(outbox.STATUSES, 0)
+def answer_text(kept: list[dict[str, Any]], lang: str) -> str:
+    """What the person is told: erased, except the cases kept, why and until when."""
+    w = words(lang)
+    if lang == "da":
+        head = "Vi har slettet dine oplysninger."
+    else:
+        head = "We have erased your data."
+    if not kept:
+        return head
+    parts = []
+    for k in kept:
+        until = k["until"] or f"{k['retention_days']} {w['after_close']}"
+        parts.append(f"{k['purpose_name']} ({k['vendor']} {k['ticket_ref']}): {until}")
+    grounds = sorted({k["legal_basis"][lang] for k in kept})
+    return f"{head} {w['kept_intro']} {'; '.join(parts)}. {w['why']}: {' '.join(grounds)}"
+
+
+def _answer_open_requests(subject_id: str, kept: list[dict[str, Any]]) -> None:
+    """An open erasure request of the person is answered with what was kept, in da and en."""
+    text = f"{answer_text(kept, 'da')} / {answer_text(kept, 'en')}"
+    for row in db.session.scalars(
+        sa.select(DataSubjectRequest).where(
+            DataSubjectRequest.subject_id == subject_id,
+            DataSubjectRequest.kind == "erasure",
+            DataSubjectRequest.status.in_(("received", "in_progress")),
+        )
+    ):
+        # The DPO completes the request once the certificate is issued; the answer is ready.
+        row.resolution = text if len(text) <= 500 else text[:497] + "..."
+        record(
+            actions.REQUEST_UPDATED,
+            actor=Actor.system("erasure"),
+            subject_id=subject_id,
+            details={"request": row.id, "kind": row.kind, "status": row.status},
+        )
+
+
+def erasure_status(subject_id: str, now: datetime | None = None) -> dict[str, Any]:
+    """Progress of a subject's erasure: job counts by status, and the certificate state.
+
+    Jobs done means the certificate can be issued; it says ``pending_expiry`` while a copy
+    that could be restored (vendor trash, backups) still exists, ``complete`` after.
+    """
+    subject = _subject(subject_id)
+    counts = dict.fromkeys((*outbox.STATUSES, DEFERRED), 0)
     for status, n in db.session.execute(
         sa.select(OutboxJob.status, sa.func.count())
         .where(OutboxJob.subject_id == subject_id, OutboxJob.reason == ERASURE)
@@ -113,13 +258,16 @@ def erasure_status(subject_id: str) -> dict[str, Any]:
     ):
         counts[status] = int(n)
     open_jobs = counts["pending"] + counts["running"]
-    state = (
-        "not_requested"
-        if subject.erased_at is None
-        else "in_progress"
-        if open_jobs
-        else ("failed" if counts["dead"] or counts["cancelled"] else "complete")
-    )
+    if subject.erased_at is None:
+        state = "not_requested"
+    elif open_jobs:
+        state = "in_progress"
+    elif counts["dead"] or counts["cancelled"]:
+        state = "failed"
+    else:
+        from plugin.erasure.certificate import remaining_until
+
+        state = "pending_expiry" if remaining_until(subject_id, now) else "complete"
     return {
         "subject_id": subject_id,
         "requested_at": subject.erased_at.isoformat() if subject.erased_at else None,

@@ -8,6 +8,7 @@ from plugin.models.audit import AuditCheckpoint, AuditEvent
 from plugin.models.breach import Breach
 from plugin.models.consent import Consent, ConsentText
 from plugin.models.dpia import Dpia
+from plugin.models.erasure import ErasureCertificate
 from plugin.models.message import PlainReply, SecureMessage
 from plugin.models.portal import PortalLoginToken, PortalSession
 from plugin.models.processor import ProcessorAgreement
@@ -31,6 +32,7 @@ __all__ = [
     "Dpia",
     "DataSubject",
     "DataSubjectRequest",
+    "ErasureCertificate",
     "Finding",
     "InboxEvent",
     "OutboxJob",

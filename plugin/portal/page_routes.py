@@ -111,7 +111,11 @@ def receipt(consent_id: str, kind: str) -> ResponseReturnValue:
 @web.login_required
 def requests_page() -> ResponseReturnValue:
     """The person's requests and their status; export, erasure and correction forms."""
-    return web.page("requests.html", rows=views.my_requests(web.subject_id()))
+    return web.page(
+        "requests.html",
+        rows=views.my_requests(web.subject_id()),
+        erasure=views.my_erasure(web.subject_id(), web.lang()),
+    )
 
 
 @bp.post("/requests/export")

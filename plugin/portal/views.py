@@ -65,6 +65,15 @@ def my_consents(subject_id: str, lang: str) -> list[dict[str, Any]]:
     return rows
 
 
+def my_erasure(subject_id: str, lang: str) -> dict[str, Any] | None:
+    """What an erasure would delete and keep (why, until when), as the console shows it."""
+    try:
+        from plugin.erasure.views import truth
+    except ImportError:  # the erasure capability is not installed
+        return None
+    return truth(subject_id, lang)
+
+
 def my_requests(subject_id: str) -> list[dict[str, Any]]:
     """The person's requests, newest first, with status and deadline."""
     rows = db.session.scalars(

@@ -52,6 +52,7 @@ def test_mapping_names_real_functions() -> None:
         "alert_watch",
         "audit_verify",
         "key_epochs",
+        "erasure_followup",
     }
     for dotted in JOBS.values():
         assert callable(resolve(dotted))

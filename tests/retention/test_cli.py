@@ -13,6 +13,7 @@ from flask import Flask
 from plugin.cli.main import cli
 from plugin.extensions import db
 from plugin.models import OutboxJob
+from plugin.retention.dispatcher import Dispatcher
 from tests.erasure.conftest import person
 from tests.retention.conftest import FAST, freshdesk_settings, seed
 
@@ -89,9 +90,14 @@ def test_subject_erase_writes_a_certificate_that_verifies(
     sim, _ = freshdesk
     subject, contact, _tickets = person(sim, tickets=1)
     out = tmp_path / "certificate.json"
-    result = runner.invoke(cli, ["subject", "erase", subject.id, "--certificate", str(out)])
+    worker = Dispatcher(retention_app, threads=1)  # the command waits for a worker to run them
+    worker.start()
+    try:
+        result = runner.invoke(cli, ["subject", "erase", subject.id, "--certificate", str(out)])
+    finally:
+        worker.stop()
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["state"] == "complete"
+    assert json.loads(result.stdout)["state"] == "pending_expiry"  # Trash and backups remain
     assert contact not in sim.contacts
     checked = runner.invoke(cli, ["verify", str(out)])
     assert checked.exit_code == 0 and "deletion certificate OK" in checked.output
