@@ -43,8 +43,8 @@ from plugin.ingest.tokens import token_for
 from plugin.ingest.writeback_audit import record_write_back
 from plugin.messages.outbound import record_plain_replies
 from plugin.models import DataSubject, Finding, Ticket
-from plugin.rights.restrictions import is_restricted
 from plugin.subjects import find_or_create_subject
+from plugin.subjects.restrictions import is_restricted
 from plugin.vault import get_vault
 from plugin.vendors.contract import Adapter, VendorTicket
 from plugin.vendors.errors import AdapterError
