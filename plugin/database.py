@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from plugin.config import ROOT, ConfigError
 from plugin.extensions import db
 
 MIGRATIONS = ROOT / "migrations"
+_log = logging.getLogger(__name__)
 
 
 def engine_options(database_url: str) -> dict[str, Any]:
@@ -35,6 +37,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # Deleted rows are overwritten with zeros, not just unlinked: a shredded key or an erased
+    # person's rows must not stay readable in free space of the file's pages.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -47,6 +52,54 @@ def init_app(app: Flask) -> None:
     if settings.database_url.startswith("sqlite"):
         with app.app_context():
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
+# Tables whose rows an erasure deletes. subject_keys holds the wrapped data keys: a copy of
+# one left in free space would undo the crypto-shredding, so that table is rewritten.
+RESIDUE_TABLES = ("findings", "vault_items", "subject_identifiers", "tickets", "secure_messages")
+KEY_TABLE = "subject_keys"
+
+
+def purge_residue(*, keys: bool = True) -> dict[str, Any]:
+    """Remove what deleted rows leave in the live database files; call after the commit.
+
+    SQLite (``secure_delete`` zeroes freed space in every page it writes): checkpoint the
+    WAL into the main file and truncate it, since the WAL still holds the pages as they were
+    before the shred. PostgreSQL: ``VACUUM FULL`` the key table and ``VACUUM`` the others.
+    A plain VACUUM compacts a page without zeroing the space it frees, so a dead key row
+    that sat lowest on its page (its new version written to another page) stays whole in
+    the file; FULL writes the table anew. What PostgreSQL's own WAL, WAL archive and base
+    backups keep is beyond this; the key epochs cover those (README, Key hierarchy).
+
+    Returns what was done; a lock not granted within 5 s is logged and left to autovacuum.
+    """
+    engine = db.engine
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            busy, wal_frames, moved = connection.execute(
+                sa.text("PRAGMA wal_checkpoint(TRUNCATE)")
+            ).one()
+            connection.commit()
+        if busy:
+            _log.warning("WAL checkpoint after a shred was blocked by a reader")
+        return {"checkpointed": not busy, "wal_frames": int(wal_frames), "moved": int(moved)}
+    done: list[str] = []
+    tables = [*RESIDUE_TABLES, KEY_TABLE] if keys else list(RESIDUE_TABLES)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        present = set(sa.inspect(connection).get_table_names())
+        # Never queue behind a long transaction: the erasure has committed, this is hygiene.
+        connection.execute(sa.text("SET lock_timeout = '5s'"))
+        for table in (t for t in tables if t in present):
+            verb = "VACUUM FULL" if table == KEY_TABLE else "VACUUM"
+            try:
+                connection.execute(sa.text(f"{verb} {table}"))
+                done.append(table)
+            except sa.exc.OperationalError as exc:
+                _log.warning(
+                    "vacuum after a shred skipped",
+                    extra={"table": table, "error": type(exc).__name__},
+                )
+    return {"vacuumed": done}
 
 
 def alembic_config(database_url: str) -> Config:

@@ -11,6 +11,7 @@ from flask import Flask, current_app
 
 from plugin.audit import actions, record
 from plugin.auth.guard import Actor
+from plugin.database import purge_residue
 from plugin.erasure.contacts import ContactLookupFailed, contacts_by_vendor
 from plugin.erasure.errors import ErasureError
 from plugin.extensions import db
@@ -96,6 +97,7 @@ def request_erasure(
         },
     )
     db.session.commit()
+    purge_residue()  # the shredded key and deleted rows out of the live database files
     kick(current_app._get_current_object())  # type: ignore[attr-defined]
     return erasure_status(subject_id)
 
