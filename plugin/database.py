@@ -54,10 +54,24 @@ def init_app(app: Flask) -> None:
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)
 
 
-# Tables whose rows an erasure deletes. subject_keys holds the wrapped data keys: a copy of
-# one left in free space would undo the crypto-shredding, so that table is rewritten.
-RESIDUE_TABLES = ("findings", "vault_items", "subject_identifiers", "tickets", "secure_messages")
-KEY_TABLE = "subject_keys"
+# What an erasure leaves in PostgreSQL's files, and the statement that removes it. A plain
+# VACUUM compacts heap pages without zeroing the space it frees, so a dead row that sat
+# lowest on its page can stay whole in the file, and it leaves index pages as they are:
+# - subject_keys (the wrapped data keys: a copy would undo the shredding) and
+#   subject_identifiers (blind indexes, HMACs under the index key, which outlives the
+#   person): small tables, written anew by VACUUM FULL, indexes included;
+# - findings: dedupe keys, HMACs of the value, sit in a unique index: rebuilt
+#   concurrently (no write lock) after the VACUUM;
+# - vault items and tickets: ciphertext under destroyed keys and vendor ids: VACUUM.
+PG_PURGE = (
+    ("findings", ("VACUUM findings", "REINDEX TABLE CONCURRENTLY findings")),
+    ("vault_items", ("VACUUM vault_items",)),
+    ("tickets", ("VACUUM tickets",)),
+    ("secure_messages", ("VACUUM secure_messages",)),
+    ("subject_identifiers", ("VACUUM FULL subject_identifiers",)),
+    ("subject_keys", ("VACUUM FULL subject_keys",)),
+)
+KEY_TABLES = frozenset({"subject_keys", "subject_identifiers"})
 
 
 def purge_residue(*, keys: bool = True) -> dict[str, Any]:
@@ -65,13 +79,11 @@ def purge_residue(*, keys: bool = True) -> dict[str, Any]:
 
     SQLite (``secure_delete`` zeroes freed space in every page it writes): checkpoint the
     WAL into the main file and truncate it, since the WAL still holds the pages as they were
-    before the shred. PostgreSQL: ``VACUUM FULL`` the key table and ``VACUUM`` the others.
-    A plain VACUUM compacts a page without zeroing the space it frees, so a dead key row
-    that sat lowest on its page (its new version written to another page) stays whole in
-    the file; FULL writes the table anew. What PostgreSQL's own WAL, WAL archive and base
-    backups keep is beyond this; the key epochs cover those (README, Key hierarchy).
+    before the shred. PostgreSQL: the statements in ``PG_PURGE`` (``keys=False`` when no key
+    or identifier was touched skips the two rewrites). What PostgreSQL's own WAL, WAL
+    archive and base backups keep is beyond this; the key epochs cover those (README).
 
-    Returns what was done; a lock not granted within 5 s is logged and left to autovacuum.
+    Returns what was done; a lock not granted within 5 s is logged and left for later.
     """
     engine = db.engine
     if engine.dialect.name == "sqlite":
@@ -84,19 +96,21 @@ def purge_residue(*, keys: bool = True) -> dict[str, Any]:
             _log.warning("WAL checkpoint after a shred was blocked by a reader")
         return {"checkpointed": not busy, "wal_frames": int(wal_frames), "moved": int(moved)}
     done: list[str] = []
-    tables = [*RESIDUE_TABLES, KEY_TABLE] if keys else list(RESIDUE_TABLES)
+    # VACUUM and REINDEX CONCURRENTLY refuse to run inside a transaction block.
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         present = set(sa.inspect(connection).get_table_names())
         # Never queue behind a long transaction: the erasure has committed, this is hygiene.
         connection.execute(sa.text("SET lock_timeout = '5s'"))
-        for table in (t for t in tables if t in present):
-            verb = "VACUUM FULL" if table == KEY_TABLE else "VACUUM"
+        for table, statements in PG_PURGE:
+            if table not in present or (table in KEY_TABLES and not keys):
+                continue
             try:
-                connection.execute(sa.text(f"{verb} {table}"))
+                for statement in statements:
+                    connection.execute(sa.text(statement))
                 done.append(table)
             except sa.exc.OperationalError as exc:
                 _log.warning(
-                    "vacuum after a shred skipped",
+                    "purging residue skipped a table",
                     extra={"table": table, "error": type(exc).__name__},
                 )
     return {"vacuumed": done}

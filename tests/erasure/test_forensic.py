@@ -22,7 +22,15 @@ from adapters.basic_auth import basic_auth_header
 from plugin.cli.main import cli
 from plugin.extensions import db
 from plugin.ingest.processor import drain
-from plugin.models import AuditEvent, DataSubject, SubjectIdentifier, SubjectKey, Ticket
+from plugin.models import (
+    AuditEvent,
+    DataSubject,
+    Finding,
+    SubjectIdentifier,
+    SubjectKey,
+    Ticket,
+    VaultItem,
+)
 from plugin.retention.dispatcher import Dispatcher
 from simulators.freshdesk.simulator import FreshdeskSimulator
 from tests.retention.conftest import retention_app
@@ -164,6 +172,23 @@ def test_erased_person_leaves_no_bytes_in_the_live_database(
     assert keys and all(keys)
     needles = {label: form for label, value in SECRETS.items() for form in _variants(value)}
     needles.update({f"wrapped key {i}": bytes(k) for i, k in enumerate(keys)})
+    # The blind indexes too: the index key outlives the person (it is not per subject), so a
+    # left-over HMAC would still confirm "this e-mail address was a customer".
+    indexes = db.session.scalars(
+        sa.select(SubjectIdentifier.blind_index).where(SubjectIdentifier.subject_id == subject_id)
+    ).all()
+    assert len(indexes) == 3  # vendor contact, e-mail, phone
+    needles.update({f"blind index {i}": v.encode() for i, v in enumerate(indexes)})
+    sealed = db.session.scalars(
+        sa.select(VaultItem.ciphertext).where(VaultItem.subject_id == subject_id)
+    ).all()
+    assert len(sealed) >= 5
+    needles.update({f"ciphertext {i}": bytes(c) for i, c in enumerate(sealed)})
+    # Finding dedupe keys are HMACs of the value under the same long-lived index key.
+    dedupe = db.session.scalars(
+        sa.select(Finding.dedupe_key).where(Finding.subject_id == subject_id)
+    ).all()
+    needles.update({f"dedupe key {i}": v.encode() for i, v in enumerate(dedupe) if v})
     before = _found(_live_bytes(erasure_app), needles)
     assert any(label.startswith("wrapped key") for label in before)  # the search does see
 
