@@ -246,3 +246,17 @@ def test_a_reason_typed_at_the_cli_never_stores_personal_data(
     assert person.erased_at is None and not person.legal_hold
     assert db.session.query(AuditEvent).filter(AuditEvent.reason.is_not(None)).count() == 0
     assert _found(_live_bytes(retention_app), {"reason": value.encode()}) == []
+
+
+def test_every_sqlite_connection_zeroes_deleted_content(tmp_path: Path) -> None:
+    """Debian's SQLite builds default to secure_delete=1, others (python.org, Homebrew) to 0:
+    the connect hook sets it, so a build whose default is off still zeroes freed space."""
+    import sqlite3
+
+    from plugin.database import _sqlite_pragmas
+
+    connection = sqlite3.connect(tmp_path / "plain.db")
+    connection.execute("PRAGMA secure_delete=OFF")  # a build whose default is off
+    _sqlite_pragmas(connection, None)
+    assert connection.execute("PRAGMA secure_delete").fetchone() == (1,)
+    connection.close()
