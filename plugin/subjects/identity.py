@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from dataclasses import dataclass
 
 import phonenumbers
 import sqlalchemy as sa
@@ -18,6 +19,11 @@ from plugin.vendors.contract import VendorContact
 DEFAULT_REGION = "DK"
 # Match order: a vendor's own contact id is the strongest link, then e-mail, then phone.
 PRIORITY = ("vendor_contact", "email", "phone")
+# Identifiers that may tie a new contact to a person already known. A phone number (like a
+# name or an address, which are never matched at all) is shared by families and firms:
+# it is indexed so the person can be found by it, but two contacts sharing only a phone
+# number stay two people unless a DPO merges them (audited, undone by a split).
+STRONG = frozenset({"vendor_contact", "email"})
 
 
 def normalise_identifier(kind: str, value: str) -> str:
@@ -81,35 +87,46 @@ def _lookup(kind: str, scope: str, index: str) -> SubjectIdentifier | None:
     ).first()
 
 
-def find_or_create_subject(
-    vendor: str, contact: VendorContact, *, verified: bool = True
-) -> DataSubject:
-    """The subject matching the contact's identifiers, created when none matches (no commit).
+@dataclass(frozen=True)
+class Resolution:
+    """Whom a contact was resolved to, and how (for the caller's audit trail)."""
 
-    ``verified=False`` is for identifiers a person merely typed (intake forms): such a claim
-    never attaches to an existing subject, so nobody can add consents or requests to
-    another person's record by typing their e-mail address.
+    subject: DataSubject
+    matched_on: str | None  # the strong identifier kind that found an existing subject
+    added: tuple[str, ...]  # identifier kinds newly recorded for the subject
+
+
+def resolve_contact(vendor: str, contact: VendorContact, *, verified: bool = True) -> Resolution:
+    """The subject matching the contact's strong identifiers, created when none does.
+
+    No commit. ``verified=False`` is for identifiers a person merely typed (intake forms):
+    such a claim never attaches to an existing subject, so nobody can add consents or
+    requests to another person's record by typing their e-mail address.
     """
     keyring = _keyring()
     wanted = [(k, s, v, blind_index(keyring, k, v)) for k, s, v in _identifiers(vendor, contact)]
     wanted.sort(key=lambda row: PRIORITY.index(row[0]))
     subject: DataSubject | None = None
+    matched_on: str | None = None
     present: set[tuple[str, str, str]] = set()
     for kind, scope, _value, index in wanted:
         row = _lookup(kind, scope, index)
         if row is None:
             continue
         present.add((kind, scope, index))
-        if subject is None and row.verified and verified:
-            subject = _resolve(row.subject)
+        if subject is None and verified and row.verified and kind in STRONG:
+            resolved = _resolve(row.subject)
+            if resolved.erased_at is None:  # an erased person is never brought back
+                subject, matched_on = resolved, kind
     if subject is None:
         subject = DataSubject()
         db.session.add(subject)
         db.session.flush()
     vault = get_vault()
+    added: list[str] = []
     for kind, scope, value, index in wanted:
         if (kind, scope, index) in present:
-            continue  # already known (possibly for another subject: merging is a rights task)
+            continue  # already known (possibly for another subject: merging is a DPO task)
         try:
             # A savepoint: a concurrent worker may insert the same identifier first.
             with db.session.begin_nested():
@@ -124,9 +141,17 @@ def find_or_create_subject(
                         verified=verified,  # True: read from the vendor's own contact record
                     )
                 )
+            added.append(kind)
         except sa.exc.IntegrityError:
             continue
-    return subject
+    return Resolution(subject, matched_on, tuple(added))
+
+
+def find_or_create_subject(
+    vendor: str, contact: VendorContact, *, verified: bool = True
+) -> DataSubject:
+    """``resolve_contact(...).subject``: the matching or a new subject (no commit)."""
+    return resolve_contact(vendor, contact, verified=verified).subject
 
 
 def find_subjects(
