@@ -77,14 +77,19 @@ def _resolve(subject: DataSubject) -> DataSubject:
     return subject
 
 
-def _lookup(kind: str, scope: str, index: str) -> SubjectIdentifier | None:
-    return db.session.scalars(
-        sa.select(SubjectIdentifier).where(
-            SubjectIdentifier.kind == kind,
-            SubjectIdentifier.vendor == scope,
-            SubjectIdentifier.blind_index == index,
+def _holders(kind: str, scope: str, index: str) -> list[SubjectIdentifier]:
+    """Rows holding an identifier: at most one for a strong kind, any number for a phone."""
+    return list(
+        db.session.scalars(
+            sa.select(SubjectIdentifier)
+            .where(
+                SubjectIdentifier.kind == kind,
+                SubjectIdentifier.vendor == scope,
+                SubjectIdentifier.blind_index == index,
+            )
+            .order_by(SubjectIdentifier.id)
         )
-    ).first()
+    )
 
 
 @dataclass(frozen=True)
@@ -108,13 +113,10 @@ def resolve_contact(vendor: str, contact: VendorContact, *, verified: bool = Tru
     wanted.sort(key=lambda row: PRIORITY.index(row[0]))
     subject: DataSubject | None = None
     matched_on: str | None = None
-    present: set[tuple[str, str, str]] = set()
+    holders = {(k, s, i): _holders(k, s, i) for k, s, _v, i in wanted}
     for kind, scope, _value, index in wanted:
-        row = _lookup(kind, scope, index)
-        if row is None:
-            continue
-        present.add((kind, scope, index))
-        if subject is None and verified and row.verified and kind in STRONG:
+        row = next(iter(holders[(kind, scope, index)]), None)
+        if subject is None and row is not None and verified and row.verified and kind in STRONG:
             resolved = _resolve(row.subject)
             if resolved.erased_at is None:  # an erased person is never brought back
                 subject, matched_on = resolved, kind
@@ -125,8 +127,11 @@ def resolve_contact(vendor: str, contact: VendorContact, *, verified: bool = Tru
     vault = get_vault()
     added: list[str] = []
     for kind, scope, value, index in wanted:
-        if (kind, scope, index) in present:
-            continue  # already known (possibly for another subject: merging is a DPO task)
+        rows = holders[(kind, scope, index)]
+        if any(row.subject_id == subject.id for row in rows):
+            continue  # this subject holds it already
+        if rows and kind in STRONG:
+            continue  # another subject's: tying the two together is a DPO's merge
         try:
             # A savepoint: a concurrent worker may insert the same identifier first.
             with db.session.begin_nested():
@@ -175,8 +180,7 @@ def find_subjects(
         clauses.append(("vendor_contact", vendor, blind_index(keyring, "vendor_contact", external)))
     subjects: dict[str, DataSubject] = {}
     for kind, scope, index in clauses:
-        row = _lookup(kind, scope, index)
-        if row is not None:
+        for row in _holders(kind, scope, index):  # a phone number may name several people
             subject = _resolve(row.subject)
             subjects.setdefault(subject.id, subject)
     return list(subjects.values())
