@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -55,23 +56,39 @@ def init_app(app: Flask) -> None:
 
 
 # What an erasure leaves in PostgreSQL's files, and the statement that removes it. A plain
-# VACUUM compacts heap pages without zeroing the space it frees, so a dead row that sat
-# lowest on its page can stay whole in the file, and it leaves index pages as they are:
-# - subject_keys (the wrapped data keys: a copy would undo the shredding) and
-#   subject_identifiers (blind indexes, HMACs under the index key, which outlives the
-#   person): small tables, written anew by VACUUM FULL, indexes included;
-# - findings: dedupe keys, HMACs of the value, sit in a unique index: rebuilt
-#   concurrently (no write lock) after the VACUUM;
-# - vault items and tickets: ciphertext under destroyed keys and vendor ids: VACUUM.
+# VACUUM marks a dead row's space free without zeroing it (a row that sat lowest on its
+# page stays whole in the file) and leaves index pages as they are, so the tables holding
+# what links back to a person are written anew by VACUUM FULL, indexes included:
+# subject_keys (the wrapped data keys: a copy would undo the shredding), and
+# subject_identifiers and findings (blind indexes and dedupe keys: HMACs under the index
+# key, which outlives the person, so a guessed value could be confirmed). Vault items
+# (ciphertext under the destroyed key), tickets and secure messages (vendor ids, vault
+# references) get a plain VACUUM.
 PG_PURGE = (
-    ("findings", ("VACUUM findings", "REINDEX TABLE CONCURRENTLY findings")),
-    ("vault_items", ("VACUUM vault_items",)),
-    ("tickets", ("VACUUM tickets",)),
-    ("secure_messages", ("VACUUM secure_messages",)),
-    ("subject_identifiers", ("VACUUM FULL subject_identifiers",)),
-    ("subject_keys", ("VACUUM FULL subject_keys",)),
+    ("subject_keys", "VACUUM FULL subject_keys"),
+    ("subject_identifiers", "VACUUM FULL subject_identifiers"),
+    ("findings", "VACUUM FULL findings"),
+    ("vault_items", "VACUUM vault_items"),
+    ("tickets", "VACUUM tickets"),
+    ("secure_messages", "VACUUM secure_messages"),
 )
 KEY_TABLES = frozenset({"subject_keys", "subject_identifiers"})
+# How long to wait for transactions older than the erasure: while one runs, its snapshot
+# keeps the dead rows, and VACUUM FULL would copy them into the new file.
+SNAPSHOT_WAIT_SECONDS = 10.0
+
+
+def _older_snapshots(connection: Any, since: Any) -> int:
+    return int(
+        connection.execute(
+            sa.text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL "
+                "AND xact_start < :since"
+            ),
+            {"since": since},
+        ).scalar_one()
+    )
 
 
 def purge_residue(*, keys: bool = True) -> dict[str, Any]:
@@ -79,9 +96,10 @@ def purge_residue(*, keys: bool = True) -> dict[str, Any]:
 
     SQLite (``secure_delete`` zeroes freed space in every page it writes): checkpoint the
     WAL into the main file and truncate it, since the WAL still holds the pages as they were
-    before the shred. PostgreSQL: the statements in ``PG_PURGE`` (``keys=False`` when no key
-    or identifier was touched skips the two rewrites). What PostgreSQL's own WAL, WAL
-    archive and base backups keep is beyond this; the key epochs cover those (README).
+    before the shred. PostgreSQL: wait (bounded) for transactions older than the erasure,
+    then the statements in ``PG_PURGE`` (``keys=False``, when no key or identifier was
+    touched, skips those two tables). What PostgreSQL's own WAL, WAL archive and base
+    backups keep is beyond this; the key epochs cover those (README, Key hierarchy).
 
     Returns what was done; a lock not granted within 5 s is logged and left for later.
     """
@@ -96,24 +114,31 @@ def purge_residue(*, keys: bool = True) -> dict[str, Any]:
             _log.warning("WAL checkpoint after a shred was blocked by a reader")
         return {"checkpointed": not busy, "wal_frames": int(wal_frames), "moved": int(moved)}
     done: list[str] = []
-    # VACUUM and REINDEX CONCURRENTLY refuse to run inside a transaction block.
+    # VACUUM refuses to run inside a transaction block.
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        since = connection.execute(sa.text("SELECT now()")).scalar_one()
+        deadline = time.monotonic() + SNAPSHOT_WAIT_SECONDS
+        while (older := _older_snapshots(connection, since)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if older:
+            _log.warning("a transaction older than the erasure still runs; rows may remain")
         present = set(sa.inspect(connection).get_table_names())
         # Never queue behind a long transaction: the erasure has committed, this is hygiene.
         connection.execute(sa.text("SET lock_timeout = '5s'"))
-        for table, statements in PG_PURGE:
-            if table not in present or (table in KEY_TABLES and not keys):
-                continue
+        wanted = [(t, sql) for t, sql in PG_PURGE if t in present and (keys or t not in KEY_TABLES)]
+        for table, statement in wanted:
             try:
-                for statement in statements:
-                    connection.execute(sa.text(statement))
+                connection.execute(sa.text(statement))
                 done.append(table)
             except sa.exc.OperationalError as exc:
                 _log.warning(
                     "purging residue skipped a table",
                     extra={"table": table, "error": type(exc).__name__},
                 )
-    return {"vacuumed": done}
+    return {
+        "vacuumed": done,
+        "complete": not older and len(done) == len(wanted),
+    }
 
 
 def alembic_config(database_url: str) -> Config:
