@@ -64,15 +64,8 @@ def init_app(app: Flask) -> None:
 # key, which outlives the person, so a guessed value could be confirmed). Vault items
 # (ciphertext under the destroyed key), tickets and secure messages (vendor ids, vault
 # references) get a plain VACUUM.
-PG_PURGE = (
-    ("subject_keys", "VACUUM FULL subject_keys"),
-    ("subject_identifiers", "VACUUM FULL subject_identifiers"),
-    ("findings", "VACUUM FULL findings"),
-    ("vault_items", "VACUUM vault_items"),
-    ("tickets", "VACUUM tickets"),
-    ("secure_messages", "VACUUM secure_messages"),
-)
-KEY_TABLES = frozenset({"subject_keys", "subject_identifiers"})
+PG_REWRITE = ("subject_keys", "subject_identifiers", "findings")
+PG_VACUUM = ("vault_items", "tickets", "secure_messages")
 # How long to wait for transactions older than the erasure: while one runs, its snapshot
 # keeps the dead rows, and VACUUM FULL would copy them into the new file.
 SNAPSHOT_WAIT_SECONDS = 10.0
@@ -97,9 +90,11 @@ def purge_residue(*, keys: bool = True) -> dict[str, Any]:
     SQLite (``secure_delete`` zeroes freed space in every page it writes): checkpoint the
     WAL into the main file and truncate it, since the WAL still holds the pages as they were
     before the shred. PostgreSQL: wait (bounded) for transactions older than the erasure,
-    then the statements in ``PG_PURGE`` (``keys=False``, when no key or identifier was
-    touched, skips those two tables). What PostgreSQL's own WAL, WAL archive and base
-    backups keep is beyond this; the key epochs cover those (README, Key hierarchy).
+    then VACUUM FULL of ``PG_REWRITE`` and VACUUM of ``PG_VACUUM``. ``keys=False`` (no
+    person was shredded: a ticket deleted in the vendor) runs a plain VACUUM of all of
+    them, without waiting: it frees the space but may leave bytes in it. What PostgreSQL's
+    own WAL, WAL archive and base backups keep is beyond this; the key epochs cover those
+    (README, Key hierarchy).
 
     Returns what was done; a lock not granted within 5 s is logged and left for later.
     """
@@ -117,15 +112,19 @@ def purge_residue(*, keys: bool = True) -> dict[str, Any]:
     # VACUUM refuses to run inside a transaction block.
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         since = connection.execute(sa.text("SELECT now()")).scalar_one()
-        deadline = time.monotonic() + SNAPSHOT_WAIT_SECONDS
+        deadline = time.monotonic() + (SNAPSHOT_WAIT_SECONDS if keys else 0.0)
         while (older := _older_snapshots(connection, since)) and time.monotonic() < deadline:
             time.sleep(0.2)
-        if older:
+        if older and keys:
             _log.warning("a transaction older than the erasure still runs; rows may remain")
         present = set(sa.inspect(connection).get_table_names())
         # Never queue behind a long transaction: the erasure has committed, this is hygiene.
         connection.execute(sa.text("SET lock_timeout = '5s'"))
-        wanted = [(t, sql) for t, sql in PG_PURGE if t in present and (keys or t not in KEY_TABLES)]
+        wanted = [
+            (table, f"VACUUM FULL {table}" if keys and table in PG_REWRITE else f"VACUUM {table}")
+            for table in (*PG_REWRITE, *PG_VACUUM)
+            if table in present
+        ]
         for table, statement in wanted:
             try:
                 connection.execute(sa.text(statement))
