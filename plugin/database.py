@@ -76,7 +76,8 @@ def _older_snapshots(connection: Any, since: Any) -> int:
         connection.execute(
             sa.text(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL "
+                "AND pid <> pg_backend_pid() "
+                "AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL) "
                 "AND xact_start < :since"
             ),
             {"since": since},
