@@ -158,3 +158,44 @@ def test_only_a_strong_identifier_ties_a_new_contact_to_a_known_person(
         "form", VendorContact(external_id="", email="anne@example.dk"), verified=False
     )
     assert typed.subject.id != first.subject.id
+
+
+def test_a_strong_tie_made_at_ingest_is_audited_and_a_dpo_can_split_it(
+    erasure_app: Flask, freshdesk: tuple[FreshdeskSimulator, Any]
+) -> None:
+    sim, _log = freshdesk
+    first = sim.add_contact("Anne Holm", "anne.holm@example.dk")
+    second = sim.add_contact("A. Holm (arbejde)", "anne.holm@example.dk", SHARED_PHONE)
+    own = sim.add_ticket("Sag", "Ring 40 40 40 40", first, notify=False)
+    work = sim.add_ticket("Sag", "Faktura", second, notify=False)
+    _deliver(erasure_app, sim, own)
+    _deliver(erasure_app, sim, work)
+    db.session.expire_all()
+    rows = db.session.scalars(sa.select(Ticket).order_by(Ticket.id)).all()
+    assert len({r.subject_id for r in rows}) == 1  # the same verified e-mail: one person
+    subject_id = rows[0].subject_id
+    link = db.session.query(AuditEvent).filter_by(action="subject_merge").one()
+    assert link.subject_id == subject_id and link.actor_id == "system:worker"
+    assert link.details == {
+        "vendor": "freshdesk",
+        "matched_on": "email",
+        "added": sorted(["vendor_contact", "phone"]),
+    }
+    assert "anne" not in json.dumps(link.details).lower()
+
+    contact_ids = db.session.scalars(
+        sa.select(SubjectIdentifier.id)
+        .where(SubjectIdentifier.subject_id == subject_id, SubjectIdentifier.kind != "email")
+        .order_by(SubjectIdentifier.id)
+    ).all()
+    answer = erasure_app.test_client().post(
+        f"/api/subjects/{subject_id}/split",
+        headers=headers(erasure_app),
+        json={"identifier_ids": contact_ids[1:], "reason": "to personer i samme husstand"},
+    )
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    db.session.expire_all()
+    assert answer.get_json()["moved_tickets"] == [f"freshdesk:{work}"]
+    owners = {r.external_id: r.subject_id for r in db.session.scalars(sa.select(Ticket))}
+    assert owners[str(own)] == subject_id and owners[str(work)] != subject_id
+    assert db.session.query(AuditEvent).filter_by(action="subject_split").count() == 1
