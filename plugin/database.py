@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +22,7 @@ from plugin.config import ROOT, ConfigError
 from plugin.extensions import db
 
 MIGRATIONS = ROOT / "migrations"
+_log = logging.getLogger(__name__)
 
 
 def engine_options(database_url: str) -> dict[str, Any]:
@@ -35,6 +38,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # Deleted rows are overwritten with zeros, not just unlinked: a shredded key or an erased
+    # person's rows must not stay readable in free space of the file's pages.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -47,6 +53,92 @@ def init_app(app: Flask) -> None:
     if settings.database_url.startswith("sqlite"):
         with app.app_context():
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
+# What an erasure leaves in PostgreSQL's files, and the statement that removes it. A plain
+# VACUUM marks a dead row's space free without zeroing it (a row that sat lowest on its
+# page stays whole in the file) and leaves index pages as they are, so the tables holding
+# what links back to a person are written anew by VACUUM FULL, indexes included:
+# subject_keys (the wrapped data keys: a copy would undo the shredding), and
+# subject_identifiers and findings (blind indexes and dedupe keys: HMACs under the index
+# key, which outlives the person, so a guessed value could be confirmed). Vault items
+# (ciphertext under the destroyed key), tickets and secure messages (vendor ids, vault
+# references) get a plain VACUUM.
+PG_REWRITE = ("subject_keys", "subject_identifiers", "findings")
+PG_VACUUM = ("vault_items", "tickets", "secure_messages")
+# How long to wait for transactions older than the erasure: while one runs, its snapshot
+# keeps the dead rows, and VACUUM FULL would copy them into the new file.
+SNAPSHOT_WAIT_SECONDS = 10.0
+
+
+def _older_snapshots(connection: Any, since: Any) -> int:
+    return int(
+        connection.execute(
+            sa.text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() "
+                "AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL) "
+                "AND xact_start < :since"
+            ),
+            {"since": since},
+        ).scalar_one()
+    )
+
+
+def purge_residue(*, keys: bool = True) -> dict[str, Any]:
+    """Remove what deleted rows leave in the live database files; call after the commit.
+
+    SQLite (``secure_delete`` zeroes freed space in every page it writes): checkpoint the
+    WAL into the main file and truncate it, since the WAL still holds the pages as they were
+    before the shred. PostgreSQL: wait (bounded) for transactions older than the erasure,
+    then VACUUM FULL of ``PG_REWRITE`` and VACUUM of ``PG_VACUUM``. ``keys=False`` (no
+    person was shredded: a ticket deleted in the vendor) runs a plain VACUUM of all of
+    them, without waiting: it frees the space but may leave bytes in it. What PostgreSQL's
+    own WAL, WAL archive and base backups keep is beyond this; the key epochs cover those
+    (README, Key hierarchy).
+
+    Returns what was done; a lock not granted within 5 s is logged and left for later.
+    """
+    engine = db.engine
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            busy, wal_frames, moved = connection.execute(
+                sa.text("PRAGMA wal_checkpoint(TRUNCATE)")
+            ).one()
+            connection.commit()
+        if busy:
+            _log.warning("WAL checkpoint after a shred was blocked by a reader")
+        return {"checkpointed": not busy, "wal_frames": int(wal_frames), "moved": int(moved)}
+    done: list[str] = []
+    # VACUUM refuses to run inside a transaction block.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        since = connection.execute(sa.text("SELECT now()")).scalar_one()
+        deadline = time.monotonic() + (SNAPSHOT_WAIT_SECONDS if keys else 0.0)
+        while (older := _older_snapshots(connection, since)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if older and keys:
+            _log.warning("a transaction older than the erasure still runs; rows may remain")
+        present = set(sa.inspect(connection).get_table_names())
+        # Never queue behind a long transaction: the erasure has committed, this is hygiene.
+        connection.execute(sa.text("SET lock_timeout = '5s'"))
+        wanted = [
+            (table, f"VACUUM FULL {table}" if keys and table in PG_REWRITE else f"VACUUM {table}")
+            for table in (*PG_REWRITE, *PG_VACUUM)
+            if table in present
+        ]
+        for table, statement in wanted:
+            try:
+                connection.execute(sa.text(statement))
+                done.append(table)
+            except sa.exc.OperationalError as exc:
+                _log.warning(
+                    "purging residue skipped a table",
+                    extra={"table": table, "error": type(exc).__name__},
+                )
+    return {
+        "vacuumed": done,
+        "complete": not older and len(done) == len(wanted),
+    }
 
 
 def alembic_config(database_url: str) -> Config:

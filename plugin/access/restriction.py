@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from plugin.access.levels import MASKED
-from plugin.rights.restrictions import is_restricted as _flagged
+from plugin.subjects.restrictions import is_restricted as _flagged
 
 # While processing is restricted agents see tokens at most and cannot reveal.
 RESTRICTED_CEILING = MASKED

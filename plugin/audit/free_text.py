@@ -34,6 +34,21 @@ def refusal(text: str | None) -> str | None:
     return MESSAGE.format(kinds=", ".join(kinds)) if kinds else None
 
 
+class PersonalDataInText(ValueError):
+    """A free-text field bound for the database holds personal data; nothing was stored."""
+
+
+def check_free_text(text: str | None) -> None:
+    """Raise PersonalDataInText (bilingual, kinds only) when ``text`` holds personal data.
+
+    The last line of defence behind the API schemas: the CLI and internal callers hand
+    reasons straight to the audit trail, which outlives every erasure.
+    """
+    message = refusal(text)
+    if message:
+        raise PersonalDataInText(message)
+
+
 class NoPersonalData(validate.Validator):
     """Marshmallow validator: refuse a free-text field holding personal data."""
 

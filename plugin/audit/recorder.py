@@ -11,6 +11,7 @@ from plugin.audit.actions import ACTIONS
 from plugin.audit.canonical import event_hash, row_content
 from plugin.audit.chain import chain_head, lock_chain
 from plugin.audit.checkpoints import audit_settings, sign_checkpoint
+from plugin.audit.free_text import check_free_text
 from plugin.audit.guard import check_details
 from plugin.auth.guard import Actor
 from plugin.extensions import db
@@ -44,6 +45,7 @@ def record(
         raise ValueError("ticket_ref must be '<vendor>:<external id>'")
     details = dict(details or {})
     check_details(details)
+    check_free_text(reason)  # PersonalDataInText: the caller's transaction rolls back
     session = db.session
     lock_chain(session)
     seq, prev_hash = chain_head(session)

@@ -84,8 +84,9 @@ def restore(app: Flask, source: Path, yes: bool) -> None:
 @with_app
 def epochs(app: Flask, run_now: bool) -> None:
     """The master-key epochs: backups of an epoch open until its key is destroyed."""
-    from plugin.keys.epochs import destruction_due_at, epoch_job
+    from plugin.keys.epochs import destruction_due_at
     from plugin.keys.provider import get_provider
+    from plugin.worker.key_epochs import epoch_job
 
     if run_now:
         run = epoch_job(app)

@@ -75,10 +75,16 @@ def with_app(command: F) -> F:
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         app = build_app()
+        from plugin.audit.free_text import PersonalDataInText
+        from plugin.extensions import db
+
         with app.app_context():
             try:
                 return command(app, *args, **kwargs)
             except STARTUP_ERRORS as exc:
+                fail(str(exc))
+            except PersonalDataInText as exc:
+                db.session.rollback()  # nothing of the refused command is kept
                 fail(str(exc))
 
     return wrapper  # type: ignore[return-value]

@@ -18,6 +18,7 @@ from flask import Flask, current_app
 
 from plugin.audit import actions, record
 from plugin.auth.guard import Actor
+from plugin.database import purge_residue
 from plugin.erasure.contacts import ContactLookupFailed
 from plugin.erasure.errors import ErasureError
 from plugin.erasure.scope import Scope, build_scope
@@ -201,6 +202,7 @@ def request_erasure(
     )
     _answer_open_requests(subject_id, kept)
     db.session.commit()
+    purge_residue()  # the shredded key and deleted rows out of the live database files
     if dispatch:
         kick(current_app._get_current_object())  # type: ignore[attr-defined]
     return erasure_status(subject_id)

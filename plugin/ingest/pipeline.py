@@ -40,11 +40,11 @@ from plugin.ingest.rewrite import render, substitute
 from plugin.ingest.settings import IngestSettings, ingest_settings
 from plugin.ingest.tickets import refresh_retention, upsert_ticket
 from plugin.ingest.tokens import token_for
-from plugin.ingest.writeback_audit import record_write_back
+from plugin.ingest.writeback_audit import record_identity_link, record_write_back
 from plugin.messages.outbound import record_plain_replies
 from plugin.models import DataSubject, Finding, Ticket
-from plugin.rights.restrictions import is_restricted
-from plugin.subjects import find_or_create_subject
+from plugin.subjects.identity import resolve_contact
+from plugin.subjects.restrictions import is_restricted
 from plugin.vault import get_vault
 from plugin.vendors.contract import Adapter, VendorTicket
 from plugin.vendors.errors import AdapterError
@@ -85,7 +85,10 @@ def dedupe_key(ticket: Ticket, field_name: str, kind: str, value: str, ordinal: 
 
 def _subject(adapter: Adapter, vt: VendorTicket, ticket: Ticket | None) -> DataSubject:
     if vt.requester is not None:
-        return find_or_create_subject(adapter.name, vt.requester)
+        found = resolve_contact(adapter.name, vt.requester)
+        if found.matched_on is not None and found.added:
+            record_identity_link(found.subject.id, adapter.name, found.matched_on, found.added)
+        return found.subject
     if ticket is not None and ticket.subject_id:
         subject = db.session.get(DataSubject, ticket.subject_id)
         if subject is not None:

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from flask import current_app
 
+from plugin.database import purge_residue
 from plugin.extensions import db
 from plugin.ingest import inbox
 from plugin.ingest.deletions import handle_deletion
@@ -88,6 +89,9 @@ def process_event(event_id: int, settings: IngestSettings | None = None) -> str:
         row = db.session.get(InboxEvent, event_id)  # phase 1 committed: reload
         inbox.mark_done(row, outcome)
         db.session.commit()
+        if outcome == "deleted":
+            # A contact gone at its only vendor shreds the person's key; a ticket only rows.
+            purge_residue(keys=row.object_type == "contact")
         return outcome
     except EventParked as exc:
         inbox.park(event_id, exc)

@@ -33,3 +33,16 @@ def record_write_back(
             "restricted": restricted,
         },
     )
+
+
+def record_identity_link(
+    subject_id: str, vendor: str, matched_on: str, added: Iterable[str]
+) -> None:
+    """A new vendor contact was tied to a known person on a strong identifier: audited, so
+    a DPO can see why two records are one and split them (``/api/subjects/<id>/split``)."""
+    audit.record(
+        audit.actions.SUBJECT_MERGE,
+        actor=WORKER,
+        subject_id=subject_id,
+        details={"vendor": vendor, "matched_on": matched_on, "added": sorted(added)},
+    )

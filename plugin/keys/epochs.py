@@ -15,11 +15,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import Flask
-
 from plugin.config import Settings
 from plugin.keys.keyring import Keyring, KeyringError
-from plugin.keys.provider import Epoch, KeyFileProvider, KeyProvider, get_provider
+from plugin.keys.provider import Epoch, KeyFileProvider, KeyProvider
 
 log = logging.getLogger(__name__)
 # Batches (of 500 data keys) re-wrapped per job run: bounded, the next run resumes.
@@ -109,38 +107,6 @@ def run_epochs(
         provider.destroy_epoch(epoch.id, now)
         run.destroyed.append(epoch.id)
     return run
-
-
-def epoch_job(app: Flask, now: datetime | None = None) -> EpochRun:
-    """Scheduler entry (job ``key_epochs``): rotate, re-wrap, destroy; audited when it acts."""
-    from plugin.audit import actions, record
-    from plugin.auth.guard import Actor
-    from plugin.extensions import db
-    from plugin.vault import get_vault
-
-    with app.app_context():
-        try:
-            vault = get_vault()
-            settings = app.extensions["datavagt.settings"]
-            run = run_epochs(
-                settings,
-                get_provider(app),
-                vault.keys_under,
-                lambda: vault.rewrap_all(max_batches=REWRAP_BATCHES_PER_RUN),
-                now,
-            )
-            if run.rotated_to or run.destroyed or run.blocked:
-                record(
-                    actions.KEY_ROTATION,
-                    actor=Actor(id="scheduler", role="admin", source="job"),
-                    details={"job": "key_epochs", **run.details()},
-                )
-                db.session.commit()
-            if run.rotated_to or run.destroyed:
-                log.info("key epochs", extra=run.details())
-            return run
-        finally:
-            db.session.remove()
 
 
 def _epochs_from_file(settings: Settings) -> list[Epoch]:

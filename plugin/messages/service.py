@@ -23,7 +23,7 @@ from plugin.models import (
 )
 from plugin.models.types import utcnow
 from plugin.portal.urls import base_url
-from plugin.rights.lookup import group_ids
+from plugin.subjects.groups import group_ids
 from plugin.vault import VaultError, get_vault
 
 MAX_BODY_CHARS = 10000

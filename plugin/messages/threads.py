@@ -14,7 +14,7 @@ from plugin.extensions import db
 from plugin.messages.service import FIELD
 from plugin.models import DataSubjectRequest, SecureMessage, Ticket, VaultItem
 from plugin.models.types import utcnow
-from plugin.rights.lookup import group_ids
+from plugin.subjects.groups import group_ids
 from plugin.vault import VaultError, get_vault
 
 

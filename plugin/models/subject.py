@@ -35,7 +35,22 @@ class SubjectIdentifier(db.Model):
     """One identifier of a subject, stored as a keyed blind index (never in clear)."""
 
     __tablename__ = "subject_identifiers"
-    __table_args__ = (sa.UniqueConstraint("kind", "vendor", "blind_index"),)
+    __table_args__ = (
+        # A strong identifier (vendor contact id, e-mail) names one subject; a weak one (a
+        # phone number, shared by families and firms) may be held by several.
+        sa.UniqueConstraint(
+            "kind", "vendor", "blind_index", "subject_id", name="uq_subject_identifiers_holder"
+        ),
+        sa.Index(
+            "uq_subject_identifiers_strong",
+            "kind",
+            "vendor",
+            "blind_index",
+            unique=True,
+            sqlite_where=sa.text("kind <> 'phone'"),
+            postgresql_where=sa.text("kind <> 'phone'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
     subject_id: Mapped[str] = mapped_column(

@@ -14,7 +14,7 @@ from plugin.messages.service import note_for_request, subject_actor
 from plugin.models import Consent, ConsentText, DataSubjectRequest
 from plugin.rights import export as exports
 from plugin.rights import requests
-from plugin.rights.lookup import group_ids
+from plugin.subjects.groups import group_ids
 
 PORTAL_KINDS = ("erasure", "rectification")
 MAX_NOTE_CHARS = 2000

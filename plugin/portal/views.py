@@ -11,8 +11,8 @@ from plugin.consent import service as consents
 from plugin.extensions import db
 from plugin.models import DataSubjectRequest
 from plugin.rights import holdings
-from plugin.rights.lookup import group_ids
 from plugin.rights.requests import serialise
+from plugin.subjects.groups import group_ids
 
 
 def my_data(subject_id: str) -> dict[str, Any]:

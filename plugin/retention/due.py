@@ -14,7 +14,7 @@ from plugin.extensions import db
 from plugin.ingest.settings import ingest_settings
 from plugin.models import Consent, DataSubject, Finding, OutboxJob, Ticket
 from plugin.retention.policy import Rule, TicketDates, due_now, rules_for, schedule
-from plugin.rights.restrictions import restricted_pairs
+from plugin.subjects.restrictions import restricted_pairs
 
 RETENTION = "retention"
 TICKET_ACTIONS = ("delete_ticket", "anonymise_ticket")

@@ -12,6 +12,7 @@ from plugin.extensions import db
 from plugin.models import DataSubject, SubjectIdentifier, Ticket
 from plugin.rights.errors import RightsError, not_found
 from plugin.subjects import find_subjects
+from plugin.subjects.groups import group_ids
 
 
 def get_subject(subject_id: str) -> DataSubject:
@@ -20,22 +21,6 @@ def get_subject(subject_id: str) -> DataSubject:
     if subject is None:
         raise not_found()
     return subject
-
-
-def group_ids(subject_id: str) -> list[str]:
-    """The subject and every subject merged into it (transitively): one person's records."""
-    ids = [subject_id]
-    frontier = [subject_id]
-    while frontier:
-        children = list(
-            db.session.scalars(
-                sa.select(DataSubject.id).where(DataSubject.merged_into_id.in_(frontier))
-            )
-        )
-        children = [c for c in children if c not in ids]
-        ids.extend(children)
-        frontier = children
-    return ids
 
 
 def find(

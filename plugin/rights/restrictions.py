@@ -10,58 +10,20 @@ from flask import current_app
 from plugin import audit
 from plugin.auth.guard import Actor
 from plugin.extensions import db
-from plugin.models import DataSubject, ProcessingRestriction
+from plugin.models import ProcessingRestriction
 from plugin.models.restriction import RESTRICTION_KINDS
 from plugin.models.types import utcnow
 from plugin.rights.errors import RightsError, not_found
-from plugin.rights.lookup import get_subject, group_ids
+from plugin.rights.lookup import get_subject
+from plugin.subjects.groups import group_ids
+from plugin.subjects.groups import root_id as _root
+
+# Re-exported for callers above ingest; they live in plugin.subjects so ingest can read them.
+from plugin.subjects.restrictions import is_restricted, restricted_pairs  # noqa: F401
 
 # Art. 21(1): the right to object covers processing under Art. 6(1)(e) and (f) (direct
 # marketing on legitimate interests included, Art. 21(2)); consent is withdrawn instead.
 OBJECTION_BASES = frozenset({"legitimate_interests", "public_task"})
-
-
-def _root(subject_id: str) -> str:
-    """The surviving subject of a merge chain (flags are kept on it and its merged ones)."""
-    seen = {subject_id}
-    current = db.session.get(DataSubject, subject_id)
-    while current is not None and current.merged_into_id and current.merged_into_id not in seen:
-        seen.add(current.merged_into_id)
-        current = db.session.get(DataSubject, current.merged_into_id)
-    return current.id if current is not None else subject_id
-
-
-def is_restricted(subject_id: str | None, purpose: str | None = None) -> bool:
-    """True when processing ``subject_id``'s data for ``purpose`` is stopped (any purpose: None)."""
-    if subject_id is None:
-        return False
-    ids = group_ids(_root(subject_id))
-    query = sa.select(ProcessingRestriction.id).where(
-        ProcessingRestriction.subject_id.in_(ids), ProcessingRestriction.lifted_at.is_(None)
-    )
-    if purpose is not None:
-        query = query.where(
-            sa.or_(
-                ProcessingRestriction.purpose.is_(None), ProcessingRestriction.purpose == purpose
-            )
-        )
-    return db.session.scalar(query.limit(1)) is not None
-
-
-def restricted_pairs(kind: str = "restriction") -> set[tuple[str, str | None]]:
-    """(subject id, purpose or None for all) under an active flag of ``kind``, merges followed.
-
-    The table holds a handful of rows, so batch callers (the retention sweep) read it whole.
-    """
-    pairs: set[tuple[str, str | None]] = set()
-    rows = db.session.execute(
-        sa.select(ProcessingRestriction.subject_id, ProcessingRestriction.purpose).where(
-            ProcessingRestriction.lifted_at.is_(None), ProcessingRestriction.kind == kind
-        )
-    )
-    for subject_id, purpose in rows:
-        pairs.update((member, purpose) for member in group_ids(_root(subject_id)))
-    return pairs
 
 
 def active(subject_id: str) -> list[dict[str, Any]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from dataclasses import dataclass
 
 import phonenumbers
 import sqlalchemy as sa
@@ -18,6 +19,11 @@ from plugin.vendors.contract import VendorContact
 DEFAULT_REGION = "DK"
 # Match order: a vendor's own contact id is the strongest link, then e-mail, then phone.
 PRIORITY = ("vendor_contact", "email", "phone")
+# Identifiers that may tie a new contact to a person already known. A phone number (like a
+# name or an address, which are never matched at all) is shared by families and firms:
+# it is indexed so the person can be found by it, but two contacts sharing only a phone
+# number stay two people unless a DPO merges them (audited, undone by a split).
+STRONG = frozenset({"vendor_contact", "email"})
 
 
 def normalise_identifier(kind: str, value: str) -> str:
@@ -71,45 +77,61 @@ def _resolve(subject: DataSubject) -> DataSubject:
     return subject
 
 
-def _lookup(kind: str, scope: str, index: str) -> SubjectIdentifier | None:
-    return db.session.scalars(
-        sa.select(SubjectIdentifier).where(
-            SubjectIdentifier.kind == kind,
-            SubjectIdentifier.vendor == scope,
-            SubjectIdentifier.blind_index == index,
+def _holders(kind: str, scope: str, index: str) -> list[SubjectIdentifier]:
+    """Rows holding an identifier: at most one for a strong kind, any number for a phone."""
+    return list(
+        db.session.scalars(
+            sa.select(SubjectIdentifier)
+            .where(
+                SubjectIdentifier.kind == kind,
+                SubjectIdentifier.vendor == scope,
+                SubjectIdentifier.blind_index == index,
+            )
+            .order_by(SubjectIdentifier.id)
         )
-    ).first()
+    )
 
 
-def find_or_create_subject(
-    vendor: str, contact: VendorContact, *, verified: bool = True
-) -> DataSubject:
-    """The subject matching the contact's identifiers, created when none matches (no commit).
+@dataclass(frozen=True)
+class Resolution:
+    """Whom a contact was resolved to, and how (for the caller's audit trail)."""
 
-    ``verified=False`` is for identifiers a person merely typed (intake forms): such a claim
-    never attaches to an existing subject, so nobody can add consents or requests to
-    another person's record by typing their e-mail address.
+    subject: DataSubject
+    matched_on: str | None  # the strong identifier kind that found an existing subject
+    added: tuple[str, ...]  # identifier kinds newly recorded for the subject
+
+
+def resolve_contact(vendor: str, contact: VendorContact, *, verified: bool = True) -> Resolution:
+    """The subject matching the contact's strong identifiers, created when none does.
+
+    No commit. ``verified=False`` is for identifiers a person merely typed (intake forms):
+    such a claim never attaches to an existing subject, so nobody can add consents or
+    requests to another person's record by typing their e-mail address.
     """
     keyring = _keyring()
     wanted = [(k, s, v, blind_index(keyring, k, v)) for k, s, v in _identifiers(vendor, contact)]
     wanted.sort(key=lambda row: PRIORITY.index(row[0]))
     subject: DataSubject | None = None
-    present: set[tuple[str, str, str]] = set()
+    matched_on: str | None = None
+    holders = {(k, s, i): _holders(k, s, i) for k, s, _v, i in wanted}
     for kind, scope, _value, index in wanted:
-        row = _lookup(kind, scope, index)
-        if row is None:
-            continue
-        present.add((kind, scope, index))
-        if subject is None and row.verified and verified:
-            subject = _resolve(row.subject)
+        row = next(iter(holders[(kind, scope, index)]), None)
+        if subject is None and row is not None and verified and row.verified and kind in STRONG:
+            resolved = _resolve(row.subject)
+            if resolved.erased_at is None:  # an erased person is never brought back
+                subject, matched_on = resolved, kind
     if subject is None:
         subject = DataSubject()
         db.session.add(subject)
         db.session.flush()
     vault = get_vault()
+    added: list[str] = []
     for kind, scope, value, index in wanted:
-        if (kind, scope, index) in present:
-            continue  # already known (possibly for another subject: merging is a rights task)
+        rows = holders[(kind, scope, index)]
+        if any(row.subject_id == subject.id for row in rows):
+            continue  # this subject holds it already
+        if rows and kind in STRONG:
+            continue  # another subject's: tying the two together is a DPO's merge
         try:
             # A savepoint: a concurrent worker may insert the same identifier first.
             with db.session.begin_nested():
@@ -124,9 +146,17 @@ def find_or_create_subject(
                         verified=verified,  # True: read from the vendor's own contact record
                     )
                 )
+            added.append(kind)
         except sa.exc.IntegrityError:
             continue
-    return subject
+    return Resolution(subject, matched_on, tuple(added))
+
+
+def find_or_create_subject(
+    vendor: str, contact: VendorContact, *, verified: bool = True
+) -> DataSubject:
+    """``resolve_contact(...).subject``: the matching or a new subject (no commit)."""
+    return resolve_contact(vendor, contact, verified=verified).subject
 
 
 def find_subjects(
@@ -150,8 +180,7 @@ def find_subjects(
         clauses.append(("vendor_contact", vendor, blind_index(keyring, "vendor_contact", external)))
     subjects: dict[str, DataSubject] = {}
     for kind, scope, index in clauses:
-        row = _lookup(kind, scope, index)
-        if row is not None:
+        for row in _holders(kind, scope, index):  # a phone number may name several people
             subject = _resolve(row.subject)
             subjects.setdefault(subject.id, subject)
     return list(subjects.values())

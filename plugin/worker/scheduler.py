@@ -39,7 +39,7 @@ JOBS: dict[str, str] = {
     "breach_watch": "plugin.breach.service:watch_job",
     "alert_watch": "plugin.alerts.service:watch_job",
     "audit_verify": "plugin.alerts.service:audit_verify_job",
-    "key_epochs": "plugin.keys.epochs:epoch_job",
+    "key_epochs": "plugin.worker.key_epochs:epoch_job",
     "erasure_followup": "plugin.erasure.followup:followup_job",
 }
 UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}

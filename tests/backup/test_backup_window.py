@@ -19,10 +19,10 @@ from flask import Flask
 from plugin.backup.service import _lines, open_backup
 from plugin.erasure.service import request_erasure
 from plugin.extensions import db
-from plugin.keys.epochs import epoch_job
 from plugin.keys.provider import get_provider
 from plugin.models import DataSubject, Finding, SubjectIdentifier, SubjectKey, VaultItem
 from plugin.vault import envelope
+from plugin.worker.key_epochs import epoch_job
 from simulators.freshdesk.simulator import FreshdeskSimulator
 from tests.backup.conftest import Person, backup_file, readable, run_cli, seed
 from tests.retention.conftest import StatusLog

@@ -15,10 +15,11 @@ from flask import Flask
 from plugin.config import load_settings
 from plugin.extensions import db
 from plugin.keys import Keyring, KeyringError
-from plugin.keys.epochs import backup_window_end, epoch_job, run_epochs
+from plugin.keys.epochs import backup_window_end, run_epochs
 from plugin.keys.provider import KeyFileProvider, KeyProvider, get_provider
 from plugin.models import AuditEvent, DataSubject, SubjectKey, VaultItem
 from plugin.vault import Vault, VaultError, get_vault
+from plugin.worker.key_epochs import epoch_job
 from plugin.worker.scheduler import JOBS, build_scheduler, resolve
 
 
@@ -197,7 +198,7 @@ def test_destroyed_epoch_makes_its_data_keys_unreadable(app: Flask) -> None:
 
 
 def test_key_epochs_job_is_scheduled(app: Flask) -> None:
-    assert JOBS["key_epochs"] == "plugin.keys.epochs:epoch_job"
+    assert JOBS["key_epochs"] == "plugin.worker.key_epochs:epoch_job"
     assert resolve(JOBS["key_epochs"]) is epoch_job
     manifest_jobs = app.extensions["datavagt.manifest"].data["jobs"]
     assert manifest_jobs["key_epochs"]["enabled"]
