@@ -24,10 +24,11 @@ class RateLimitHeaders:
 class Slot:
     """One admitted request, in flight until released."""
 
-    __slots__ = ("started",)
+    __slots__ = ("cost", "started")
 
-    def __init__(self, started: float) -> None:
+    def __init__(self, started: float, cost: int = 1) -> None:
         self.started = started
+        self.cost = cost
 
 
 class RateLimiter:
@@ -75,19 +76,20 @@ class RateLimiter:
         """The window in seconds as last learnt."""
         return self._window
 
-    def acquire(self) -> Slot:
-        """Block until a request may be sent, then count it as in flight."""
+    def acquire(self, cost: int = 1) -> Slot:
+        """Block until a request of ``cost`` credits may be sent, then count it in flight."""
+        cost = max(1, cost)
         with self._cond:
             while True:
                 now = self._clock()
-                delay = self._delay(now)
+                delay = self._delay(now, cost)
                 if delay <= 0:
                     break
                 self.waited += delay
                 self._cond.wait(delay)
-            self._in_flight += 1
-            self._used_since += 1
-            return Slot(now)
+            self._in_flight += cost
+            self._used_since += cost
+            return Slot(now, cost)
 
     def release(
         self,
@@ -99,8 +101,9 @@ class RateLimiter:
         """Record a finished request and learn from the answer's headers."""
         with self._cond:
             now = self._clock()
-            self._in_flight -= 1
-            cost = self._int(headers, self.headers.cost) or 1
+            self._in_flight -= slot.cost
+            # The vendor's own charge wins over our prediction.
+            cost = self._int(headers, self.headers.cost) or slot.cost
             self._log.append((now, cost))
             if headers is not None:
                 self._learn(headers, now)
@@ -127,7 +130,7 @@ class RateLimiter:
             self._remaining_at = now
             self._used_since = self._in_flight
 
-    def _delay(self, now: float) -> float:
+    def _delay(self, now: float, cost: int = 1) -> float:
         """Seconds to wait before the next send (0 when it may go now)."""
         if now < self._blocked_until:
             return self._blocked_until - now
@@ -145,7 +148,7 @@ class RateLimiter:
             since = self._remaining_at - window
             freed = sum(c for ts, c in self._log if since < ts <= now - window)
             available.append(self._remaining + freed - self._used_since)
-        if not available or min(available) > self._reserve:
+        if not available or min(available) - (cost - 1) > self._reserve:
             return 0.0
         if in_window:
             return max(in_window[0][0] + window - now, 0.001)

@@ -57,7 +57,7 @@ def execute(job: ClaimedJob, adapters: dict[str, Adapter]) -> Outcome:
             adapter.write_fields(target, dict.fromkeys(fields, ANONYMISED))
             _anonymise_conversations(adapter, target)
         elif job.kind in ("erase_contact", "delete_contact"):
-            adapter.erase_contact(target)
+            stores = adapter.erase_contact(target)
         elif job.kind == "anonymise_contact":
             values = ANONYMOUS_CONTACT.get(job.vendor, {"name": "Anonymised"})
             adapter.anonymise_contact(target, values)  # type: ignore[arg-type]

@@ -260,8 +260,11 @@ class Adapter(ABC):
         """
 
     @abstractmethod
-    def erase_contact(self, id_or_email: str) -> None:
-        """Erase a contact permanently; raise NotFound when it is already gone."""
+    def erase_contact(self, id_or_email: str) -> list[dict[str, str]] | None:
+        """Erase a contact permanently; raise NotFound when it is already gone.
+
+        May return per-store entries like ``delete_ticket`` does.
+        """
 
     @abstractmethod
     def anonymise_contact(self, contact_id: str, values: Mapping[str, str]) -> None:

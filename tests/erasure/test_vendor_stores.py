@@ -1,0 +1,76 @@
+"""After a completed erasure, no simulator store holds a value of the person, except copies
+the certificate names as remaining with the date the vendor drops them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Flask
+
+from plugin.extensions import db
+from plugin.models import Ticket
+from plugin.retention.dispatcher import Dispatcher
+from tests.retention.test_api import headers
+from tests.rights.conftest import person, sims, vendor_app
+from tests.rights.seeding import CPR, EMAIL, PHONE, Person, Sims
+
+__all__ = ["person", "sims", "vendor_app"]
+IBAN = "DK5000400440116243"
+VALUES = (CPR, EMAIL, PHONE, IBAN, "Holm")
+
+
+def _erase(app: Flask, person: Person) -> list[dict[str, Any]]:
+    client = app.test_client()
+    auth = headers(app)
+    answer = client.post(f"/api/subjects/{person.subject_id}/erase", headers=auth, json={})
+    assert answer.status_code == 202
+    Dispatcher(app, threads=3).run_until_idle(timeout=60)
+    body = client.get(f"/api/subjects/{person.subject_id}/erasure-certificate", headers=auth)
+    assert body.status_code == 200
+    return body.get_json()["claims"]["deleted"]
+
+
+def _remaining(items: list[dict[str, Any]], vendor: str) -> list[dict[str, str]]:
+    stores = [s for i in items if i["vendor"] == vendor for s in i.get("stores", [])]
+    left = [s for s in stores if s["state"] == "remains"]
+    assert all(s["until"] for s in left), "a remaining copy without the date it goes"
+    return left
+
+
+def _leftovers(state: dict[str, Any]) -> list[str]:
+    held = json.dumps(state, ensure_ascii=False)
+    return [value for value in VALUES if value in held]
+
+
+def test_freshdesk_keeps_none_of_the_person_in_any_store(
+    vendor_app: Flask, sims: Sims, person: Person
+) -> None:
+    fd = sims.freshdesk
+    live = int(person.tickets["freshdesk"])
+    contact = fd.tickets[live]["requester_id"]
+    reply = fd.add_conversation(live, f"<div>Kontoen er {IBAN}, ring {PHONE}</div>")
+    fd.add_conversation(live, f"CPR {CPR} bekræftet", private=True)
+    fd.add_attachment(live, "loenseddel.pdf", f"CPR {CPR}".encode(), conversation_id=reply)
+    archived = fd.add_ticket("Gammel sag", f"IBAN {IBAN}", contact, status=5, notify=False)
+    fd.add_conversation(archived, f"Svar til {EMAIL}")
+    fd.archive_ticket(archived)
+    db.session.add(
+        Ticket(
+            vendor="freshdesk",
+            external_id=str(archived),
+            subject_id=person.subject_id,
+            purpose="support",
+        )
+    )
+    db.session.commit()
+    assert _leftovers(fd.snapshot())
+
+    items = _erase(vendor_app, person)
+
+    assert _leftovers(fd.snapshot()) == []
+    archive = next(i for i in items if i["object_ref"] == str(archived))
+    assert archive["result"] == "done"  # deleted through the archive, not "already absent"
+    assert ("archive", "destroyed") in {(s["store"], s["state"]) for s in archive["stores"]}
+    # Trash is named with its date (the contact's hard delete took it sooner here).
+    assert {s["store"] for s in _remaining(items, "freshdesk")} <= {"trash"}
