@@ -332,7 +332,9 @@ class FreshdeskAdapter(Adapter):
             return self._delete_archived(ticket_id)
         until = self._trash_until(data)
         if data.get("deleted") is True:  # already in Trash: the API can no longer touch it
-            return [_store("trash", "remains", "the ticket was already in Trash", until)]
+            gone = NotFound(self.name, "ticket already deleted", status=404)
+            gone.stores = (_store("trash", "remains", "the ticket was already in Trash", until),)
+            raise gone
         conversations = list(
             self._pages(
                 config.ENDPOINTS["conversations"].format(id=ticket_id), {"per_page": self.per_page}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 class RateLimitHeaders:
     """Where a vendor reports its limit: header names and documented defaults."""
 
-    remaining: str
+    remaining: str | None = None
     limit: str | None = None
     window_ms: str | None = None
     cost: str | None = None

@@ -74,3 +74,23 @@ def test_freshdesk_keeps_none_of_the_person_in_any_store(
     assert ("archive", "destroyed") in {(s["store"], s["state"]) for s in archive["stores"]}
     # Trash is named with its date (the contact's hard delete took it sooner here).
     assert {s["store"] for s in _remaining(items, "freshdesk")} <= {"trash"}
+
+
+def test_dynamics_keeps_none_of_the_person_in_any_store(
+    vendor_app: Flask, sims: Sims, person: Person
+) -> None:
+    dy = sims.dynamics
+    case = person.tickets["dynamics"]
+    contact = dy.incidents[case]["_customerid_value"]
+    dy.add_email(case, f"<p>Kontoen er {IBAN}</p>")
+    dy.add_note(case, f"CPR {CPR}", filename="id.pdf", documentbody="Q1BSIDA1MDQ4Mi0xMjM0")
+    dy.add_note(contact, f"Ring {PHONE}")
+    # Seeding rewrote the case with tokens: the audit history holds the original text.
+    assert CPR in json.dumps(dy.audits)
+
+    items = _erase(vendor_app, person)
+
+    assert _leftovers(dy.snapshot()) == []
+    assert _remaining(items, "dynamics") == []
+    stores = {s["store"] for i in items if i["vendor"] == "dynamics" for s in i.get("stores", [])}
+    assert "audit" in stores
