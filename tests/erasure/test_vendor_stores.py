@@ -4,6 +4,7 @@ the certificate names as remaining with the date the vendor drops them."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Flask
@@ -94,3 +95,38 @@ def test_dynamics_keeps_none_of_the_person_in_any_store(
     assert _remaining(items, "dynamics") == []
     stores = {s["store"] for i in items if i["vendor"] == "dynamics" for s in i.get("stores", [])}
     assert "audit" in stores
+
+
+def test_hubspot_keeps_the_person_only_where_the_certificate_says_until_then(
+    vendor_app: Flask, sims: Sims, person: Person
+) -> None:
+    hs = sims.hubspot
+    ticket = person.tickets["hubspot"]
+    contact = hs.links[ticket][0]
+    payslip = hs.add_file("loenseddel.pdf", f"CPR {CPR}".encode())
+    hs.add_email(
+        ticket, html=f"<p>{IBAN}</p>", hs_email_from_email=EMAIL, hs_attachment_ids=payslip
+    )
+    hs.add_note(ticket, f"CPR {CPR}")
+    hs.add_thread(contact, f"Hej, ring {PHONE}")
+    # Seeding pseudonymised the ticket: its property history keeps the original CPR.
+    assert CPR in json.dumps(hs.tickets[ticket]["history"])
+
+    items = _erase(vendor_app, person)
+
+    assert hs.files == {} and hs.contacts == {}
+    left = _remaining(items, "hubspot")
+    assert {s["store"] for s in left} == {"recycle_bin", "conversations"}
+    # Nothing of the person outside the copies named (archived, restorable records)...
+    state = hs.snapshot()
+    live = {
+        k: [r for r in v if not r.get("archived")]
+        for k, v in state.items()
+        if k != "associations" and isinstance(v, list)
+    }
+    assert _leftovers(live) == []
+    # ...and on the last date named, nothing at all.
+    last = max(datetime.fromisoformat(s["until"]) for s in left).replace(tzinfo=UTC)
+    hs.purge_recycle_bin(last + timedelta(days=1))
+    hs.purge_threads(last + timedelta(days=1))
+    assert _leftovers(hs.snapshot()) == []
