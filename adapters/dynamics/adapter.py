@@ -160,6 +160,16 @@ class DynamicsAdapter(Adapter):
             return False
         return True
 
+    def find_copies(self, object_type: str, object_id: str) -> list[str]:
+        """The case or contact `record`, and its `audit` history (the Auditing table read by
+        `_objectid_value`: learn.microsoft.com/power-apps/developer/data-platform/auditing/
+        retrieve-audit-data), which outlives a deleted record."""
+        found = ["record"] if self.record_exists(object_type, object_id) else []
+        params = {"$select": "auditid", "$filter": f"_objectid_value eq {object_id}"}
+        if self.http.get(config.ENDPOINTS["audits"], params=params).json().get("value"):
+            found.append("audit")
+        return found
+
     def iter_tickets(self, updated_since: datetime) -> Iterator[VendorTicket]:
         """Cases only: backfill re-reads each one (with its activities) through get_ticket."""
         params = {

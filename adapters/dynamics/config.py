@@ -32,6 +32,7 @@ ENDPOINTS = {
     # particular record" (learn.microsoft.com/power-apps/developer/data-platform/auditing/
     # delete-audit-data). Needs prvDeleteRecordChangeHistory.
     "change_history": "DeleteRecordChangeHistory",
+    "audits": "audits",
     "contact_attributes": "EntityDefinitions(LogicalName='contact')/Attributes",
 }
 # The key column of each table a DeleteRecordChangeHistory Target names.

@@ -168,6 +168,24 @@ class FreshdeskAdapter(Adapter):
             return True
         return not (isinstance(data, dict) and data.get("deleted") is True)
 
+    def find_copies(self, object_type: str, object_id: str) -> list[str]:
+        """Ticket: live `record`, in `trash` (``deleted: true``) or in the `archive`; contact:
+        its `record` (a soft-deleted contact answers 404 too; only the hard delete clears
+        it, which the erasure always does)."""
+        if object_type not in ("ticket", "contact") or not object_id.isdigit():
+            raise AdapterError(self.name, f"cannot look for a {object_type}")
+        try:
+            data = self.http.get(config.ENDPOINTS[object_type].format(id=object_id)).json()
+        except NotFound:
+            if object_type == "contact":
+                return []
+            try:
+                self.http.get(config.ENDPOINTS["archived_ticket"].format(id=object_id))
+            except NotFound:
+                return []
+            return ["archive"]
+        return ["trash"] if isinstance(data, dict) and data.get("deleted") is True else ["record"]
+
     def iter_tickets(self, updated_since: datetime) -> Iterator[VendorTicket]:
         """Oldest change first; restarts from the last updated_at at the 300-page limit."""
         since = to_iso(updated_since)

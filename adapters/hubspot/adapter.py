@@ -326,6 +326,32 @@ class HubSpotAdapter(Adapter):
             ),
         ]
 
+    def find_copies(self, object_type: str, object_id: str) -> list[str]:
+        """Ticket: live `record`, or archived in the `recycle_bin` (GET with `archived=true`,
+        the CRM objects API's "Whether to return only results that have been archived");
+        contact: its `record` and any inbox `conversations` (archived or not)."""
+        if object_type not in ("ticket", "contact") or not object_id.isdigit():
+            raise AdapterError(self.name, f"cannot look for a {object_type}")
+        path = config.ENDPOINTS[object_type].format(id=object_id)
+        found: list[str] = []
+        try:
+            self.http.get(path)
+            found.append("record")
+        except NotFound:
+            if object_type == "ticket":
+                try:
+                    self.http.get(path, params={"archived": "true"})
+                    found.append("recycle_bin")
+                except NotFound:
+                    pass
+        if object_type == "contact":
+            for archived in ("false", "true"):
+                params = {"associatedContactId": object_id, "archived": archived}
+                if self.http.get(config.ENDPOINTS["threads"], params=params).json().get("results"):
+                    found.append("conversations")
+                    break
+        return found
+
     def _delete_quietly(self, path: str) -> int:
         """DELETE where 404 (gone already) is as good as done; 1 when something went."""
         try:

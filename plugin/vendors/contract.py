@@ -231,6 +231,14 @@ class Adapter(ABC):
             return False
         return True
 
+    def find_copies(self, object_type: str, object_id: str) -> list[str]:
+        """The vendor stores that still hold the ticket or contact (``record``, ``trash``,
+        ``archive``, ``recycle_bin``, ``audit``, ``conversations`` ...); [] when none does.
+
+        Used by ``datavagt erasure verify``; the default knows only the record itself.
+        """
+        return ["record"] if self.record_exists(object_type, object_id) else []
+
     @abstractmethod
     def iter_tickets(self, updated_since: datetime) -> Iterator[VendorTicket]:
         """Yield tickets updated since a moment, following the vendor's pagination."""

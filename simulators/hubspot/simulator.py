@@ -361,7 +361,8 @@ class HubSpotSimulator(GdprMixin, EngagementsMixin, VendorSimulator):
     def _ticket(self, ticketId: str) -> Response:  # noqa: N803 - the spec's name
         with self.lock:
             ticket = self.tickets.get(ticketId)
-            if ticket is None or ticket["archived"]:
+            wants_archived = request.method == "GET" and request.args.get("archived") == "true"
+            if ticket is None or ticket["archived"] != wants_archived:
                 return _error(404, "resource not found", "OBJECT_NOT_FOUND")
             if request.method == "GET":
                 return _json(self._render(ticket))
