@@ -170,8 +170,7 @@ class FreshdeskAdapter(Adapter):
 
     def find_copies(self, object_type: str, object_id: str) -> list[str]:
         """Ticket: live `record`, in `trash` (``deleted: true``) or in the `archive`; contact:
-        its `record` (a soft-deleted contact answers 404 too; only the hard delete clears
-        it, which the erasure always does)."""
+        its `record`, or `soft_deleted` until the hard delete clears it."""
         if object_type not in ("ticket", "contact") or not object_id.isdigit():
             raise AdapterError(self.name, f"cannot look for a {object_type}")
         try:
@@ -184,7 +183,9 @@ class FreshdeskAdapter(Adapter):
             except NotFound:
                 return []
             return ["archive"]
-        return ["trash"] if isinstance(data, dict) and data.get("deleted") is True else ["record"]
+        if isinstance(data, dict) and data.get("deleted") is True:
+            return ["trash" if object_type == "ticket" else "soft_deleted"]
+        return ["record"]
 
     def iter_tickets(self, updated_since: datetime) -> Iterator[VendorTicket]:
         """Oldest change first; restarts from the last updated_at at the 300-page limit."""
@@ -371,7 +372,9 @@ class FreshdeskAdapter(Adapter):
         }
         if texts:
             body["custom_fields"] = texts
-        self.http.put(path, json=body)
+        updated = parse_iso(self.http.put(path, json=body).json().get("updated_at"))
+        if updated is not None:  # our own change: its webhook echo is not a new edit
+            self.own_writes.add(str(ticket_id), updated.isoformat())
         self.http.delete(path)
         until = (datetime.now(UTC) + timedelta(days=config.TRASH_DAYS)).date().isoformat()
         return [

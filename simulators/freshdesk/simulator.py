@@ -593,6 +593,11 @@ class FreshdeskSimulator(VendorSimulator):
     def _contact(self, id: int) -> Any:  # noqa: A002
         with self.lock:
             contact = self.contacts.get(id)
+            if contact is not None and contact["deleted"] and request.method == "GET":
+                # A soft-deleted contact is still there, "deleted": true (the contact's
+                # `deleted` attribute, developers.freshdesk.com/api/#contacts), until the
+                # hard delete.
+                return jsonify(contact)
             if contact is None or contact["deleted"]:
                 return Response(status=404)
             if request.method == "GET":

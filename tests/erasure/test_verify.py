@@ -120,3 +120,18 @@ def test_unreachable_vendor_fails_and_bad_subjects_are_one_line_errors(
     report = verify_erasure(person.subject_id)
     statuses = {i["status"] for i in report["items"] if i["vendor"] == "freshdesk"}
     assert statuses == {"unreachable"} and not report["ok"]
+
+
+def test_a_contact_left_soft_deleted_is_found(
+    vendor_app: Flask, sims: Sims, person: Person
+) -> None:
+    _erase(vendor_app, person)
+    # As if the hard delete had never run: the contact sits among "deleted contacts".
+    cid = sims.freshdesk.add_contact("Karen Holm", EMAIL)
+    sims.freshdesk.contacts[cid]["deleted"] = True
+    job = db.session.query(OutboxJob).filter_by(vendor="freshdesk", kind="erase_contact").one()
+    job.target = str(cid)
+    db.session.commit()
+    item = _by_ref(verify_erasure(person.subject_id), str(cid))
+    assert item["status"] == "unexpected"
+    assert [f["store"] for f in item["found"]] == ["soft_deleted"]
