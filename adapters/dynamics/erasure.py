@@ -33,6 +33,21 @@ def forget_history(http: HttpClient, entity: str, record_id: str) -> int:
     return int(answer.get("DeletedEntriesCount") or 0)
 
 
+def _gone_or_present(http: HttpClient, path: str, entity: str, record_id: str) -> None:
+    """Return if the record exists; if it is gone (deleted meanwhile, or by an earlier try
+    that stopped before its audit clean-up), delete its audit history and raise NotFound
+    naming that clean-up."""
+    try:
+        http.get(path, params={"$select": config.RECORD_KEYS[entity]})
+        return
+    except NotFound as gone:
+        audit = forget_history(http, entity, record_id)
+        gone.stores = (
+            _store("audit", f"{audit} audit entries deleted (DeleteRecordChangeHistory)"),
+        )
+        raise
+
+
 def delete_case(http: HttpClient, pages: Pages, case_id: str) -> list[dict[str, str]]:
     """Delete a case (its e-mails and notes cascade), then the audit history of all three."""
     return _delete_case(http, pages, case_id)[0]
@@ -42,7 +57,7 @@ def _delete_case(http: HttpClient, pages: Pages, case_id: str) -> tuple[list[dic
     if not config.GUID_RE.fullmatch(case_id):
         raise AdapterError(config.NAME, "a case id must be a GUID")
     path = config.ENDPOINTS["incident"].format(id=case_id)
-    http.get(path, params={"$select": "incidentid"})  # NotFound: gone already
+    _gone_or_present(http, path, "incident", case_id)
     emails = _ids(pages, "emails", "activityid", config.EMAIL_FILTER.format(id=case_id))
     notes = _ids(pages, "annotations", "annotationid", config.NOTE_FILTER.format(id=case_id))
     http.delete(path)
@@ -65,7 +80,7 @@ def delete_contact(http: HttpClient, pages: Pages, contact_id: str) -> list[dict
     """Delete the contact's cases first (a Restrict relationship would refuse otherwise),
     then the contact and its notes, then their audit history."""
     path = config.ENDPOINTS["contact"].format(id=contact_id)
-    http.get(path, params={"$select": "contactid"})  # NotFound: gone already
+    _gone_or_present(http, path, "contact", contact_id)
     cases = _ids(pages, "incidents", "incidentid", config.CASE_FILTER.format(id=contact_id))
     stores: list[dict[str, str]] = []
     audit = 0

@@ -298,7 +298,18 @@ class HubSpotAdapter(Adapter):
         https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/tickets/batch/delete-tickets
         """
         path = config.ENDPOINTS["ticket"].format(id=ticket_id)
-        self.http.get(path, params={"properties": "subject"})  # NotFound: gone already
+        try:
+            self.http.get(path, params={"properties": "subject"})
+        except NotFound as gone:  # archived already (an earlier try, or an agent): name the bin
+            try:
+                answer = self.http.get(path, params={"archived": "true"}).json()
+            except NotFound:
+                raise gone from None
+            since = parse_iso(answer.get("archivedAt")) or datetime.now(UTC)
+            until = (since + timedelta(days=config.RECYCLE_BIN_DAYS)).date().isoformat()
+            reason = "the ticket was already in the recycling bin"
+            gone.stores = (_store("recycle_bin", "remains", reason, until),)
+            raise gone from None
         files = activities = 0
         for object_type in config.ENGAGEMENT_TYPES.values():
             ids = engagements.associated_ids(self.http, ticket_id, object_type)

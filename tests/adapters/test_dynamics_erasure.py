@@ -145,3 +145,15 @@ def test_pacing_follows_the_documented_limit_not_the_debug_headers() -> None:
         finally:
             adapter.close()
         assert sim.rejected == 0
+
+
+def test_a_retry_after_the_delete_still_clears_the_audit_history(
+    dynamics: DynamicsAdapter, dynamics_sim: DynamicsSimulator
+) -> None:
+    _cid, case = _person(dynamics_sim)
+    dynamics.http.delete(f"incidents({case})")  # a first try that stopped right here
+    assert [a for a in dynamics_sim.audits if a["_objectid_value"] == case]
+    with pytest.raises(NotFound) as gone:
+        dynamics.delete_ticket(case)
+    assert not [a for a in dynamics_sim.audits if a["_objectid_value"] == case]
+    assert [s["store"] for s in gone.value.stores] == ["audit"]

@@ -96,3 +96,18 @@ def test_erase_contact_archives_threads_and_gdpr_deletes(
 def test_gdpr_delete_of_an_unknown_file_is_not_found(hubspot: HubSpotAdapter) -> None:
     with pytest.raises(NotFound):
         hubspot.http.delete("files/v3/files/999999/gdpr-delete")
+
+
+def test_a_ticket_already_archived_is_gone_but_its_recycle_bin_copy_is_named(
+    hubspot: HubSpotAdapter, hubspot_sim: HubSpotSimulator
+) -> None:
+    _cid, tid, _ = _person(hubspot_sim)
+    hubspot.http.delete(f"crm/v3/objects/tickets/{tid}")  # an agent (or an earlier try)
+    with pytest.raises(NotFound) as gone:
+        hubspot.delete_ticket(tid)
+    (copy,) = gone.value.stores
+    assert (copy["store"], copy["state"]) == ("recycle_bin", "remains") and copy["until"]
+    assert hubspot.find_copies("ticket", tid) == ["recycle_bin"]
+    with pytest.raises(NotFound) as never:
+        hubspot.delete_ticket("987654")
+    assert never.value.stores == ()
