@@ -349,8 +349,8 @@ class FreshdeskAdapter(Adapter):
             data = self.http.get(path).json()
         except NotFound:
             return self._delete_archived(ticket_id)
-        until = self._trash_until(data)
         if data.get("deleted") is True:  # already in Trash: the API can no longer touch it
+            until = self._trash_until(data)
             gone = NotFound(self.name, "ticket already deleted", status=404)
             gone.stores = (_store("trash", "remains", "the ticket was already in Trash", until),)
             raise gone
@@ -362,8 +362,14 @@ class FreshdeskAdapter(Adapter):
         files = [a for item in (data, *conversations) for a in item.get("attachments") or []]
         for attachment in files:
             self._delete_quietly(config.ENDPOINTS["attachment"].format(id=attachment["id"]))
+        kept = 0
         for item in conversations:
-            self._delete_quietly(config.ENDPOINTS["conversation"].format(id=item["id"]))
+            try:
+                self._delete_quietly(config.ENDPOINTS["conversation"].format(id=item["id"]))
+            except AdapterError as exc:
+                if exc.retryable or exc.status not in (400, 403):
+                    raise
+                kept += 1  # the API would not delete it: it goes to Trash with the ticket
         body: dict[str, Any] = {"subject": config.ERASED_TEXT, "description": config.ERASED_TEXT}
         texts = {
             k: config.ERASED_TEXT
@@ -377,9 +383,21 @@ class FreshdeskAdapter(Adapter):
             self.own_writes.add(str(ticket_id), updated.isoformat())
         self.http.delete(path)
         until = (datetime.now(UTC) + timedelta(days=config.TRASH_DAYS)).date().isoformat()
+        gone = len(conversations) - kept
+        talk = (
+            _store("conversations", "destroyed", f"{gone} deleted for good")
+            if not kept
+            else _store(
+                "conversations",
+                "remains",
+                f"{gone} deleted for good, {kept} the API would not delete stay in Trash "
+                "with the ticket",
+                until,
+            )
+        )
         return [
             _store("record", "destroyed", "subject, description and text fields overwritten"),
-            _store("conversations", "destroyed", f"{len(conversations)} deleted for good"),
+            talk,
             _store("attachments", "destroyed", f"{len(files)} deleted for good"),
             _store(
                 "trash",

@@ -110,6 +110,8 @@ class FreshdeskSimulator(VendorSimulator):
             self.agents: dict[int, dict[str, Any]] = {}
             # Archived tickets, by id: gone from /tickets/{id}, kept under /tickets/archived.
             self.archived: dict[int, dict[str, Any]] = {}
+            # The unconfirmed case where only notes can be deleted through the API.
+            self.notes_only_deletable = False
             self._next_id = 1
 
     def _id(self) -> int:
@@ -682,6 +684,9 @@ class FreshdeskSimulator(VendorSimulator):
                     continue
                 for item in items:
                     if item["id"] == id:
+                        if self.notes_only_deletable and item["source"] != NOTE_SOURCE:
+                            message = "Only notes can be deleted"
+                            return _error(400, "id", message, "inconsistent_state")
                         items.remove(item)
                         return Response(status=204)
         return Response(status=404)

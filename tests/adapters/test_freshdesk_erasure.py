@@ -120,3 +120,16 @@ def test_include_costs_credits_and_the_pacing_counts_them() -> None:
         # 29 credits against 12 per 1.5 s: the adapter waited instead of meeting 429s.
         assert sim.rejected == 0
         assert elapsed >= 1.5
+
+
+def test_replies_the_api_will_not_delete_are_reported_with_the_trash_date(
+    freshdesk: FreshdeskAdapter, freshdesk_sim: FreshdeskSimulator
+) -> None:
+    tid, _ = _person_ticket(freshdesk_sim)
+    freshdesk_sim.notes_only_deletable = True
+    stores = {s["store"]: s for s in freshdesk.delete_ticket(str(tid))}
+    talk = stores["conversations"]
+    assert talk["state"] == "remains" and talk["until"] == stores["trash"]["until"]
+    assert talk["reason"].startswith("1 deleted for good, 1 ")
+    kept = freshdesk_sim.conversations[tid]
+    assert [c["source"] for c in kept] == [0]  # the reply, in Trash with the ticket
