@@ -7,6 +7,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -21,14 +22,25 @@ class RateLimitHeaders:
     default_window: float = 60.0
 
 
+class SharedBudgetLike(Protocol):
+    """A rate budget other processes book in too."""
+
+    def reserve(self, cost: int, limit: int, window: float) -> tuple[float, int | None]:
+        """Book ``cost`` credits: (0, booking id), or (seconds to wait, None)."""
+
+    def settle(self, booking: int) -> None:
+        """The request was answered: count it from now, as the vendor did on arrival."""
+
+
 class Slot:
     """One admitted request, in flight until released."""
 
-    __slots__ = ("cost", "started")
+    __slots__ = ("booking", "cost", "started")
 
-    def __init__(self, started: float, cost: int = 1) -> None:
+    def __init__(self, started: float, cost: int = 1, booking: int | None = None) -> None:
         self.started = started
         self.cost = cost
+        self.booking = booking  # the shared budget's slot, settled when the answer comes
 
 
 class RateLimiter:
@@ -65,6 +77,9 @@ class RateLimiter:
         self._used_since = 0
         self._blocked_until = 0.0
         self.waited = 0.0
+        # A budget shared with other processes (set by the app on PostgreSQL).
+        self.shared: SharedBudgetLike | None = None
+        self._sleep = time.sleep
 
     @property
     def limit(self) -> int | None:
@@ -79,6 +94,8 @@ class RateLimiter:
     def acquire(self, cost: int = 1) -> Slot:
         """Block until a request of ``cost`` credits may be sent, then count it in flight."""
         cost = max(1, cost)
+        if self.shared is not None and self._limit:
+            return self._acquire_shared(cost, self.shared, self._limit)
         with self._cond:
             while True:
                 now = self._clock()
@@ -91,6 +108,24 @@ class RateLimiter:
             self._used_since += cost
             return Slot(now, cost)
 
+    def _acquire_shared(self, cost: int, shared: SharedBudgetLike, limit: int) -> Slot:
+        """The budget every replica books in is the whole limit; a 429 still stops all of
+        this process's threads until its Retry-After has passed."""
+        with self._cond:
+            while (blocked := self._blocked_until - self._clock()) > 0:
+                self.waited += blocked
+                self._cond.wait(blocked)
+        while True:
+            wait, booking = shared.reserve(cost, limit, self._window)
+            if wait <= 0:
+                break
+            self.waited += wait
+            self._sleep(wait)
+        with self._cond:
+            self._in_flight += cost
+            self._used_since += cost
+            return Slot(self._clock(), cost, booking)
+
     def release(
         self,
         slot: Slot,
@@ -99,6 +134,8 @@ class RateLimiter:
         retry_after: float | None = None,
     ) -> None:
         """Record a finished request and learn from the answer's headers."""
+        if slot.booking is not None and self.shared is not None:
+            self.shared.settle(slot.booking)
         with self._cond:
             now = self._clock()
             self._in_flight -= slot.cost
