@@ -26,6 +26,7 @@ from plugin.ops import headers, metrics
 from plugin.ops.routes import bp as ops_bp
 from plugin.portal import init_app as init_portal
 from plugin.processors.routes import bp as processors_bp
+from plugin.retention.budget import share_budgets
 from plugin.retention.routes import bp as retention_bp
 from plugin.rights.request_routes import bp as requests_bp
 from plugin.rights.routes import bp as rights_bp
@@ -78,6 +79,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # 4. Vendor adapters, through entry points: every vendor the manifest depends on must be
     #    installed; the configured ones are built.
     app.extensions["datavagt.adapters"] = load_vendor_adapters(manifest.data["depends"], settings)
+    with app.app_context():  # replicas on one PostgreSQL share each vendor's rate budget
+        share_budgets(app, app.extensions["datavagt.adapters"])
 
     # 5. Routes.
     app.register_blueprint(ops_bp)

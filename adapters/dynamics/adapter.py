@@ -9,7 +9,7 @@ from typing import Any
 
 import requests
 
-from adapters.dynamics import activities, config, webhook
+from adapters.dynamics import activities, config, erasure, webhook
 from adapters.dynamics.auth import ClientCredentialsSession
 from adapters.http import HttpClient, RateLimiter, RetryPolicy
 from adapters.timeparse import parse_iso, to_iso
@@ -160,6 +160,16 @@ class DynamicsAdapter(Adapter):
             return False
         return True
 
+    def find_copies(self, object_type: str, object_id: str) -> list[str]:
+        """The case or contact `record`, and its `audit` history (the Auditing table read by
+        `_objectid_value`: learn.microsoft.com/power-apps/developer/data-platform/auditing/
+        retrieve-audit-data), which outlives a deleted record."""
+        found = ["record"] if self.record_exists(object_type, object_id) else []
+        params = {"$select": "auditid", "$filter": f"_objectid_value eq {object_id}"}
+        if self.http.get(config.ENDPOINTS["audits"], params=params).json().get("value"):
+            found.append("audit")
+        return found
+
     def iter_tickets(self, updated_since: datetime) -> Iterator[VendorTicket]:
         """Cases only: backfill re-reads each one (with its activities) through get_ticket."""
         params = {
@@ -266,23 +276,22 @@ class DynamicsAdapter(Adapter):
             raise AdapterError(config.NAME, "no OData-EntityId in the create answer")
         return match.group(1)
 
-    def delete_ticket(self, ticket_id: str) -> None:
-        """DELETE the case (204)."""
-        self.http.delete(config.ENDPOINTS["incident"].format(id=ticket_id))
+    def delete_ticket(self, ticket_id: str) -> list[dict[str, str]]:
+        """DELETE the case (its e-mails and notes cascade) and its audit history."""
+        return erasure.delete_case(self.http, self._pages, ticket_id)
 
-    def erase_contact(self, id_or_email: str) -> None:
-        """Delete the contact, or overwrite it when erase_mode is `anonymise`."""
+    def erase_contact(self, id_or_email: str) -> list[dict[str, str]]:
+        """Delete the contact (cases first) or, with erase_mode `anonymise`, blank it; either
+        way its audit history goes too."""
         contact_id = self._contact_id(id_or_email)
         if self.erase_mode == "anonymise":
-            self.anonymise_contact(contact_id, {})
-            return
-        self.http.delete(config.ENDPOINTS["contact"].format(id=contact_id))
+            return erasure.anonymise_contact(self.http, contact_id, {})
+        return erasure.delete_contact(self.http, self._pages, contact_id)
 
     def anonymise_contact(self, contact_id: str, values: Mapping[str, str]) -> None:
-        """PATCH the contact with masked values (defaults blank every personal column)."""
-        body: dict[str, Any] = {**config.ANONYMISED_CONTACT, **values}
-        path = config.ENDPOINTS["contact"].format(id=contact_id)
-        self.http.patch(path, json=body, headers={"If-Match": "*"})
+        """Blank every personal column the contact metadata lists (values override), and
+        delete the audit history holding the old values."""
+        erasure.anonymise_contact(self.http, contact_id, values)
 
     def update_contact(self, contact_id: str, values: Mapping[str, str]) -> None:
         """PATCH emailaddress1, telephone1, firstname, lastname; `If-Match: *` never creates."""

@@ -27,7 +27,24 @@ ENDPOINTS = {
     "email": "emails({id})",
     "annotations": "annotations",
     "annotation": "annotations({id})",
+    # Audit history: "You can't directly delete records in the Auditing (Audit) table";
+    # DeleteRecordChangeHistory "Deletes all the audit change history records for a
+    # particular record" (learn.microsoft.com/power-apps/developer/data-platform/auditing/
+    # delete-audit-data). Needs prvDeleteRecordChangeHistory.
+    "change_history": "DeleteRecordChangeHistory",
+    "audits": "audits",
+    "contact_attributes": "EntityDefinitions(LogicalName='contact')/Attributes",
 }
+# The key column of each table a DeleteRecordChangeHistory Target names.
+RECORD_KEYS = {
+    "incident": "incidentid",
+    "contact": "contactid",
+    "email": "activityid",
+    "annotation": "annotationid",
+}
+# Deleting a contact: incident_customer_contacts is documented "Delete: Cascade" (incident.md,
+# relationships) but is customisable to Restrict, so the contact's cases are deleted first.
+CASE_FILTER = "_customerid_value eq {id}"
 INCIDENT_SELECT = (
     "incidentid,title,description,ticketnumber,statecode,statuscode,casetypecode,"
     "createdon,modifiedon,_customerid_value"
@@ -64,22 +81,32 @@ CONVERSATION_KINDS = {"email": ("email", "description"), "note": ("annotation", 
 STATES = {0: "active", 1: "resolved", 2: "cancelled"}
 TEXT_FIELDS = {"title": False, "description": False}
 WRITABLE_FIELDS = frozenset(TEXT_FIELDS)
-ANONYMISED_CONTACT = {
-    "firstname": "Anonymised",
-    "lastname": "Contact",
-    "emailaddress1": None,
-    "telephone1": None,
-    "mobilephone": None,
-    "address1_line1": None,
-    "address1_city": None,
-    "address1_postalcode": None,
-    "birthdate": None,
-}
-RATE_LIMIT = RateLimitHeaders(
-    remaining="x-ms-ratelimit-burst-remaining-xrm-requests",
-    default_limit=6000,
-    default_window=300.0,
+# Anonymising a contact blanks every column the environment's own metadata lists
+# (GET EntityDefinitions(LogicalName='contact')/Attributes: LogicalName, AttributeType,
+# IsValidForUpdate; learn.microsoft.com/power-apps/developer/data-platform/webapi/
+# query-metadata-web-api) whose type holds what a person wrote or is: text, dates, choices
+# and numbers, custom columns included. Lookups, state, owner and flags are kept.
+ANONYMISE_TYPES = frozenset(
+    {
+        "String",
+        "Memo",
+        "DateTime",
+        "Picklist",
+        "MultiSelectPicklist",
+        "Integer",
+        "BigInt",
+        "Decimal",
+        "Double",
+        "Money",
+    }
 )
+# Required name columns get a placeholder instead of null.
+ANONYMISED_NAMES = {"firstname": "Anonymised", "lastname": "Contact"}
+# Service protection limits: 6000 requests per user in a 5-minute sliding window; over it
+# the Web API answers 429 with Retry-After (learn.microsoft.com/power-apps/developer/
+# data-platform/api-limits). The x-ms-ratelimit-* headers are not relied on: pacing is our
+# own log against the documented limit, and every thread waits out a 429's Retry-After.
+RATE_LIMIT = RateLimitHeaders(default_limit=6000, default_window=300.0)
 REQUEST_ID_HEADERS = ("REQ_ID", "x-ms-service-request-id")
 OBJECT_TYPES = {"incident": "ticket", "contact": "contact"}
 # Activity webhooks (a step on email/annotation Create or Update): the case an activity

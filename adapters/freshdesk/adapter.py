@@ -35,6 +35,11 @@ def error_code(response: requests.Response) -> str | None:
     return body.get("code") if isinstance(body, dict) else None
 
 
+def _store(store: str, state: str, reason: str, until: str = "") -> dict[str, str]:
+    """One entry of the per-store list the certificate shows."""
+    return {"store": store, "state": state, "reason": reason, "until": until}
+
+
 class FreshdeskAdapter(Adapter):
     """Tickets, conversations and contacts of one Freshdesk account."""
 
@@ -70,6 +75,7 @@ class FreshdeskAdapter(Adapter):
             limiter=RateLimiter(config.RATE_LIMIT, window=rate_window),
             error_code=error_code,
             request_id_headers=config.REQUEST_ID_HEADERS,
+            cost_of=config.request_credits,
         )
         self.http.session.auth = (api_key, "X")
         self.http.session.headers["Accept"] = "application/json"
@@ -153,8 +159,33 @@ class FreshdeskAdapter(Adapter):
         try:
             data = self.http.get(config.ENDPOINTS[endpoint].format(id=object_id)).json()
         except NotFound:
-            return False
+            if object_type != "ticket":
+                return False
+            try:  # an archived ticket answers 404 above but is still held
+                self.http.get(config.ENDPOINTS["archived_ticket"].format(id=object_id))
+            except NotFound:
+                return False
+            return True
         return not (isinstance(data, dict) and data.get("deleted") is True)
+
+    def find_copies(self, object_type: str, object_id: str) -> list[str]:
+        """Ticket: live `record`, in `trash` (``deleted: true``) or in the `archive`; contact:
+        its `record`, or `soft_deleted` until the hard delete clears it."""
+        if object_type not in ("ticket", "contact") or not object_id.isdigit():
+            raise AdapterError(self.name, f"cannot look for a {object_type}")
+        try:
+            data = self.http.get(config.ENDPOINTS[object_type].format(id=object_id)).json()
+        except NotFound:
+            if object_type == "contact":
+                return []
+            try:
+                self.http.get(config.ENDPOINTS["archived_ticket"].format(id=object_id))
+            except NotFound:
+                return []
+            return ["archive"]
+        if isinstance(data, dict) and data.get("deleted") is True:
+            return ["trash" if object_type == "ticket" else "soft_deleted"]
+        return ["record"]
 
     def iter_tickets(self, updated_since: datetime) -> Iterator[VendorTicket]:
         """Oldest change first; restarts from the last updated_at at the 300-page limit."""
@@ -303,27 +334,112 @@ class FreshdeskAdapter(Adapter):
         return str(self.http.post(config.ENDPOINTS["tickets"], json=body).json()["id"])
 
     def delete_ticket(self, ticket_id: str) -> list[dict[str, str]]:
-        """Move the ticket to Trash; per store, what remains at Freshdesk and until when.
+        """Erase a ticket from every store the API reaches; per store, what remains, until.
 
-        Freshdesk keeps a deleted ticket in Trash, restorable, and removes it for good after
-        30 days; the API offers no purge of one trashed ticket (only the contact's hard
-        delete, which takes the contact's tickets with it):
+        A live ticket: its attachments and conversations (replies, e-mails, notes) are
+        deleted for good first, its subject, description and custom text fields overwritten,
+        then the ticket is deleted. Freshdesk keeps a deleted ticket in Trash, restorable, for
+        30 days and offers no purge of one trashed ticket (only the contact's hard delete):
         https://partnersupport.freshworks.com/en/support/solutions/articles/228016-how-do-i-view-deleted-tickets-
+        so what stays there is the overwritten shell. An archived ticket (the normal endpoint
+        answers 404) is deleted for good through the archive endpoint.
         """
-        self.http.delete(config.ENDPOINTS["ticket"].format(id=ticket_id))
+        path = config.ENDPOINTS["ticket"].format(id=ticket_id)
+        try:
+            data = self.http.get(path).json()
+        except NotFound:
+            return self._delete_archived(ticket_id)
+        if data.get("deleted") is True:  # already in Trash: the API can no longer touch it
+            until = self._trash_until(data)
+            gone = NotFound(self.name, "ticket already deleted", status=404)
+            gone.stores = (_store("trash", "remains", "the ticket was already in Trash", until),)
+            raise gone
+        conversations = list(
+            self._pages(
+                config.ENDPOINTS["conversations"].format(id=ticket_id), {"per_page": self.per_page}
+            )
+        )
+        files = [a for item in (data, *conversations) for a in item.get("attachments") or []]
+        for attachment in files:
+            self._delete_quietly(config.ENDPOINTS["attachment"].format(id=attachment["id"]))
+        kept = 0
+        for item in conversations:
+            try:
+                self._delete_quietly(config.ENDPOINTS["conversation"].format(id=item["id"]))
+            except AdapterError as exc:
+                if exc.retryable or exc.status not in (400, 403):
+                    raise
+                kept += 1  # the API would not delete it: it goes to Trash with the ticket
+        body: dict[str, Any] = {"subject": config.ERASED_TEXT, "description": config.ERASED_TEXT}
+        texts = {
+            k: config.ERASED_TEXT
+            for k, v in (data.get("custom_fields") or {}).items()
+            if isinstance(v, str) and v
+        }
+        if texts:
+            body["custom_fields"] = texts
+        updated = parse_iso(self.http.put(path, json=body).json().get("updated_at"))
+        if updated is not None:  # our own change: its webhook echo is not a new edit
+            self.own_writes.add(str(ticket_id), updated.isoformat())
+        self.http.delete(path)
         until = (datetime.now(UTC) + timedelta(days=config.TRASH_DAYS)).date().isoformat()
+        gone = len(conversations) - kept
+        talk = (
+            _store("conversations", "destroyed", f"{gone} deleted for good")
+            if not kept
+            else _store(
+                "conversations",
+                "remains",
+                f"{gone} deleted for good, {kept} the API would not delete stay in Trash "
+                "with the ticket",
+                until,
+            )
+        )
         return [
-            {"store": "record", "state": "destroyed", "reason": "ticket deleted", "until": ""},
-            {
-                "store": "trash",
-                "state": "remains",
-                "reason": "Freshdesk keeps deleted tickets in Trash",
-                "until": until,
-            },
+            _store("record", "destroyed", "subject, description and text fields overwritten"),
+            talk,
+            _store("attachments", "destroyed", f"{len(files)} deleted for good"),
+            _store(
+                "trash",
+                "remains",
+                "Freshdesk keeps the deleted ticket (overwritten, without conversations and "
+                "attachments) in Trash; the contact's hard delete removes it sooner",
+                until,
+            ),
         ]
 
-    def erase_contact(self, id_or_email: str) -> None:
-        """Soft delete, then hard delete with `force=true` (also deletes their tickets)."""
+    def _delete_archived(self, ticket_id: str) -> list[dict[str, str]]:
+        """Delete an archived ticket for good (its conversations and attachments go with
+        it); NotFound when it is not archived either."""
+        path = config.ENDPOINTS["archived_ticket"].format(id=ticket_id)
+        self.http.get(path)  # NotFound: neither live nor archived, so gone already
+        self.http.delete(path)
+        return [
+            _store("record", "destroyed", "the ticket was archived"),
+            _store(
+                "archive",
+                "destroyed",
+                "archived ticket deleted for good, with its conversations and attachments",
+            ),
+        ]
+
+    def _delete_quietly(self, path: str) -> None:
+        """A permanent delete where a 404 (gone already) is as good as done."""
+        try:
+            self.http.delete(path)
+        except NotFound:
+            pass
+
+    @staticmethod
+    def _trash_until(data: dict[str, Any]) -> str:
+        """When Freshdesk drops a ticket that is in Trash (counted from its last change)."""
+        since = parse_iso(data.get("updated_at")) or datetime.now(UTC)
+        return (since + timedelta(days=config.TRASH_DAYS)).date().isoformat()
+
+    def erase_contact(self, id_or_email: str) -> list[dict[str, str]]:
+        """Soft delete, then hard delete with `force=true`: the profile and their tickets
+        (live, in Trash) with conversations, notes and calls are gone for good:
+        support.freshdesk.com/en/support/solutions/articles/227558 ("Delete forever")."""
         contact_id = self._contact_id(id_or_email)
         try:
             self.http.delete(config.ENDPOINTS["contact"].format(id=contact_id))
@@ -331,6 +447,10 @@ class FreshdeskAdapter(Adapter):
             pass  # already soft-deleted: the hard delete below decides
         path = config.ENDPOINTS["contact_hard_delete"].format(id=contact_id)
         self.http.delete(path, params={"force": "true"})
+        return [
+            _store("contact", "destroyed", "contact hard-deleted"),
+            _store("tickets", "destroyed", "the contact's tickets, also those in Trash"),
+        ]
 
     def anonymise_contact(self, contact_id: str, values: Mapping[str, str]) -> None:
         """PUT masked values (Freshdesk has no anonymise endpoint)."""

@@ -9,6 +9,13 @@ AUTH = "basic:api_key:X"
 # Days a deleted ticket stays in Freshdesk's Trash before Freshdesk removes it for good:
 # https://partnersupport.freshworks.com/en/support/solutions/articles/228016-how-do-i-view-deleted-tickets-
 TRASH_DAYS = 30
+# What a ticket's subject and description become before it goes to Trash, so the copy
+# Freshdesk keeps there for TRASH_DAYS holds none of the person's words.
+ERASED_TEXT = "[erased by Datavagt]"
+# "Each include will consume an additional 2 credits. For example if you embed the stats
+# information you will be charged a total of 3 API credits for the call."
+# (developers.freshdesk.com/api/#list_all_tickets; View a Ticket's embeds cost extra too.)
+INCLUDE_CREDITS = 2
 
 ENDPOINTS = {
     "ticket": "api/v2/tickets/{id}",
@@ -19,7 +26,23 @@ ENDPOINTS = {
     "contacts": "api/v2/contacts",
     "contact_hard_delete": "api/v2/contacts/{id}/hard_delete",
     "agent": "api/v2/agents/{id}",
+    # Archived tickets (closed and idle for 120 days) answer 404 on "ticket"; they are read
+    # and deleted for good here: developers.freshdesk.com/api/#archive_tickets
+    "archived_ticket": "api/v2/tickets/archived/{id}",
+    "archived_conversations": "api/v2/tickets/archived/{id}/conversations",
+    # Permanent deletes: "Delete a conversation", "Delete an attachment".
+    "attachment": "api/v2/attachments/{id}",
 }
+
+
+def request_credits(method: str, path: str, params: object) -> int:
+    """API credits a call uses: 1, plus INCLUDE_CREDITS per embed on a ticket GET."""
+    if method != "GET" or "tickets" not in path or not isinstance(params, dict):
+        return 1
+    include = [i for i in str(params.get("include") or "").split(",") if i.strip()]
+    return 1 + INCLUDE_CREDITS * len(include)
+
+
 PAGINATION = {"style": "link-header", "per_page": 100, "max_pages": 300}
 RATE_LIMIT = RateLimitHeaders(
     remaining="X-RateLimit-Remaining",

@@ -41,8 +41,12 @@ class HttpClient:
         request_id_headers: Iterable[str] = ("X-Request-Id",),
         sleep: Callable[[float], None] = time.sleep,
         pool_size: int = 10,
+        cost_of: Callable[[str, str, Any], int] | None = None,
     ) -> None:
         self.vendor = vendor
+        # Credits a request will use (method, path, params), for vendors that charge more
+        # than one per call; the answer's cost header corrects it afterwards.
+        self._cost_of = cost_of
         self.base_url = base_url.rstrip("/") + "/"
         self.session = session or requests.Session()
         transport = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
@@ -67,8 +71,9 @@ class HttpClient:
         url = self.url(path)
         label = f"{method} {urlsplit(url).path}"  # never the query: it may hold an e-mail
         attempt = 0
+        cost = self._cost_of(method, path, kwargs.get("params")) if self._cost_of else 1
         while True:
-            slot = self.limiter.acquire() if self.limiter else None
+            slot = self.limiter.acquire(cost) if self.limiter else None
             try:
                 response = self.session.request(method, url, timeout=self.timeout, **kwargs)
             except (requests.ConnectionError, requests.Timeout) as exc:

@@ -7,13 +7,14 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 
 @dataclass(frozen=True)
 class RateLimitHeaders:
     """Where a vendor reports its limit: header names and documented defaults."""
 
-    remaining: str
+    remaining: str | None = None
     limit: str | None = None
     window_ms: str | None = None
     cost: str | None = None
@@ -21,13 +22,25 @@ class RateLimitHeaders:
     default_window: float = 60.0
 
 
+class SharedBudgetLike(Protocol):
+    """A rate budget other processes book in too."""
+
+    def reserve(self, cost: int, limit: int, window: float) -> tuple[float, int | None]:
+        """Book ``cost`` credits: (0, booking id), or (seconds to wait, None)."""
+
+    def settle(self, booking: int) -> None:
+        """The request was answered: count it from now, as the vendor did on arrival."""
+
+
 class Slot:
     """One admitted request, in flight until released."""
 
-    __slots__ = ("started",)
+    __slots__ = ("booking", "cost", "started")
 
-    def __init__(self, started: float) -> None:
+    def __init__(self, started: float, cost: int = 1, booking: int | None = None) -> None:
         self.started = started
+        self.cost = cost
+        self.booking = booking  # the shared budget's slot, settled when the answer comes
 
 
 class RateLimiter:
@@ -64,6 +77,9 @@ class RateLimiter:
         self._used_since = 0
         self._blocked_until = 0.0
         self.waited = 0.0
+        # A budget shared with other processes (set by the app on PostgreSQL).
+        self.shared: SharedBudgetLike | None = None
+        self._sleep = time.sleep
 
     @property
     def limit(self) -> int | None:
@@ -75,19 +91,40 @@ class RateLimiter:
         """The window in seconds as last learnt."""
         return self._window
 
-    def acquire(self) -> Slot:
-        """Block until a request may be sent, then count it as in flight."""
+    def acquire(self, cost: int = 1) -> Slot:
+        """Block until a request of ``cost`` credits may be sent, then count it in flight."""
+        cost = max(1, cost)
+        if self.shared is not None and self._limit:
+            return self._acquire_shared(cost, self.shared, self._limit)
         with self._cond:
             while True:
                 now = self._clock()
-                delay = self._delay(now)
+                delay = self._delay(now, cost)
                 if delay <= 0:
                     break
                 self.waited += delay
                 self._cond.wait(delay)
-            self._in_flight += 1
-            self._used_since += 1
-            return Slot(now)
+            self._in_flight += cost
+            self._used_since += cost
+            return Slot(now, cost)
+
+    def _acquire_shared(self, cost: int, shared: SharedBudgetLike, limit: int) -> Slot:
+        """The budget every replica books in is the whole limit; a 429 still stops all of
+        this process's threads until its Retry-After has passed."""
+        with self._cond:
+            while (blocked := self._blocked_until - self._clock()) > 0:
+                self.waited += blocked
+                self._cond.wait(blocked)
+        while True:
+            wait, booking = shared.reserve(cost, limit, self._window)
+            if wait <= 0:
+                break
+            self.waited += wait
+            self._sleep(wait)
+        with self._cond:
+            self._in_flight += cost
+            self._used_since += cost
+            return Slot(self._clock(), cost, booking)
 
     def release(
         self,
@@ -97,10 +134,13 @@ class RateLimiter:
         retry_after: float | None = None,
     ) -> None:
         """Record a finished request and learn from the answer's headers."""
+        if slot.booking is not None and self.shared is not None:
+            self.shared.settle(slot.booking)
         with self._cond:
             now = self._clock()
-            self._in_flight -= 1
-            cost = self._int(headers, self.headers.cost) or 1
+            self._in_flight -= slot.cost
+            # The vendor's own charge wins over our prediction.
+            cost = self._int(headers, self.headers.cost) or slot.cost
             self._log.append((now, cost))
             if headers is not None:
                 self._learn(headers, now)
@@ -127,7 +167,7 @@ class RateLimiter:
             self._remaining_at = now
             self._used_since = self._in_flight
 
-    def _delay(self, now: float) -> float:
+    def _delay(self, now: float, cost: int = 1) -> float:
         """Seconds to wait before the next send (0 when it may go now)."""
         if now < self._blocked_until:
             return self._blocked_until - now
@@ -145,7 +185,7 @@ class RateLimiter:
             since = self._remaining_at - window
             freed = sum(c for ts, c in self._log if since < ts <= now - window)
             available.append(self._remaining + freed - self._used_since)
-        if not available or min(available) > self._reserve:
+        if not available or min(available) - (cost - 1) > self._reserve:
             return 0.0
         if in_window:
             return max(in_window[0][0] + window - now, 0.001)

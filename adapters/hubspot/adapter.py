@@ -288,31 +288,124 @@ class HubSpotAdapter(Adapter):
         return str(answer.json()["id"])
 
     def delete_ticket(self, ticket_id: str) -> list[dict[str, str]]:
-        """Archive the ticket; per store, what remains at HubSpot and until when.
+        """Archive the ticket and its e-mails and notes, GDPR-delete their files; per store,
+        what remains at HubSpot and until when.
 
-        DELETE moves the ticket to the recycling bin, restorable within 90 days of deletion;
-        the tickets API has no purge of an archived ticket:
+        DELETE moves a ticket (and an e-mail or note) to the recycling bin, restorable within
+        90 days, property history (`propertiesWithHistory`: the values before our
+        pseudonymisation) included; there is no purge of one archived ticket or activity:
         https://developers.hubspot.com/docs/api-reference/2026-03/crm/objects/tickets/delete-ticket.md
         https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/tickets/batch/delete-tickets
         """
-        self.http.delete(config.ENDPOINTS["ticket"].format(id=ticket_id))
+        path = config.ENDPOINTS["ticket"].format(id=ticket_id)
+        try:
+            self.http.get(path, params={"properties": "subject"})
+        except NotFound as gone:  # archived already (an earlier try, or an agent): name the bin
+            try:
+                answer = self.http.get(path, params={"archived": "true"}).json()
+            except NotFound:
+                raise gone from None
+            since = parse_iso(answer.get("archivedAt")) or datetime.now(UTC)
+            until = (since + timedelta(days=config.RECYCLE_BIN_DAYS)).date().isoformat()
+            reason = "the ticket was already in the recycling bin"
+            gone.stores = (_store("recycle_bin", "remains", reason, until),)
+            raise gone from None
+        files = activities = 0
+        for object_type in config.ENGAGEMENT_TYPES.values():
+            ids = engagements.associated_ids(self.http, ticket_id, object_type)
+            wanted = ["hs_attachment_ids"]
+            for record in engagements.batch_read(self.http, object_type, ids, wanted):
+                attached = (record.get("properties") or {}).get("hs_attachment_ids") or ""
+                for file_id in filter(None, (f.strip() for f in attached.split(";"))):
+                    files += self._delete_quietly(
+                        config.ENDPOINTS["file_gdpr_delete"].format(id=file_id)
+                    )
+            for rid in ids:
+                engagement = config.ENDPOINTS["engagement"].format(type=object_type, id=rid)
+                activities += self._delete_quietly(engagement)
+        self.http.delete(path)
         until = (datetime.now(UTC) + timedelta(days=config.RECYCLE_BIN_DAYS)).date().isoformat()
         return [
-            {"store": "record", "state": "destroyed", "reason": "ticket archived", "until": ""},
-            {
-                "store": "recycle_bin",
-                "state": "remains",
-                "reason": "HubSpot restores archived tickets for 90 days",
-                "until": until,
-            },
+            _store("record", "destroyed", "ticket archived"),
+            _store("attachments", "destroyed", f"{files} files GDPR-deleted"),
+            _store(
+                "recycle_bin",
+                "remains",
+                f"HubSpot restores archived tickets and activities ({activities} e-mails and "
+                "notes) for 90 days, with their property history; no purge API",
+                until,
+            ),
         ]
 
-    def erase_contact(self, id_or_email: str) -> None:
-        """GDPR delete: permanent; an unknown e-mail is blocklisted by HubSpot."""
+    def find_copies(self, object_type: str, object_id: str) -> list[str]:
+        """Ticket: live `record`, or archived in the `recycle_bin` (GET with `archived=true`,
+        the CRM objects API's "Whether to return only results that have been archived");
+        contact: its `record` and any inbox `conversations` (archived or not)."""
+        if object_type not in ("ticket", "contact") or not object_id.isdigit():
+            raise AdapterError(self.name, f"cannot look for a {object_type}")
+        path = config.ENDPOINTS[object_type].format(id=object_id)
+        found: list[str] = []
+        try:
+            self.http.get(path)
+            found.append("record")
+        except NotFound:
+            if object_type == "ticket":
+                try:
+                    self.http.get(path, params={"archived": "true"})
+                    found.append("recycle_bin")
+                except NotFound:
+                    pass
+        if object_type == "contact":
+            for archived in ("false", "true"):
+                params = {"associatedContactId": object_id, "archived": archived}
+                if self.http.get(config.ENDPOINTS["threads"], params=params).json().get("results"):
+                    found.append("conversations")
+                    break
+        return found
+
+    def _delete_quietly(self, path: str) -> int:
+        """DELETE where 404 (gone already) is as good as done; 1 when something went."""
+        try:
+            self.http.delete(path)
+        except NotFound:
+            return 0
+        return 1
+
+    def erase_contact(self, id_or_email: str) -> list[dict[str, str]]:
+        """Archive the contact's inbox threads, then GDPR delete: "Permanently delete a
+        contact and all associated content" (property history included); an unknown e-mail
+        is blocklisted by HubSpot."""
+        contact_id: str | None = id_or_email
+        if "@" in id_or_email:
+            try:
+                path = config.ENDPOINTS["contact"].format(id=id_or_email)
+                found = self.http.get(path, params={"idProperty": "email"}).json()
+                contact_id = str(found["id"])
+            except NotFound:
+                contact_id = None  # not a contact: nothing in the inbox to find by it
+        threads = 0
+        if contact_id:
+            listing = self.http.get(
+                config.ENDPOINTS["threads"], params={"associatedContactId": contact_id}
+            ).json()
+            for thread in listing.get("results") or []:
+                threads += self._delete_quietly(config.ENDPOINTS["thread"].format(id=thread["id"]))
         body = {"objectId": id_or_email}
         if "@" in id_or_email:
             body["idProperty"] = "email"
         self.http.post(config.ENDPOINTS["gdpr_delete"], json=body)
+        stores = [_store("contact", "destroyed", "GDPR delete: contact and property history")]
+        if threads:
+            until = datetime.now(UTC) + timedelta(days=config.THREAD_TRASH_DAYS)
+            stores.append(
+                _store(
+                    "conversations",
+                    "remains",
+                    f"{threads} inbox threads archived (restorable; kept for an assumed 30 days)",
+                    until.date().isoformat(),
+                )
+            )
+        return stores
 
     def anonymise_contact(self, contact_id: str, values: Mapping[str, str]) -> None:
         """PATCH masked contact properties."""
@@ -332,6 +425,11 @@ class HubSpotAdapter(Adapter):
     def close(self) -> None:
         """Close the HTTP session."""
         self.http.close()
+
+
+def _store(store: str, state: str, reason: str, until: str = "") -> dict[str, str]:
+    """One entry of the per-store list the certificate shows."""
+    return {"store": store, "state": state, "reason": reason, "until": until}
 
 
 def _flag(value: object) -> bool:

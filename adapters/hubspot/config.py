@@ -22,7 +22,18 @@ ENDPOINTS = {
     "ticket_associations": "crm/v4/objects/tickets/{id}/associations/{to}",
     "engagement": "crm/v3/objects/{type}/{id}",
     "engagement_batch_read": "crm/v3/objects/{type}/batch/read",
+    # GDPR-delete file: the file and its related data, for good (plain DELETE leaves "related
+    # data and thumbnails"): developers.hubspot.com/docs/api-reference/files-files-v3/files/
+    # delete-files-v3-files-fileId-gdpr-delete. E-mails and notes name their files in
+    # hs_attachment_ids (";"-separated ids).
+    "file_gdpr_delete": "files/v3/files/{id}/gdpr-delete",
+    # Conversations inbox: threads by associatedContactId; DELETE "Archives a thread".
+    "threads": "conversations/v3/conversations/threads",
+    "thread": "conversations/v3/conversations/threads/{id}",
 }
+# Days an archived inbox thread is kept: not stated in the API reference; assumed as long as
+# HubSpot's inbox trash (30 days) and reported as such.
+THREAD_TRASH_DAYS = 30
 PAGINATION = {
     "style": "cursor",
     "limit": 100,

@@ -13,6 +13,7 @@ from plugin.cli.backfill import backfill
 from plugin.cli.backup import backup_group
 from plugin.cli.db import db_group
 from plugin.cli.demo import demo
+from plugin.cli.erasure import erasure_group
 from plugin.cli.inbox import inbox_group
 from plugin.cli.keys import keys_group
 from plugin.cli.keys import verify as verify_command
@@ -50,6 +51,7 @@ cli.add_command(scan)
 cli.add_command(serve)
 cli.add_command(simulate)
 cli.add_command(subject_group)
+cli.add_command(erasure_group)
 cli.add_command(retention_group)
 cli.add_command(inbox_group)
 cli.add_command(backfill)

@@ -20,7 +20,7 @@ ANONYMOUS_CONTACT: dict[str, dict[str, str | None]] = {
         "city": "",
         "zip": "",
     },
-    # The Dynamics adapter blanks every personal column itself (config.ANONYMISED_CONTACT).
+    # The Dynamics adapter blanks every personal column its contact metadata lists.
     "dynamics": {},
 }
 
@@ -57,14 +57,14 @@ def execute(job: ClaimedJob, adapters: dict[str, Adapter]) -> Outcome:
             adapter.write_fields(target, dict.fromkeys(fields, ANONYMISED))
             _anonymise_conversations(adapter, target)
         elif job.kind in ("erase_contact", "delete_contact"):
-            adapter.erase_contact(target)
+            stores = adapter.erase_contact(target)
         elif job.kind == "anonymise_contact":
             values = ANONYMOUS_CONTACT.get(job.vendor, {"name": "Anonymised"})
             adapter.anonymise_contact(target, values)  # type: ignore[arg-type]
         else:
             raise JobFailed(f"unknown job kind {job.kind}", retryable=False)
-    except NotFound:
-        return Outcome("already_absent", job.target or "")
+    except NotFound as exc:
+        return Outcome("already_absent", job.target or "", tuple(exc.stores))
     except CredentialsError as exc:
         raise JobFailed(str(exc), retryable=False) from exc
     except AdapterError as exc:

@@ -231,6 +231,14 @@ class Adapter(ABC):
             return False
         return True
 
+    def find_copies(self, object_type: str, object_id: str) -> list[str]:
+        """The vendor stores that still hold the ticket or contact (``record``, ``trash``,
+        ``archive``, ``recycle_bin``, ``audit``, ``conversations`` ...); [] when none does.
+
+        Used by ``datavagt erasure verify``; the default knows only the record itself.
+        """
+        return ["record"] if self.record_exists(object_type, object_id) else []
+
     @abstractmethod
     def iter_tickets(self, updated_since: datetime) -> Iterator[VendorTicket]:
         """Yield tickets updated since a moment, following the vendor's pagination."""
@@ -260,8 +268,11 @@ class Adapter(ABC):
         """
 
     @abstractmethod
-    def erase_contact(self, id_or_email: str) -> None:
-        """Erase a contact permanently; raise NotFound when it is already gone."""
+    def erase_contact(self, id_or_email: str) -> list[dict[str, str]] | None:
+        """Erase a contact permanently; raise NotFound when it is already gone.
+
+        May return per-store entries like ``delete_ticket`` does.
+        """
 
     @abstractmethod
     def anonymise_contact(self, contact_id: str, values: Mapping[str, str]) -> None:

@@ -43,7 +43,13 @@ class AdapterError(Exception):
 
 
 class NotFound(AdapterError):
-    """The record does not exist (404); for deletions this means the work is done."""
+    """The record does not exist (404); for deletions this means the work is done.
+
+    ``stores`` may name copies the vendor still keeps though the record is gone (e.g. a
+    ticket already in Trash), as ``{store, state, reason, until}`` entries.
+    """
+
+    stores: tuple[dict[str, str], ...] = ()
 
 
 class CredentialsError(AdapterError):

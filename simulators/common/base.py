@@ -205,9 +205,15 @@ class VendorSimulator(SimulatorServer):
             return self.server_error(status)
         return None
 
+    def request_cost(self) -> int:
+        """Credits the current request uses against the limit (vendors may charge more)."""
+        return 1
+
     def _limit(self) -> Response | None:
-        state = self.window.hit()
+        cost = self.request_cost()
+        state = self.window.hit(cost)
         request._sim_rate = state  # type: ignore[attr-defined]
+        request._sim_cost = cost  # type: ignore[attr-defined]
         if state.allowed:
             return None
         with self.lock:

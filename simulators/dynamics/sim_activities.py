@@ -43,8 +43,8 @@ TABLES = {
         "annotationid",
         "_objectid_value",
         frozenset(
-            "annotationid subject notetext isdocument createdon modifiedon _objectid_value"
-            " objecttypecode _createdby_value".split()
+            "annotationid subject notetext isdocument filename documentbody createdon"
+            " modifiedon _objectid_value objecttypecode _createdby_value".split()
         ),
         frozenset({"subject", "notetext"}),
     ),
@@ -65,9 +65,16 @@ class ActivitiesSim:
 
         def _webhook(self, entity: str, record_id: str, message: str) -> None: ...
 
+        def audit(self, entity: str, rid: str, operation: str, old: dict[str, Any]) -> None: ...
+
+        contacts: dict[str, dict[str, Any]]
+
     def _reset_activities(self) -> None:
         self.emails: dict[str, dict[str, Any]] = {}
         self.annotations: dict[str, dict[str, Any]] = {}
+        # E-mail senders and recipients: activityparty rows (partyid, addressused) of the
+        # email's email_activity_parties; deleted with the e-mail (email.md relationships).
+        self.activityparties: dict[str, dict[str, Any]] = {}
 
     def _table(self, entity: str) -> dict[str, dict[str, Any]]:
         return self.emails if entity == "email" else self.annotations
@@ -102,6 +109,16 @@ class ActivitiesSim:
                 "_regardingobjectid_value": incident_id,
                 "_emailsender_value": sender,
             }
+            for mask, party in ((1, sender), (2, AGENT_USER if incoming else sender)):
+                address = (self.contacts.get(party or "") or {}).get("emailaddress1")
+                pid = str(uuid.uuid4())
+                self.activityparties[pid] = {
+                    "activitypartyid": pid,
+                    "_activityid_value": eid,
+                    "_partyid_value": party,
+                    "participationtypemask": mask,  # 1 sender, 2 to-recipient
+                    "addressused": address,
+                }
         if notify:
             self._webhook("email", eid, "Create")
         return eid
@@ -114,21 +131,27 @@ class ActivitiesSim:
         subject: str = "",
         author_id: str | None = None,
         notify: bool = False,
+        filename: str | None = None,
+        documentbody: str | None = None,
     ) -> str:
-        """A note on a case; `notify` posts the webhook a step on annotation Create sends."""
+        """A note on a case or contact; with `filename`/`documentbody` (base64) a note with an
+        attachment (annotation.md: isdocument, filename, documentbody); `notify` posts the
+        webhook a step on annotation Create sends."""
         nid = str(uuid.uuid4())
         with self.lock:
-            if incident_id not in self.incidents:
+            if incident_id not in self.incidents and incident_id not in self.contacts:
                 raise KeyError(incident_id)
             self.annotations[nid] = {
                 "annotationid": nid,
                 "subject": subject,
                 "notetext": text,
-                "isdocument": False,
+                "isdocument": filename is not None,
+                "filename": filename,
+                "documentbody": documentbody,
                 "createdon": now(),
                 "modifiedon": now(),
                 "_objectid_value": incident_id,
-                "objecttypecode": "incident",
+                "objecttypecode": "incident" if incident_id in self.incidents else "contact",
                 "_createdby_value": author_id or AGENT_USER,
             }
         if notify:
@@ -163,7 +186,13 @@ class ActivitiesSim:
             for entity, table in TABLES.items():
                 rows = self._table(entity)
                 for rid in [r for r, row in rows.items() if row[table.lookup] == incident_id]:
-                    del rows[rid]
+                    self.audit(entity, rid, "Delete", rows.pop(rid))  # cascaded deletes too
+            for pid in [
+                p
+                for p, row in self.activityparties.items()
+                if row["_activityid_value"] not in self.emails
+            ]:
+                del self.activityparties[pid]
 
     def _register_activities(self, app: Flask) -> None:
         for entity, table in TABLES.items():
@@ -229,6 +258,7 @@ class ActivitiesSim:
             if entity == "email" and record["statecode"] != 0:
                 message = "Completed and canceled email is read-only and can't be edited."
                 return error(400, "0x80040203", message)
+            self.audit(entity, rid, "Update", {k: record.get(k) for k in body})
             record.update(body)
             record["modifiedon"] = now()
         return Response(status=204)

@@ -20,10 +20,12 @@ from simulators.dynamics.sim_activities import ActivitiesSim
 from simulators.dynamics.sim_answers import error as _error
 from simulators.dynamics.sim_answers import json_response as _json
 from simulators.dynamics.sim_answers import now as _now
+from simulators.dynamics.sim_gdpr import CONTACT_UPDATABLE, GdprSim
 
 API = "/api/data/v9.2"
 MAX_WEBHOOK_BYTES = 256 * 1024
 _FILTER_GE = re.compile(r"^modifiedon ge (\S+)$")
+_FILTER_CUSTOMER = re.compile(r"^_customerid_value eq ([0-9a-fA-F-]{36})$")
 _FILTER_EMAIL = re.compile(r"^emailaddress1 eq '((?:[^']|'')*)'$")
 _MAXPAGE = re.compile(r"odata\.maxpagesize=(\d+)")
 _SKIP = re.compile(r'pagenumber="(\d+)"')
@@ -31,14 +33,11 @@ _BIND = re.compile(r"^/contacts\(([0-9a-fA-F-]{36})\)$")
 
 
 CONTACT_TYPE = "Microsoft.Dynamics.CRM.contact"
-# Contact columns a PATCH may set (others are unknown or read-only, e.g. fullname).
-CONTACT_COLUMNS = frozenset(
-    "firstname lastname emailaddress1 emailaddress2 telephone1 telephone2 mobilephone"
-    " address1_line1 address1_city address1_postalcode birthdate jobtitle description".split()
-)
+# Contact columns a PATCH may set: those the metadata marks IsValidForUpdate.
+CONTACT_COLUMNS = CONTACT_UPDATABLE
 
 
-class DynamicsSimulator(ActivitiesSim, VendorSimulator):
+class DynamicsSimulator(GdprSim, ActivitiesSim, VendorSimulator):
     """Dataverse Web API and its Azure AD tenant on one local server."""
 
     vendor = "dynamics"
@@ -100,6 +99,7 @@ class DynamicsSimulator(ActivitiesSim, VendorSimulator):
             self.contacts: dict[str, dict[str, Any]] = {}
             self._ticket_no = 1000
             self._reset_activities()
+            self._reset_gdpr()
 
     def add_contact(
         self,
@@ -109,8 +109,9 @@ class DynamicsSimulator(ActivitiesSim, VendorSimulator):
         phone: str | None = None,
         address: str | None = None,
         contact_id: str | None = None,
+        **columns: Any,
     ) -> str:
-        """Create a contact (a new id unless given); returns its id."""
+        """Create a contact (a new id unless given; more columns by name); returns its id."""
         cid = contact_id or str(uuid.uuid4())
         with self.lock:
             self.contacts[cid] = {
@@ -123,6 +124,7 @@ class DynamicsSimulator(ActivitiesSim, VendorSimulator):
                 "address1_composite": address,
                 "createdon": _now(),
                 "modifiedon": _now(),
+                **columns,
             }
         self._webhook("contact", cid, "Create")
         return cid
@@ -161,6 +163,8 @@ class DynamicsSimulator(ActivitiesSim, VendorSimulator):
             "contacts": list(self.contacts.values()),
             "emails": list(self.emails.values()),
             "annotations": list(self.annotations.values()),
+            "activityparties": list(self.activityparties.values()),
+            "audits": list(self.audits),
             "app_user_id": self.app_user_id,
         }
 
@@ -312,6 +316,7 @@ class DynamicsSimulator(ActivitiesSim, VendorSimulator):
             f"{API}/contacts(<id>)", view_func=self._contact, methods=["GET", "PATCH", "DELETE"]
         )
         self._register_activities(app)
+        self._register_gdpr(app)
 
     def _whoami(self) -> Response:
         return _json(
@@ -353,7 +358,11 @@ class DynamicsSimulator(ActivitiesSim, VendorSimulator):
         flt = request.args.get("$filter")
         with self.lock:
             items = list(self.incidents.values())
-            if flt:
+            customer = _FILTER_CUSTOMER.match(flt or "")
+            if customer:
+                wanted = customer.group(1).lower()
+                items = [i for i in items if (i.get("_customerid_value") or "") == wanted]
+            elif flt:
                 match = _FILTER_GE.match(flt)
                 if not match:
                     return _error(
@@ -421,7 +430,7 @@ class DynamicsSimulator(ActivitiesSim, VendorSimulator):
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
             return None  # _record answers the malformed body
-        bad = sorted(set(body) - CONTACT_COLUMNS)
+        bad = sorted(set(body) - self.contact_updatable())
         if bad:
             message = f"The property '{bad[0]}' does not exist on type '{CONTACT_TYPE}'."
             return _error(400, "0x80060888", message)
@@ -444,6 +453,11 @@ class DynamicsSimulator(ActivitiesSim, VendorSimulator):
             if request.method == "GET":
                 return _json(self._render_incident(record) if entity == "incident" else record)
             if request.method == "DELETE":
+                if entity == "contact":
+                    refused = self.delete_contact_cascade(rid)
+                    if refused is not None:
+                        return refused
+                self.audit(entity, rid, "Delete", record)
                 del table[rid]
                 if entity == "incident":
                     self._drop_activities(rid)
@@ -451,6 +465,7 @@ class DynamicsSimulator(ActivitiesSim, VendorSimulator):
                 body = request.get_json(silent=True)
                 if not isinstance(body, dict):
                     return _error(400, "0x80040203", "Invalid JSON")
+                self.audit(entity, rid, "Update", {k: record.get(k) for k in body})
                 record.update(body)
                 record["modifiedon"] = _now()
                 if entity == "contact":

@@ -32,9 +32,31 @@ NOTE_SOURCE = 2
 # https://partnersupport.freshworks.com/en/support/solutions/articles/228016-how-do-i-view-deleted-tickets-
 TRASH_DAYS = 30
 
+# Freshdesk archives closed tickets with no activity for 120 days; archived tickets answer
+# 404 on the ticket endpoints and live on under /api/v2/tickets/archived/{id} (read-only, GET
+# and DELETE, which deletes for good):
+# https://partnersupport.freshworks.com/en/support/solutions/articles/212901-ticket-archiving
+# and developers.freshdesk.com/api/#archive_tickets (View / Delete an archived ticket).
+ARCHIVE_AFTER_DAYS = 120
+
+# API credits per call: "Each include will consume an additional 2 credits. For example if
+# you embed the stats information you will be charged a total of 3 API credits for the
+# call" (List All Tickets, developers.freshdesk.com/api/#list_all_tickets); the View a
+# Ticket embeds "consume additional API credits" (taken as the same 2 each). The charge is
+# reported in X-RateLimit-Used-CurrentRequest.
+INCLUDE_CREDITS = 2
+
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _public(item: dict[str, Any]) -> dict[str, Any]:
+    """A record as the API shows it: attachments without the bytes the simulator keeps."""
+    if "attachments" not in item:
+        return item
+    files = [{k: v for k, v in a.items() if k != "content"} for a in item["attachments"]]
+    return {**item, "attachments": files}
 
 
 def _error(status: int, field: str, message: str, code: str) -> tuple[Response, int]:
@@ -86,6 +108,10 @@ class FreshdeskSimulator(VendorSimulator):
             self.contacts: dict[int, dict[str, Any]] = {}
             self.conversations: dict[int, list[dict[str, Any]]] = {}
             self.agents: dict[int, dict[str, Any]] = {}
+            # Archived tickets, by id: gone from /tickets/{id}, kept under /tickets/archived.
+            self.archived: dict[int, dict[str, Any]] = {}
+            # The unconfirmed case where only notes can be deleted through the API.
+            self.notes_only_deletable = False
             self._next_id = 1
 
     def _id(self) -> int:
@@ -165,6 +191,8 @@ class FreshdeskSimulator(VendorSimulator):
                 "created_at": stamp,
                 "updated_at": stamp,
                 "deleted": False,
+                "cc_emails": [],
+                "attachments": [],
                 "stats": {
                     "closed_at": stamp if status == 5 else None,
                     "resolved_at": stamp if status >= 4 else None,
@@ -199,14 +227,69 @@ class FreshdeskSimulator(VendorSimulator):
                     "ticket_id": ticket_id,
                     "created_at": _now(),
                     "updated_at": _now(),
+                    "attachments": [],
                 }
             )
         return cid
+
+    def add_attachment(
+        self,
+        ticket_id: int,
+        name: str,
+        content: bytes,
+        *,
+        conversation_id: int | None = None,
+        content_type: str = "application/pdf",
+    ) -> int:
+        """Attach a file to a ticket or to one of its conversations (the attachment object
+        of developers.freshdesk.com/api/#tickets: id, name, content_type, size,
+        attachment_url); the bytes are kept so a look at the account finds them."""
+        aid = self._id()
+        with self.lock:
+            record = {
+                "id": aid,
+                "name": name,
+                "content_type": content_type,
+                "size": len(content),
+                "attachment_url": f"{self.url}/_sim/attachments/{aid}",
+                "content": content.decode("latin-1"),
+                "created_at": _now(),
+                "updated_at": _now(),
+            }
+            if conversation_id is None:
+                self.tickets[ticket_id]["attachments"].append(record)
+            else:
+                found = [c for c in self.conversations[ticket_id] if c["id"] == conversation_id]
+                found[0]["attachments"].append(record)
+        return aid
+
+    def archive_ticket(self, ticket_id: int) -> None:
+        """Archive one ticket now, as Freshdesk does to closed ones idle for 120 days."""
+        with self.lock:
+            ticket = self.tickets.pop(ticket_id)
+            ticket["archived"] = True
+            self.archived[ticket_id] = ticket
+
+    def archive_idle(self, now: datetime | None = None) -> list[int]:
+        """Archive every closed ticket untouched for ARCHIVE_AFTER_DAYS (Freshdesk's job)."""
+        cutoff = (now or datetime.now(UTC)) - timedelta(days=ARCHIVE_AFTER_DAYS)
+        with self.lock:
+            idle = [
+                tid
+                for tid, t in self.tickets.items()
+                if t["status"] == 5
+                and not t["deleted"]
+                and datetime.fromisoformat(t["updated_at"].replace("Z", "+00:00")) <= cutoff
+            ]
+            for tid in idle:
+                self.archive_ticket(tid)
+        return idle
 
     def snapshot(self) -> dict[str, Any]:
         """Every record, for inspection."""
         return {
             "tickets": list(self.tickets.values()),
+            "archived": list(self.archived.values()),
             "contacts": list(self.contacts.values()),
             "conversations": self.conversations,
         }
@@ -248,8 +331,15 @@ class FreshdeskSimulator(VendorSimulator):
         return {
             "X-RateLimit-Total": str(state.limit),
             "X-RateLimit-Remaining": str(state.remaining),
-            "X-RateLimit-Used-CurrentRequest": "1",
+            "X-RateLimit-Used-CurrentRequest": str(getattr(request, "_sim_cost", 1)),
         }
+
+    def request_cost(self) -> int:
+        """1 credit, plus INCLUDE_CREDITS for each embed a ticket GET asks for."""
+        if request.method != "GET" or not request.path.startswith("/api/v2/tickets"):
+            return 1
+        include = [i for i in request.args.get("include", "").split(",") if i.strip()]
+        return 1 + INCLUDE_CREDITS * len(include)
 
     def rate_limited(self, state: WindowState) -> Response:
         """429 with Retry-After in seconds (body text unconfirmed)."""
@@ -310,6 +400,25 @@ class FreshdeskSimulator(VendorSimulator):
             "/api/v2/contacts/<int:id>/hard_delete", view_func=self._hard_delete, methods=["DELETE"]
         )
         app.add_url_rule("/api/v2/agents/<int:id>", view_func=self._agent, methods=["GET"])
+        app.add_url_rule(
+            "/api/v2/tickets/archived/<int:id>",
+            view_func=self._archived,
+            methods=["GET", "DELETE"],
+        )
+        app.add_url_rule(
+            "/api/v2/tickets/archived/<int:id>/conversations",
+            view_func=self._archived_conversations,
+            methods=["GET"],
+        )
+        app.add_url_rule(
+            "/api/v2/conversations/<int:id>",
+            view_func=self._delete_conversation,
+            methods=["DELETE"],
+            endpoint="delete_conversation",
+        )
+        app.add_url_rule(
+            "/api/v2/attachments/<int:id>", view_func=self._delete_attachment, methods=["DELETE"]
+        )
 
     def _agent(self, id: int) -> Any:  # noqa: A002
         with self.lock:
@@ -353,7 +462,7 @@ class FreshdeskSimulator(VendorSimulator):
 
     def _render_ticket(self, ticket: dict[str, Any]) -> dict[str, Any]:
         include = set(filter(None, request.args.get("include", "").split(",")))
-        body = {k: v for k, v in ticket.items() if k not in ("stats",)}
+        body = {k: v for k, v in _public(ticket).items() if k not in ("stats",)}
         if "stats" in include:
             body["stats"] = ticket["stats"]
         if "requester" in include:
@@ -446,7 +555,7 @@ class FreshdeskSimulator(VendorSimulator):
         with self.lock:
             if id not in self.tickets:
                 return Response(status=404)
-            items = list(self.conversations.get(id, []))
+            items = [_public(c) for c in self.conversations.get(id, [])]
         return self._page(items, limit_pages=False)
 
     def _conversation(self, id: int) -> Any:  # noqa: A002
@@ -464,7 +573,7 @@ class FreshdeskSimulator(VendorSimulator):
                 (tid, item)
                 for tid, items in self.conversations.items()
                 for item in items
-                if item["id"] == id and not self.tickets[tid]["deleted"]
+                if item["id"] == id and tid in self.tickets and not self.tickets[tid]["deleted"]
             ]
             if not found:
                 return Response(status=404)
@@ -473,7 +582,7 @@ class FreshdeskSimulator(VendorSimulator):
                 return _error(400, "id", "Only notes can be updated", "inconsistent_state")
             item["body"] = item["body_text"] = body["body"]
             item["updated_at"] = _now()
-            return jsonify(dict(item))
+            return jsonify(_public(item))
 
     def _list_contacts(self) -> Any:
         email = request.args.get("email")
@@ -486,6 +595,11 @@ class FreshdeskSimulator(VendorSimulator):
     def _contact(self, id: int) -> Any:  # noqa: A002
         with self.lock:
             contact = self.contacts.get(id)
+            if contact is not None and contact["deleted"] and request.method == "GET":
+                # A soft-deleted contact is still there, "deleted": true (the contact's
+                # `deleted` attribute, developers.freshdesk.com/api/#contacts), until the
+                # hard delete.
+                return jsonify(contact)
             if contact is None or contact["deleted"]:
                 return Response(status=404)
             if request.method == "GET":
@@ -529,7 +643,65 @@ class FreshdeskSimulator(VendorSimulator):
                     "inconsistent_state",
                 )
             del self.contacts[id]
-            for tid in [t for t, v in self.tickets.items() if v["requester_id"] == id]:
-                del self.tickets[tid]
-                self.conversations.pop(tid, None)
+            # "Hard deletion permanently deletes the Contact ... along with their tickets,
+            # calls, forum topics and comments, satisfaction ratings, todos, and notes"
+            # (support.freshdesk.com/en/support/solutions/articles/227558): trashed and
+            # archived tickets included (unconfirmed for archived ones).
+            for store in (self.tickets, self.archived):
+                for tid in [t for t, v in store.items() if v["requester_id"] == id]:
+                    del store[tid]
+                    self.conversations.pop(tid, None)
         return Response(status=204)
+
+    def _archived(self, id: int) -> Any:  # noqa: A002
+        """View / Delete an archived ticket (developers.freshdesk.com/api/#archive_tickets);
+        the delete is permanent: no Trash for archived tickets ("Delete forever")."""
+        with self.lock:
+            ticket = self.archived.get(id)
+            if ticket is None:
+                return Response(status=404)
+            if request.method == "GET":
+                return jsonify({k: v for k, v in _public(ticket).items() if k != "stats"})
+            del self.archived[id]
+            self.conversations.pop(id, None)
+        return Response(status=204)
+
+    def _archived_conversations(self, id: int) -> Any:  # noqa: A002
+        with self.lock:
+            if id not in self.archived:
+                return Response(status=404)
+            items = [_public(c) for c in self.conversations.get(id, [])]
+        return self._page(items, limit_pages=False)
+
+    def _delete_conversation(self, id: int) -> Any:  # noqa: A002
+        """Delete a conversation (DELETE /api/v2/conversations/{id}, Freshdesk's endpoint
+        list): permanent. Whether replies and incoming e-mails can be deleted, not only
+        notes, is not confirmed; the simulator lets all be deleted on a live ticket."""
+        with self.lock:
+            for tid, items in self.conversations.items():
+                ticket = self.tickets.get(tid)
+                if ticket is None or ticket["deleted"]:
+                    continue
+                for item in items:
+                    if item["id"] == id:
+                        if self.notes_only_deletable and item["source"] != NOTE_SOURCE:
+                            message = "Only notes can be deleted"
+                            return _error(400, "id", message, "inconsistent_state")
+                        items.remove(item)
+                        return Response(status=204)
+        return Response(status=404)
+
+    def _delete_attachment(self, id: int) -> Any:  # noqa: A002
+        """Delete an attachment (DELETE /api/v2/attachments/{id}) of a live ticket or of one
+        of its conversations: permanent."""
+        with self.lock:
+            for tid, ticket in self.tickets.items():
+                if ticket["deleted"]:
+                    continue
+                holders = [ticket, *self.conversations.get(tid, [])]
+                for holder in holders:
+                    for item in holder.get("attachments", []):
+                        if item["id"] == id:
+                            holder["attachments"].remove(item)
+                            return Response(status=204)
+        return Response(status=404)

@@ -111,6 +111,7 @@ class EngagementsMixin:
             "createdAt": stamp,
             "updatedAt": stamp,
             "archived": False,
+            "history": {k: [{"value": v, "timestamp": stamp}] for k, v in properties.items()},
         }
         with self.lock:
             if ticket_id not in self.tickets:
@@ -160,14 +161,15 @@ class EngagementsMixin:
                 f"{base}/<{PATH_IDS[object_type]}>",
                 endpoint=f"{object_type}_one",
                 view_func=partial(self._engagement, object_type),
-                methods=["GET", "PATCH"],
+                methods=["GET", "PATCH", "DELETE"],
             )
 
     @staticmethod
     def _shown(record: dict[str, Any], wanted: list[str]) -> dict[str, Any]:
         props = record["properties"]
         names = [*wanted, *ALWAYS_SHOWN] if wanted else list(props)
-        return {**record, "properties": {k: props[k] for k in names if props.get(k) is not None}}
+        shown = {k: props[k] for k in names if props.get(k) is not None}
+        return {k: v for k, v in record.items() if k != "history"} | {"properties": shown}
 
     def _batch_read(self, object_type: str) -> Response:
         """Found records in `results`; unknown ids make it a 207 with `errors`."""
@@ -224,6 +226,11 @@ class EngagementsMixin:
             if request.method == "GET":
                 wanted = [p for p in request.args.get("properties", "").split(",") if p]
                 return json_response(self._shown(record, wanted))
+            if request.method == "DELETE":
+                # "Move an Object ... to the recycling bin": restorable, like a ticket.
+                record["archived"] = True
+                record["archivedAt"] = now()
+                return Response(status=204)
             body = request.get_json(silent=True)
             props = body.get("properties") if isinstance(body, dict) else None
             if not isinstance(props, dict) or not all(isinstance(v, str) for v in props.values()):
@@ -238,6 +245,9 @@ class EngagementsMixin:
             if problems:
                 message = f"Property values were not valid: {json.dumps(problems)}"
                 return error(400, message, "VALIDATION_ERROR")
+            history = record.setdefault("history", {})
+            for name, value in props.items():  # the history keeps what the PATCH replaces
+                history.setdefault(name, []).insert(0, {"value": value, "timestamp": now()})
             record["properties"].update(props)
             record["updatedAt"] = record["properties"]["hs_lastmodifieddate"] = now()
-            return json_response(record)
+            return json_response(self._shown(record, []))

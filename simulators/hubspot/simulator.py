@@ -21,6 +21,7 @@ from simulators.hubspot.sim_answers import error as _error
 from simulators.hubspot.sim_answers import json_response as _json
 from simulators.hubspot.sim_answers import now as _now
 from simulators.hubspot.sim_engagements import EngagementsMixin
+from simulators.hubspot.sim_gdpr import GdprMixin
 
 RECYCLE_BIN_DAYS = 90  # see purge_recycle_bin
 
@@ -31,7 +32,7 @@ CONTACT_PROPERTIES = frozenset(
 )
 
 
-class HubSpotSimulator(EngagementsMixin, VendorSimulator):
+class HubSpotSimulator(GdprMixin, EngagementsMixin, VendorSimulator):
     """HubSpot's CRM endpoints with its answers, limits and v3-signed webhooks."""
 
     vendor = "hubspot"
@@ -87,6 +88,7 @@ class HubSpotSimulator(EngagementsMixin, VendorSimulator):
             self._next_id = 1000
             self._next_event = 1
         self.reset_engagements()
+        self.reset_gdpr()
 
     def _new_id(self) -> str:
         with self.lock:
@@ -98,13 +100,15 @@ class HubSpotSimulator(EngagementsMixin, VendorSimulator):
         rid = self._new_id()
         props = {k: None if v is None else str(v) for k, v in properties.items()}
         props.update(hs_object_id=rid, createdate=stamp, hs_lastmodifieddate=stamp)
-        return {
+        record = {
             "id": rid,
             "properties": props,
             "createdAt": stamp,
             "updatedAt": stamp,
             "archived": False,
         }
+        self.remember(record, props, "CRM_UI")
+        return record
 
     def add_contact(self, **properties: Any) -> str:
         """Create a contact; returns its id."""
@@ -142,6 +146,8 @@ class HubSpotSimulator(EngagementsMixin, VendorSimulator):
             "emails": list(self.engagements["emails"].values()),
             "notes": list(self.engagements["notes"].values()),
             "blocklist": self.blocklist,
+            "files": list(self.files.values()),
+            "threads": list(self.threads.values()),
         }
 
     def purge_recycle_bin(self, now: datetime | None = None) -> list[str]:
@@ -161,6 +167,14 @@ class HubSpotSimulator(EngagementsMixin, VendorSimulator):
             for tid in gone:
                 del self.tickets[tid]
                 self.links.pop(tid, None)
+            # Archived e-mails and notes sit in the same recycling bin for as long.
+            for records in self.engagements.values():
+                for rid in [
+                    r
+                    for r, row in records.items()
+                    if row.get("archivedAt") and datetime.fromisoformat(row["archivedAt"]) <= cutoff
+                ]:
+                    del records[rid]
         return gone
 
     def seed_demo(self) -> dict[str, Any]:
@@ -291,13 +305,15 @@ class HubSpotSimulator(EngagementsMixin, VendorSimulator):
             methods=["GET"],
         )
         self.register_engagement_routes(app)
+        self.register_gdpr_routes(app)
 
     @staticmethod
     def _render(record: dict[str, Any]) -> dict[str, Any]:
         wanted = [p for p in request.args.get("properties", "").split(",") if p]
         props = record["properties"]
         shown = {k: props[k] for k in wanted if props.get(k) is not None} if wanted else props
-        return {**record, "properties": {k: v for k, v in shown.items() if v is not None}}
+        body = {**record, "properties": {k: v for k, v in shown.items() if v is not None}}
+        return GdprMixin.with_history(record, body)
 
     def _page(self, items: list[dict[str, Any]], after: int, limit: int) -> dict[str, Any]:
         chunk = items[after : after + limit]
@@ -345,7 +361,8 @@ class HubSpotSimulator(EngagementsMixin, VendorSimulator):
     def _ticket(self, ticketId: str) -> Response:  # noqa: N803 - the spec's name
         with self.lock:
             ticket = self.tickets.get(ticketId)
-            if ticket is None or ticket["archived"]:
+            wants_archived = request.method == "GET" and request.args.get("archived") == "true"
+            if ticket is None or ticket["archived"] != wants_archived:
                 return _error(404, "resource not found", "OBJECT_NOT_FOUND")
             if request.method == "GET":
                 return _json(self._render(ticket))
@@ -354,6 +371,7 @@ class HubSpotSimulator(EngagementsMixin, VendorSimulator):
                 ticket["archivedAt"] = _now()
             else:
                 props = (request.get_json(silent=True) or {}).get("properties") or {}
+                self.remember(ticket, props)
                 ticket["properties"].update({k: str(v) for k, v in props.items()})
                 ticket["updatedAt"] = ticket["properties"]["hs_lastmodifieddate"] = _now()
         if request.method == "DELETE":
@@ -363,7 +381,7 @@ class HubSpotSimulator(EngagementsMixin, VendorSimulator):
             self._webhook(
                 "ticket.propertyChange", ticketId, propertyName=name, propertyValue=str(value)
             )
-        return _json(ticket)
+        return _json(self._render(ticket))
 
     def _create_ticket(self) -> Response:
         """Create a ticket; associations to contacts use type 16 (ticket to contact)."""
@@ -378,7 +396,7 @@ class HubSpotSimulator(EngagementsMixin, VendorSimulator):
         content = str(props.pop("content", "") or "")
         tid = self.add_ticket(subject, content, contacts[0] if contacts else None, **props)
         with self.lock:
-            return _json(self.tickets[tid], 201)
+            return _json(self._render(self.tickets[tid]), 201)
 
     def _create_contact(self) -> Response:
         """Create a contact; a known e-mail is a 409 naming the existing id."""
@@ -394,11 +412,18 @@ class HubSpotSimulator(EngagementsMixin, VendorSimulator):
             return _error(409, f"Contact already exists. Existing ID: {existing[0]}", "CONFLICT")
         cid = self.add_contact(**props)
         with self.lock:
-            return _json(self.contacts[cid], 201)
+            return _json(self._render(self.contacts[cid]), 201)
 
     def _contact(self, contactId: str) -> Response:  # noqa: N803
         with self.lock:
             contact = self.contacts.get(contactId)
+            if request.args.get("idProperty") == "email" and request.method == "GET":
+                found = [
+                    c
+                    for c in self.contacts.values()
+                    if (c["properties"].get("email") or "").lower() == contactId.lower()
+                ]
+                contact = found[0] if found else None
             if contact is None or contact["archived"]:
                 return _error(404, "resource not found", "OBJECT_NOT_FOUND")
             if request.method == "GET":
@@ -413,9 +438,10 @@ class HubSpotSimulator(EngagementsMixin, VendorSimulator):
                 detail = [{"isValid": False, "name": bad[0], "error": "PROPERTY_DOESNT_EXIST"}]
                 message = f"Property values were not valid: {json.dumps(detail)}"
                 return _error(400, message, "VALIDATION_ERROR")
+            self.remember(contact, props)
             contact["properties"].update({k: str(v) for k, v in props.items()})
             contact["updatedAt"] = contact["properties"]["hs_lastmodifieddate"] = _now()
-            return _json(contact)
+            return _json(self._render(contact))
 
     def _gdpr_delete(self) -> Response:
         body = request.get_json(silent=True) or {}

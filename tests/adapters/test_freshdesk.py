@@ -138,14 +138,19 @@ def test_unwritable_field_is_refused_before_any_call(
     assert freshdesk_sim.count("PUT", TICKET) == 0
 
 
-def test_delete_then_missing_is_not_found(
+def test_delete_twice_reports_the_trash_copy_and_unknown_is_not_found(
     freshdesk: FreshdeskAdapter, freshdesk_sim: FreshdeskSimulator
 ) -> None:
     tid = str(_first_ticket(freshdesk_sim))
     freshdesk.delete_ticket(tid)
-    with pytest.raises(NotFound):
+    # A retried job finds the ticket in Trash: gone, no second DELETE, the copy still named.
+    with pytest.raises(NotFound) as again:
         freshdesk.delete_ticket(tid)
-    assert freshdesk_sim.count("DELETE", TICKET) == 2
+    assert [(s["store"], s["state"]) for s in again.value.stores] == [("trash", "remains")]
+    assert freshdesk_sim.count("DELETE", TICKET) == 1
+    with pytest.raises(NotFound):  # neither live nor archived
+        freshdesk.delete_ticket("999999")
+    assert freshdesk_sim.count("GET", "/api/v2/tickets/archived/{id}") == 1
 
 
 def test_deleted_ticket_stays_in_trash_for_30_days_and_says_so(
@@ -157,11 +162,13 @@ def test_deleted_ticket_stays_in_trash_for_30_days_and_says_so(
     until = (datetime.now(UTC) + timedelta(days=30)).date().isoformat()
     assert {(s["store"], s["state"], s["until"]) for s in stores} == {
         ("record", "destroyed", ""),
+        ("conversations", "destroyed", ""),
+        ("attachments", "destroyed", ""),
         ("trash", "remains", until),
     }
-    # The copy is still at the vendor, in Trash, conversations included, until Freshdesk's
-    # own clean-up 30 days later.
-    assert freshdesk_sim.tickets[tid]["deleted"] and freshdesk_sim.conversations[tid]
+    # The shell is still at the vendor, in Trash, until Freshdesk's own clean-up 30 days
+    # later; its conversations were deleted for good before.
+    assert freshdesk_sim.tickets[tid]["deleted"] and not freshdesk_sim.conversations[tid]
     assert freshdesk_sim.purge_trash(datetime.now(UTC) + timedelta(days=29)) == []
     assert tid in freshdesk_sim.tickets
     assert freshdesk_sim.purge_trash(datetime.now(UTC) + timedelta(days=30, seconds=1)) == [tid]

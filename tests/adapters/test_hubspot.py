@@ -73,6 +73,7 @@ def test_archived_ticket_stays_in_the_recycle_bin_for_90_days_and_says_so(
     until = (datetime.now(UTC) + timedelta(days=90)).date().isoformat()
     assert {(s["store"], s["state"], s["until"]) for s in stores} == {
         ("record", "destroyed", ""),
+        ("attachments", "destroyed", ""),
         ("recycle_bin", "remains", until),
     }
     assert hubspot_sim.purge_recycle_bin(datetime.now(UTC) + timedelta(days=89)) == []
@@ -112,10 +113,12 @@ def test_5xx_retried_and_429_gives_up_as_rate_limited(
     hubspot_sim.configure(fail_next=2, fail_status=502)
     assert hubspot.get_ticket(_ticket_id(hubspot_sim)).subject
     hubspot_sim.configure(fail_next=10, fail_status=429)
+    before = hubspot_sim.count("GET", TICKET)
     with pytest.raises(RateLimited) as info:
-        hubspot.delete_ticket(_ticket_id(hubspot_sim))
+        hubspot.delete_ticket(_ticket_id(hubspot_sim))  # its first call: GET the ticket
     assert info.value.code == "RATE_LIMIT" and info.value.retryable
-    assert hubspot_sim.count("DELETE", TICKET) == 4  # first try + 3 retries
+    assert hubspot_sim.count("GET", TICKET) - before == 4  # first try + 3 retries
+    assert hubspot_sim.count("DELETE", TICKET) == 0
 
 
 def test_simulator_rejects_requests_outside_the_spec(hubspot_sim: HubSpotSimulator) -> None:

@@ -54,7 +54,9 @@ def test_certificate_names_every_store_what_remains_why_and_until(
 
     assert stores[("vault", None)]["state"] == "destroyed" and stores[("vault", None)]["at"]
     record = stores[("record", "freshdesk")]
-    assert record["state"] == "destroyed" and record["objects"] == 3  # 2 tickets + contact
+    assert record["state"] == "destroyed" and record["objects"] == 2  # the 2 tickets
+    contact = stores[("contact", "freshdesk")]  # the hard delete names its own stores
+    assert contact["state"] == "destroyed" and contact["objects"] == 1
     trash = stores[("trash", "freshdesk")]
     assert trash["state"] == "remains" and trash["objects"] == 2
     assert date.fromisoformat(trash["until"]) == date.today() + timedelta(days=30)

@@ -158,3 +158,9 @@ def test_ticket_deleted_meanwhile_still_completes_the_certificate(
     assert claims.status_code == 200
     results = {d["object_ref"]: d["result"] for d in claims.get_json()["claims"]["deleted"]}
     assert results[first.external_id] == "already_absent"
+    # Gone from the helpdesk, but the certificate still names the Trash copy and its date.
+    item = next(
+        d for d in claims.get_json()["claims"]["deleted"] if d["object_ref"] == first.external_id
+    )
+    assert [(s["store"], s["state"]) for s in item["stores"]] == [("trash", "remains")]
+    assert item["stores"][0]["until"]

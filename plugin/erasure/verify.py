@@ -1,0 +1,97 @@
+"""``erasure verify``: ask each vendor again, per erased object, which stores still hold it,
+and compare with what the signed evidence said would remain (and until when)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from plugin.erasure.errors import ErasureError
+from plugin.erasure.service import ERASURE
+from plugin.extensions import db
+from plugin.models import DataSubject, OutboxJob
+from plugin.retention.evidence import OBJECT_TYPES, verify
+from plugin.retention.vendors import adapters
+from plugin.signing.jws import SignatureError
+from plugin.vendors.errors import AdapterError
+
+# Per item: nothing left; only copies the evidence named, before their date; or not so.
+CLEAN, EXPECTED, UNEXPECTED, UNREACHABLE = "clean", "expected", "unexpected", "unreachable"
+
+
+def _reported(job: OutboxJob) -> dict[str, str]:
+    """Store -> the date the evidence said the vendor drops it ("" if it named none)."""
+    if not job.evidence:
+        return {}
+    try:
+        claims = verify(job.evidence, current_app.extensions["datavagt.keyring"])
+    except SignatureError:
+        return {}  # evidence that does not verify promises nothing
+    return {
+        s["store"]: s.get("until") or ""
+        for s in claims.get("stores") or []
+        if s.get("state") == "remains"
+    }
+
+
+def _judge(found: list[str], reported: dict[str, str], today: date) -> list[dict[str, Any]]:
+    judged = []
+    for store in found:
+        until = reported.get(store)
+        expected = bool(until) and date.fromisoformat(until) >= today
+        judged.append({"store": store, "expected": expected, "until": until or ""})
+    return judged
+
+
+def verify_erasure(subject_id: str, today: date | None = None) -> dict[str, Any]:
+    """Per erased vendor object: the stores that still hold it, each expected or not.
+
+    Raises ErasureError: 404 unknown subject, 409 not erased (nothing to verify).
+    """
+    subject = db.session.get(DataSubject, subject_id)
+    if subject is None:
+        raise ErasureError(404, "unknown_subject", "No such data subject")
+    if subject.erased_at is None:
+        raise ErasureError(409, "not_erased", "This person has not been erased")
+    today = today or datetime.now(UTC).date()
+    jobs = db.session.scalars(
+        sa.select(OutboxJob)
+        .where(OutboxJob.subject_id == subject_id, OutboxJob.reason == ERASURE)
+        .order_by(OutboxJob.id)
+    )
+    vendors = adapters(current_app)
+    items: list[dict[str, Any]] = []
+    for job in jobs:
+        object_type = OBJECT_TYPES.get(job.kind, "ticket")
+        item: dict[str, Any] = {
+            "vendor": job.vendor,
+            "object_type": object_type,
+            "object_ref": job.target,  # the vendor's record id, never a name or address
+            "job_status": job.status,
+        }
+        adapter = vendors.get(job.vendor)
+        try:
+            if adapter is None:
+                raise AdapterError(job.vendor, "vendor is not configured")
+            found = adapter.find_copies(object_type, job.target)
+        except AdapterError as exc:
+            item.update(status=UNREACHABLE, error=str(exc), found=[])
+            items.append(item)
+            continue
+        judged = _judge(found, _reported(job), today)
+        item["found"] = judged
+        item["status"] = (
+            CLEAN if not judged else EXPECTED if all(j["expected"] for j in judged) else UNEXPECTED
+        )
+        items.append(item)
+    problems = sum(1 for i in items if i["status"] in (UNEXPECTED, UNREACHABLE))
+    return {
+        "subject": subject_id,
+        "checked_at": datetime.now(UTC).isoformat(),
+        "items": items,
+        "unexpected": problems,
+        "ok": problems == 0,
+    }

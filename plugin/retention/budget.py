@@ -1,0 +1,91 @@
+"""One rate budget per vendor for every replica on one PostgreSQL (the vendor's limit is per
+account, not per process): a sliding log of the credits sent, under an advisory lock."""
+
+from __future__ import annotations
+
+import logging
+import zlib
+
+import sqlalchemy as sa
+from flask import Flask
+
+from plugin.extensions import db
+from plugin.models import RateSlot
+from plugin.vendors.contract import Adapter
+
+log = logging.getLogger(__name__)
+_SLOTS = RateSlot.__table__
+MARGIN = 0.01  # of the window: clock and timing slack between replicas
+_NOW = sa.text("SELECT extract(epoch FROM clock_timestamp())")
+
+
+class SharedBudget:
+    """Book credits before a request (``reserve``), re-date them when it is answered
+    (``settle``); every replica's bookings count against the vendor's one limit."""
+
+    def __init__(self, engine: sa.Engine, vendor: str) -> None:
+        self.engine = engine
+        self.vendor = vendor
+        self._key = zlib.crc32(f"datavagt-rate:{vendor}".encode())  # advisory-lock key
+
+    def reserve(self, cost: int, limit: int, window: float) -> tuple[float, int | None]:
+        """Book ``cost`` credits now if the window has room: (0, booking id), else (seconds
+        to wait, None). Database clock, so replicas on different hosts agree."""
+        window = window * (1 + MARGIN)
+        try:
+            with self.engine.begin() as conn:
+                # A lost slot after a crash only frees budget early: no need to wait for fsync.
+                conn.execute(sa.text("SET LOCAL synchronous_commit = off"))
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": self._key})
+                now = float(conn.execute(_NOW).scalar_one())
+                conn.execute(
+                    _SLOTS.delete().where(
+                        _SLOTS.c.vendor == self.vendor, _SLOTS.c.sent_at <= now - window
+                    )
+                )
+                used, oldest = conn.execute(
+                    sa.select(
+                        sa.func.coalesce(sa.func.sum(_SLOTS.c.cost), 0),
+                        sa.func.min(_SLOTS.c.sent_at),
+                    ).where(_SLOTS.c.vendor == self.vendor)
+                ).one()
+                if int(used) + cost <= limit:
+                    booked = conn.execute(
+                        _SLOTS.insert()
+                        .values(vendor=self.vendor, sent_at=now, cost=cost)
+                        .returning(_SLOTS.c.id)
+                    ).scalar_one()
+                    return 0.0, int(booked)
+                wait = float(oldest) + window - now if oldest is not None else 0.0
+                return max(wait, 0.005), None
+        except sa.exc.SQLAlchemyError as exc:
+            # The database is down: fall back to this process's own pacing rather than stall.
+            log.warning("shared rate budget unavailable", extra={"error": type(exc).__name__})
+            return 0.0, None
+
+    def settle(self, booking: int) -> None:
+        """Count the slot from the answer's time: the vendor counted it on arrival, which may
+        be later than the booking (our own log does the same with completion times)."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(sa.text("SET LOCAL synchronous_commit = off"))
+                conn.execute(
+                    _SLOTS.update()
+                    .where(_SLOTS.c.id == booking)
+                    .values(sent_at=sa.func.extract("epoch", sa.func.clock_timestamp()))
+                )
+        except sa.exc.SQLAlchemyError as exc:
+            log.warning("shared rate budget unavailable", extra={"error": type(exc).__name__})
+
+
+def share_budgets(app: Flask, adapters: dict[str, Adapter]) -> None:
+    """On PostgreSQL, give every adapter's limiter the vendor's shared budget."""
+    if app.extensions["datavagt.settings"].extra.get("rate_budget", "shared") != "shared":
+        return
+    engine = db.engine
+    if engine.dialect.name != "postgresql":
+        return  # SQLite: one process; its own limiter is the whole budget
+    for name, adapter in adapters.items():
+        limiter = getattr(getattr(adapter, "http", None), "limiter", None)
+        if limiter is not None:
+            limiter.shared = SharedBudget(engine, name)
