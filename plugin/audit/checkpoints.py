@@ -24,9 +24,8 @@ def audit_settings() -> dict[str, int]:
     return current_app.extensions["datavagt.manifest"].data["audit"]
 
 
-def sign_checkpoint(session: Session, seq: int, head_hash: str, *, anchor: bool = False) -> Any:
-    """Add a checkpoint signing (seq, head_hash, time); ``anchor`` marks a pruned chain's start."""
-    keyring = current_app.extensions["datavagt.keyring"]
+def checkpoint_values(keyring: Any, seq: int, head_hash: str, *, anchor: bool = False) -> dict:
+    """The columns of a checkpoint signing (seq, head_hash, time) with the active key."""
     signed_at = utcnow()
     payload = {
         "seq": seq,
@@ -34,14 +33,20 @@ def sign_checkpoint(session: Session, seq: int, head_hash: str, *, anchor: bool 
         "signed_at": format_time(signed_at),
         "anchor": anchor,
     }
-    checkpoint = AuditCheckpoint(
-        seq=seq,
-        head_hash=head_hash,
-        signed_at=signed_at,
-        kid=keyring.active_signing_key.kid,
-        signature=sign_payload(keyring, payload, CHECKPOINT_TYP),
-        is_anchor=anchor,
-    )
+    return {
+        "seq": seq,
+        "head_hash": head_hash,
+        "signed_at": signed_at,
+        "kid": keyring.active_signing_key.kid,
+        "signature": sign_payload(keyring, payload, CHECKPOINT_TYP),
+        "is_anchor": anchor,
+    }
+
+
+def sign_checkpoint(session: Session, seq: int, head_hash: str, *, anchor: bool = False) -> Any:
+    """Add a checkpoint signing (seq, head_hash, time); ``anchor`` marks a pruned chain's start."""
+    keyring = current_app.extensions["datavagt.keyring"]
+    checkpoint = AuditCheckpoint(**checkpoint_values(keyring, seq, head_hash, anchor=anchor))
     session.add(checkpoint)
     session.flush()
     return checkpoint

@@ -17,6 +17,7 @@ from plugin.audit.checkpoints import checkpoint_if_due
 from plugin.audit.csvout import csv_lines
 from plugin.audit.queries import AuditFilter, stream
 from plugin.audit.retention import prune
+from plugin.audit.sequencer import flush
 from plugin.audit.verify import ChainError, verify_chain
 from plugin.auth.guard import Actor
 from plugin.cli.context import fail, with_app
@@ -38,6 +39,7 @@ def audit_group() -> None:
 @with_app
 def verify(app: Flask) -> None:
     """Recompute the hash chain and check every checkpoint signature."""
+    flush(app)  # what requests committed up to now is checked too
     try:
         result = verify_chain(db.session, app.extensions["datavagt.keyring"])
     except ChainError as exc:
@@ -48,6 +50,14 @@ def verify(app: Flask) -> None:
         f"audit chain OK: {result.events} events verified{span}, "
         f"{result.checkpoints} checkpoints verified"
     )
+
+
+@audit_group.command("flush")
+@with_app
+def flush_command(app: Flask) -> None:
+    """Chain every queued event now (the sequencer otherwise does within its interval)."""
+    count = flush(app)
+    click.echo(f"{count} queued events chained")
 
 
 @audit_group.command("export")

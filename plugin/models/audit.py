@@ -47,3 +47,28 @@ class AuditCheckpoint(db.Model):
     signature: Mapped[str] = mapped_column(sa.Text)
     # Set on the checkpoint a pruned chain starts from.
     is_anchor: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+
+
+class AuditQueued(db.Model):
+    """An event a request committed, waiting for the sequencer to chain it (no seq, no hash).
+
+    Requests only INSERT here, in their own transaction and without any lock, so readers of
+    tickets never wait for each other; the sequencer moves rows to ``audit_events`` in
+    batches and deletes them in the same transaction (so a crash loses nothing).
+    """
+
+    __tablename__ = "audit_queue"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor_id: Mapped[str] = mapped_column(sa.String(128))
+    actor_role: Mapped[str | None] = mapped_column(sa.String(32))
+    vendor_user: Mapped[str | None] = mapped_column(sa.String(128))
+    action: Mapped[str] = mapped_column(sa.String(48))
+    subject_id: Mapped[str | None] = mapped_column(sa.String(36))
+    ticket_ref: Mapped[str | None] = mapped_column(sa.String(170))
+    field: Mapped[str | None] = mapped_column(sa.String(128))
+    reason: Mapped[str | None] = mapped_column(sa.String(500))
+    request_id: Mapped[str | None] = mapped_column(sa.String(64))
+    source: Mapped[str] = mapped_column(sa.String(32))
+    details: Mapped[dict] = mapped_column(sa.JSON, default=dict)

@@ -1,0 +1,42 @@
+"""audit queue: requests insert events without a lock, the sequencer chains them
+
+Revision ID: 0009_audit_queue
+Revises: 0008_processor_register
+Create Date: 2026-12-07 15:00:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0009_audit_queue"
+down_revision = "0008_processor_register"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    """Apply this revision."""
+    op.create_table(
+        "audit_queue",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("actor_id", sa.String(length=128), nullable=False),
+        sa.Column("actor_role", sa.String(length=32), nullable=True),
+        sa.Column("vendor_user", sa.String(length=128), nullable=True),
+        sa.Column("action", sa.String(length=48), nullable=False),
+        sa.Column("subject_id", sa.String(length=36), nullable=True),
+        sa.Column("ticket_ref", sa.String(length=170), nullable=True),
+        sa.Column("field", sa.String(length=128), nullable=True),
+        sa.Column("reason", sa.String(length=500), nullable=True),
+        sa.Column("request_id", sa.String(length=64), nullable=True),
+        sa.Column("source", sa.String(length=32), nullable=False),
+        sa.Column("details", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_queue")),
+    )
+
+
+def downgrade() -> None:
+    """Revert this revision (events still queued are lost: run `datavagt audit flush` first)."""
+    op.drop_table("audit_queue")
