@@ -1,4 +1,4 @@
-"""audit queue: requests insert events without a lock, the sequencer chains them
+"""audit queue (requests insert without a lock, the sequencer chains) and Merkle roots
 
 Revision ID: 0009_audit_queue
 Revises: 0008_processor_register
@@ -35,8 +35,12 @@ def upgrade() -> None:
         sa.Column("details", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_queue")),
     )
+    with op.batch_alter_table("audit_checkpoints", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("root_hash", sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:
     """Revert this revision (events still queued are lost: run `datavagt audit flush` first)."""
+    with op.batch_alter_table("audit_checkpoints", schema=None) as batch_op:
+        batch_op.drop_column("root_hash")
     op.drop_table("audit_queue")

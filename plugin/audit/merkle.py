@@ -228,3 +228,33 @@ class ChunkCache:
 
 
 CHUNKS = ChunkCache()
+
+
+class Frontier:
+    """The roots of the perfect subtrees of a growing log: O(log n) memory, any root at once.
+
+    Verification streams leaves through it and compares ``root()`` with each signed head.
+    """
+
+    def __init__(self) -> None:
+        self.size = 0
+        self._stack: list[tuple[int, bytes]] = []  # (leaf count, subtree root), left to right
+
+    def append(self, leaf: bytes) -> None:
+        """Add the next leaf hash."""
+        self.size += 1
+        stack = self._stack
+        stack.append((1, leaf))
+        while len(stack) > 1 and stack[-1][0] == stack[-2][0]:
+            count, right = stack.pop()
+            _, left = stack.pop()
+            stack.append((count * 2, node_hash(left, right)))
+
+    def root(self) -> bytes:
+        """MTH of the leaves so far (RFC 9162: right subtrees folded in from the right)."""
+        if not self._stack:
+            return EMPTY_ROOT
+        root = self._stack[-1][1]
+        for _, left in reversed(self._stack[:-1]):
+            root = node_hash(left, root)
+        return root

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from plugin.audit.canonical import event_hash
 from plugin.audit.chain import PG_LOCK_KEY, chain_head
 from plugin.audit.checkpoints import checkpoint_values
+from plugin.audit.proofs import chunk_cache, root_hash
 from plugin.models.audit import AuditCheckpoint, AuditEvent, AuditQueued
 from plugin.models.types import utcnow
 
@@ -109,7 +110,7 @@ def sequence_batch(
         seq, prev_hash = chain_head(connection)
         first = seq + 1
         events: list[dict[str, Any]] = []
-        checkpoints: list[dict[str, Any]] = []
+        due: list[tuple[int, str]] = []
         for row in rows:
             seq += 1
             content = dict(zip(CONTENT, row[1:], strict=True))
@@ -119,7 +120,7 @@ def sequence_batch(
             content["hash"] = prev_hash = event_hash(content, prev_hash)
             events.append(content)
             if seq % every == 0:
-                checkpoints.append(checkpoint_values(keyring, seq, prev_hash))
+                due.append((seq, prev_hash))
         connection.execute(sa.insert(EVENTS), events)
         ids = [row[0] for row in rows]
         if connection.dialect.name == "postgresql":
@@ -128,11 +129,18 @@ def sequence_batch(
             connection.execute(done, {"ids": ids})
         else:
             connection.execute(sa.delete(QUEUE).where(QUEUE.c.id.in_(ids)))
-        if checkpoints:
-            connection.execute(sa.insert(CHECKPOINTS), checkpoints)
+        shared = chunk_cache(connection)
+        cache = dict(shared)  # this batch's chunks join the shared cache only once committed
+        if due:
+            signed = [
+                checkpoint_values(keyring, size, head, root_hash(connection, size, cache))
+                for size, head in due
+            ]
+            connection.execute(sa.insert(CHECKPOINTS), signed)
         if before_commit is not None:
             before_commit(len(events))
         connection.commit()
+        shared.update(cache)
     occurred = [event["occurred_at"] for event in events]
     batch = Batch(len(events), first, seq, occurred, utcnow(), ids)
     if on_batch is not None:

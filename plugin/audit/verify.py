@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from plugin.audit.canonical import GENESIS_HASH, HASHED_FIELDS, event_hash
 from plugin.audit.checkpoints import verify_checkpoint
+from plugin.audit.merkle import Frontier, leaf_hash
 from plugin.models.audit import AuditCheckpoint, AuditEvent
 from plugin.signing.jws import KeySource, SignatureError
 
@@ -73,6 +74,8 @@ def verify_chain(session: Session, keys: KeySource, page_size: int = PAGE_SIZE) 
             sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.seq <= last_seq)
         )
     start_seq = last_seq
+    # Merkle roots are recomputed from the leaves when the stored log starts at seq 1.
+    frontier = Frontier() if start_seq == 0 else None
     while first is not None:
         rows = session.execute(
             sa.select(*_COLUMNS)
@@ -86,6 +89,11 @@ def verify_chain(session: Session, keys: KeySource, page_size: int = PAGE_SIZE) 
             _check_event(row, last_seq + 1, prev_hash, checkpoints)
             last_seq, prev_hash = row.seq, row.hash
             count += 1
+            if frontier is not None:
+                frontier.append(leaf_hash(bytes.fromhex(row.hash)))
+                checkpoint = checkpoints.get(row.seq)
+                if checkpoint is not None and checkpoint.root_hash is not None:
+                    _check_root(checkpoint, frontier.root().hex())
     for seq, checkpoint in checkpoints.items():
         if seq > last_seq and not checkpoint.is_anchor:
             raise ChainError(
@@ -99,6 +107,15 @@ def verify_chain(session: Session, keys: KeySource, page_size: int = PAGE_SIZE) 
         last_seq=last_seq if count else None,
         awaiting_prune=skipped,
     )
+
+
+def _check_root(checkpoint: AuditCheckpoint, computed: str) -> None:
+    if computed != checkpoint.root_hash:
+        raise ChainError(
+            f"checkpoint at seq {checkpoint.seq} (id {checkpoint.id}): the signed Merkle root "
+            "differs from the events' tree: an event up to it was changed, inserted, removed "
+            "or reordered"
+        )
 
 
 def _check_event(

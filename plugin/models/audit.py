@@ -47,6 +47,8 @@ class AuditCheckpoint(db.Model):
     signature: Mapped[str] = mapped_column(sa.Text)
     # Set on the checkpoint a pruned chain starts from.
     is_anchor: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    # RFC 9162 root hash (hex) of events 1..seq, signed with the rest; None before 0009.
+    root_hash: Mapped[str | None] = mapped_column(sa.String(64))
 
 
 class AuditQueued(db.Model):

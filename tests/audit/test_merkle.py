@@ -184,3 +184,19 @@ def test_forged_proofs_fail() -> None:
             verify_consistency(6, 8, forged, first, root)
     with pytest.raises(ProofError):
         verify_consistency(8, 6, consistency, root, first)
+
+
+def test_frontier_roots_match_every_size() -> None:
+    from plugin.audit.merkle import Frontier
+
+    frontier = Frontier()
+    assert frontier.root() == EMPTY_ROOT
+    for size, leaf in enumerate(LEAVES, start=1):
+        frontier.append(leaf)
+        assert frontier.root().hex() == ROOTS[size - 1]
+    rng = random.Random(1)
+    many = [leaf_hash(rng.randbytes(4)) for _ in range(300)]
+    frontier = Frontier()
+    for size, leaf in enumerate(many, start=1):
+        frontier.append(leaf)
+        assert frontier.root() == root_of(many[:size])
