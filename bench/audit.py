@@ -8,6 +8,7 @@ SQLite (a temporary file) by default; with a PostgreSQL URL the run uses a tempo
 from __future__ import annotations
 
 import argparse
+import random
 import sys
 import tempfile
 import threading
@@ -22,8 +23,16 @@ from flask import Flask, current_app
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from plugin.app import create_app  # noqa: E402
-from plugin.audit import actions, record, sequencer  # noqa: E402
+from plugin.audit import (  # noqa: E402
+    actions,
+    proofs,  # noqa: E402
+    record,
+    sequencer,
+)
 from plugin.audit.canonical import GENESIS_HASH, event_hash  # noqa: E402
+from plugin.audit.checkpoints import sign_checkpoint  # noqa: E402
+from plugin.audit.merkle import CHUNKS  # noqa: E402
+from plugin.audit.offline import verify_document  # noqa: E402
 from plugin.audit.verify import verify_chain  # noqa: E402
 from plugin.auth import Actor  # noqa: E402
 from plugin.database import scratch_database  # noqa: E402
@@ -169,8 +178,10 @@ def verify_events(app: Flask) -> int:
     return verify_chain(db.session, app.extensions["datavagt.keyring"]).events
 
 
-def bench_verify(count: int, batch: int = 20_000) -> tuple[float, float]:
-    """Seconds to bulk-insert ``count`` chained events, then seconds to verify them."""
+def bench_verify(count: int, batch: int = 20_000) -> dict[str, float]:
+    """Bulk-insert ``count`` chained events, sign tree heads at half and at the end, then
+    time verification and proofs (inclusion: first one cold, then warm over random events).
+    """
     start = time.perf_counter()
     prev = GENESIS_HASH
     for low in range(1, count + 1, batch):
@@ -180,11 +191,50 @@ def bench_verify(count: int, batch: int = 20_000) -> tuple[float, float]:
             prev = rows[-1]["hash"]
         db.session.execute(sa.insert(AuditEvent), rows)
         db.session.commit()
+        if low <= count // 2 < low + batch:
+            middle = count // 2
+            head = db.session.scalar(sa.select(AuditEvent.hash).where(AuditEvent.seq == middle))
+            sign_checkpoint(db.session, middle, head)
+            db.session.commit()
     generated = time.perf_counter() - start
+    CHUNKS.for_database(proofs._database_key(db.session)).clear()  # as a fresh process
+    start = time.perf_counter()
+    sign_checkpoint(db.session, count, prev)  # computes the root of all events, cold
+    db.session.commit()
+    signed = time.perf_counter() - start
+    CHUNKS.for_database(proofs._database_key(db.session)).clear()
     start = time.perf_counter()
     result = verify_chain(db.session, current_app.extensions["datavagt.keyring"])
-    assert result.events == count
-    return generated, time.perf_counter() - start
+    verified = time.perf_counter() - start
+    assert result.events == count and result.checkpoints == 2
+    keys = current_app.extensions["datavagt.keyring"].jwks()
+    CHUNKS.for_database(proofs._database_key(db.session)).clear()
+    start = time.perf_counter()
+    first = proofs.inclusion(db.session, 1, count)
+    cold = time.perf_counter() - start
+    verify_document(first, keys)
+    rng = random.Random(6962)
+    times = []
+    for _ in range(200):
+        seq = rng.randint(1, count)
+        start = time.perf_counter()
+        proof = proofs.inclusion(db.session, seq, count)
+        times.append(time.perf_counter() - start)
+        verify_document(proof, keys)
+    times.sort()
+    start = time.perf_counter()
+    consistency = proofs.consistency(db.session, count // 2, count)
+    consistent = time.perf_counter() - start
+    verify_document(consistency, keys)
+    return {
+        "generated": generated,
+        "signed": signed,
+        "verified": verified,
+        "inclusion_cold": cold,
+        "inclusion_p50": times[len(times) // 2],
+        "inclusion_p99": times[int(len(times) * 0.99)],
+        "consistency": consistent,
+    }
 
 
 def main() -> None:
@@ -193,6 +243,7 @@ def main() -> None:
     parser.add_argument("--database-url", help="PostgreSQL URL (default: a SQLite temp file)")
     parser.add_argument("--appends", type=int, default=8000)
     parser.add_argument("--writers", type=int, default=16)
+    parser.add_argument("--skip-appends", action="store_true", help="Only verify and proofs.")
     parser.add_argument("--events", type=int, default=1_000_000)
     args = parser.parse_args()
     with (
@@ -209,25 +260,42 @@ def main() -> None:
         )
         with app.app_context():
             backend = db.engine.dialect.name
-            got = bench_appends(app, args.writers, args.appends)
-            app.extensions[sequencer.EXTENSION].stop()
-            ratio = got["queued"] / got["plain"]
-            print(f"[{backend}] appends, {args.writers} concurrent writers, {got['total']} events:")
+            if not args.skip_appends:
+                got = bench_appends(app, args.writers, args.appends)
+                app.extensions[sequencer.EXTENSION].stop()
+                ratio = got["queued"] / got["plain"]
+                print(
+                    f"[{backend}] appends, {args.writers} concurrent writers, "
+                    f"{got['total']} events:"
+                )
+                print(
+                    f"  queued record(): {got['queued']:8.0f} events/s "
+                    "(target >= 2000 on PostgreSQL)"
+                )
+                print(f"  plain inserts:   {got['plain']:8.0f} events/s (baseline, same rows)")
+                print(f"  ratio queued/plain: {ratio:.2f} (target >= 0.8)")
+                print(
+                    f"  sequencing delay: p50 {got['delay_p50'] * 1000:.0f} ms, "
+                    f"p99 {got['delay_p99'] * 1000:.0f} ms (target <= 1000), "
+                    f"max {got['delay_max'] * 1000:.0f} ms "
+                    f"({got['batches']} batches, {got['batch_mean']:.0f} events each on average)"
+                )
+            got = bench_verify(args.events)
+            n = args.events
+            print(f"[{backend}] verify {n} events (one process):")
+            print(f"  bulk generation: {got['generated']:6.1f} s (setup)")
+            print(f"  sign a tree head over all, cold: {got['signed']:6.2f} s")
             print(
-                f"  queued record(): {got['queued']:8.0f} events/s (target >= 2000 on PostgreSQL)"
+                f"  verification:    {got['verified']:6.1f} s ({n / got['verified']:.0f} events/s;"
+                " target <= 10 s for 1,000,000)"
             )
-            print(f"  plain inserts:   {got['plain']:8.0f} events/s (baseline, same rows)")
-            print(f"  ratio queued/plain: {ratio:.2f} (target >= 0.8)")
             print(
-                f"  sequencing delay: p50 {got['delay_p50'] * 1000:.0f} ms, "
-                f"p99 {got['delay_p99'] * 1000:.0f} ms (target <= 1000), "
-                f"max {got['delay_max'] * 1000:.0f} ms "
-                f"({got['batches']} batches, {got['batch_mean']:.0f} events each on average)"
+                f"  inclusion proof: first (cold) {got['inclusion_cold'] * 1000:.0f} ms, then "
+                f"p50 {got['inclusion_p50'] * 1000:.2f} ms, "
+                f"p99 {got['inclusion_p99'] * 1000:.2f} ms"
+                " (target <= 5 ms)"
             )
-            generated, verified = bench_verify(args.events)
-            print(f"[{backend}] verify {args.events} events:")
-            print(f"  bulk generation: {generated:6.1f} s")
-            print(f"  verification:    {verified:6.1f} s ({args.events / verified:.0f} events/s)")
+            print(f"  consistency proof {n // 2}->{n}: {got['consistency'] * 1000:.1f} ms")
             db.session.remove()
             db.engine.dispose()
 

@@ -7,9 +7,9 @@ No well-kept PyPI package implements RFC 9162's tree; this is the RFC's algorith
 Leaves of the audit log: leaf ``i`` (0-based) is the event with seq ``i + 1``; its leaf input
 is the 32 bytes of the event's chain hash, so ``leaf_hash = SHA-256(0x00 || hash)``.
 
-Proofs read only the leaves they need: perfect subtrees of ``CHUNK`` leaves are hashed once
-per process and kept (an append-only log never changes a complete subtree; ``verify`` reads
-the database, never this cache).
+Proofs read only the leaves they need: complete subtrees of ``CHUNK`` or more leaves are
+hashed once per process and kept (an append-only log never changes a complete subtree;
+``verify`` reads the database, never this cache).
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import hashlib
 import threading
 from collections.abc import Callable, Sequence
 
-CHUNK = 1024  # leaves per cached perfect subtree (a power of two)
+CHUNK = 64  # the smallest cached complete subtree (a power of two)
+PREFETCH = 65536  # leaves read in one query when hashing a subtree cold
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 
 
@@ -57,20 +58,24 @@ def root_of(leaves: Sequence[bytes]) -> bytes:
 class Tree:
     """The first ``size`` leaves of a log, read through ``fetch(start, end)`` -> leaf hashes.
 
-    ``cache`` maps chunk index -> root of that complete chunk (shared across proofs).
+    ``cache`` maps (start, count) -> root of a complete, aligned subtree of at least
+    ``chunk`` leaves, shared across trees of one log: a warm proof reads at most two
+    chunks of leaves (the leaf's own and the right edge) and O(log n) cached nodes.
     """
 
     def __init__(
         self,
         size: int,
         fetch: Callable[[int, int], list[bytes]],
-        cache: dict[int, bytes] | None = None,
+        cache: dict[tuple[int, int], bytes] | None = None,
         chunk: int = CHUNK,
+        prefetch: int = PREFETCH,
     ) -> None:
-        if chunk < 1 or chunk & (chunk - 1):
-            raise ValueError("chunk must be a power of two")
+        if chunk < 1 or chunk & (chunk - 1) or prefetch < chunk or prefetch & (prefetch - 1):
+            raise ValueError("chunk and prefetch must be powers of two, prefetch >= chunk")
         self.size = size
         self.chunk = chunk
+        self.prefetch = prefetch
         self._fetch = fetch
         self._cache = cache if cache is not None else {}
         self._leaves: dict[int, list[bytes]] = {}  # chunk index -> leaves, this tree only
@@ -81,6 +86,27 @@ class Tree:
             self._leaves[chunk] = self._fetch(start, min(start + self.chunk, self.size))
         return self._leaves[chunk]
 
+    def _perfect(self, start: int, n: int) -> bytes:
+        """Root of the complete subtree D[start:start+n] (n a power of two >= chunk)."""
+        key = (start, n)
+        found = self._cache.get(key)
+        if found is not None:
+            return found
+        if n > self.prefetch:
+            half = n // 2
+            root = node_hash(self._perfect(start, half), self._perfect(start + half, half))
+        else:  # one range read, hashed bottom-up, every node of >= chunk leaves kept
+            level, width = self._fetch(start, start + n), 1
+            while len(level) > 1:
+                level = [node_hash(level[i], level[i + 1]) for i in range(0, len(level), 2)]
+                width *= 2
+                if width >= self.chunk:
+                    for offset, node in enumerate(level):
+                        self._cache[(start + offset * width, width)] = node
+            root = level[0]
+        self._cache[key] = root
+        return root
+
     def subtree(self, start: int, end: int) -> bytes:
         """MTH(D[start:end]) for the ranges RFC 9162's recursion visits."""
         n = end - start
@@ -88,13 +114,7 @@ class Tree:
             chunk = start // self.chunk
             return self._chunk_leaves(chunk)[start - chunk * self.chunk]
         if n >= self.chunk and n & (n - 1) == 0 and start % n == 0:
-            if n == self.chunk:  # a complete chunk: hash once per process
-                chunk = start // self.chunk
-                if chunk not in self._cache:
-                    self._cache[chunk] = root_of(self._chunk_leaves(chunk))
-                return self._cache[chunk]
-            half = n // 2
-            return node_hash(self.subtree(start, start + half), self.subtree(start + half, end))
+            return self._perfect(start, n)
         if n <= self.chunk and start // self.chunk == (end - 1) // self.chunk:
             chunk = start // self.chunk
             offset = chunk * self.chunk
@@ -219,9 +239,9 @@ class ChunkCache:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._by_db: dict[str, dict[int, bytes]] = {}
+        self._by_db: dict[str, dict[tuple[int, int], bytes]] = {}
 
-    def for_database(self, key: str) -> dict[int, bytes]:
+    def for_database(self, key: str) -> dict[tuple[int, int], bytes]:
         """The chunk map of one database (dict operations are atomic under the GIL)."""
         with self._lock:
             return self._by_db.setdefault(key, {})

@@ -16,6 +16,7 @@ from plugin.models.audit import AuditCheckpoint, AuditEvent
 INCLUSION_TYPE = "datavagt.audit.inclusion"
 CONSISTENCY_TYPE = "datavagt.audit.consistency"
 VERSION = 1
+Cache = dict[tuple[int, int], bytes]  # (first leaf, leaf count) -> subtree root
 
 
 def _database_key(bind: Session | Connection) -> str:
@@ -24,12 +25,14 @@ def _database_key(bind: Session | Connection) -> str:
     return connection.engine.url.render_as_string(hide_password=True)
 
 
-def chunk_cache(bind: Session | Connection) -> dict[int, bytes]:
+def chunk_cache(bind: Session | Connection) -> Cache:
     """This process's complete-chunk roots of the database ``bind`` is on."""
     return CHUNKS.for_database(_database_key(bind))
 
 
-def tree(bind: Session | Connection, size: int, cache: dict[int, bytes] | None = None) -> Tree:
+def tree(
+    bind: Session | Connection, size: int, cache: dict[tuple[int, int], bytes] | None = None
+) -> Tree:
     """The first ``size`` events as a tree, leaves read from ``audit_events`` on demand.
 
     A transaction whose leaves are not committed yet (the sequencer) passes a copy of
@@ -50,7 +53,9 @@ def tree(bind: Session | Connection, size: int, cache: dict[int, bytes] | None =
     return Tree(size, fetch, chunk_cache(bind) if cache is None else cache)
 
 
-def root_hash(bind: Session | Connection, size: int, cache: dict[int, bytes] | None = None) -> str:
+def root_hash(
+    bind: Session | Connection, size: int, cache: dict[tuple[int, int], bytes] | None = None
+) -> str:
     """Hex MTH of the first ``size`` events."""
     return tree(bind, size, cache).root().hex()
 

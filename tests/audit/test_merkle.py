@@ -106,8 +106,12 @@ CONSISTENCY = [
 LEAVES = [leaf_hash(data) for data in INPUTS]
 
 
-def _tree(leaves: list[bytes], chunk: int = 1024) -> Tree:
-    return Tree(len(leaves), lambda start, end: leaves[start:end], chunk=chunk)
+def _tree(leaves: list[bytes], chunk: int = 64, prefetch: int = 0) -> Tree:
+    def fetch(start: int, end: int) -> list[bytes]:
+        assert 0 <= start < end <= len(leaves)  # never past the tree
+        return leaves[start:end]
+
+    return Tree(len(leaves), fetch, chunk=chunk, prefetch=prefetch or max(chunk, 8))
 
 
 def test_roots_match_reference() -> None:
@@ -146,7 +150,7 @@ def test_every_leaf_and_size_pair_up_to_40_with_small_chunks() -> None:
     leaves = [leaf_hash(rng.randbytes(8)) for _ in range(40)]
     roots = {n: root_of(leaves[:n]) for n in range(1, 41)}
     for size in range(1, 41):
-        tree = _tree(leaves[:size], chunk=4)
+        tree = _tree(leaves[:size], chunk=4, prefetch=8)
         assert tree.root() == roots[size]
         for index in range(size):
             path = tree.inclusion_path(index)
@@ -200,3 +204,27 @@ def test_frontier_roots_match_every_size() -> None:
     for size, leaf in enumerate(many, start=1):
         frontier.append(leaf)
         assert frontier.root() == root_of(many[:size])
+
+
+def test_shared_cache_serves_warm_proofs_from_two_chunks() -> None:
+    rng = random.Random(7)
+    leaves = [leaf_hash(rng.randbytes(8)) for _ in range(1000)]
+    cache: dict = {}
+    reads: list[tuple[int, int]] = []
+
+    def fetch(start: int, end: int) -> list[bytes]:
+        reads.append((start, end))
+        return leaves[start:end]
+
+    assert Tree(1000, fetch, cache, chunk=16, prefetch=64).root() == root_of(leaves)
+    for index in (0, 517, 999):
+        reads.clear()
+        tree = Tree(1000, fetch, cache, chunk=16, prefetch=64)
+        path = tree.inclusion_path(index)
+        verify_inclusion(index, 1000, leaves[index], path, root_of(leaves))
+        assert len(reads) <= 2 and all(end - start <= 16 for start, end in reads)
+    # A larger tree of the same log reuses the cached complete subtrees of the smaller one.
+    more = leaves + [leaf_hash(b"next")]
+    reads.clear()
+    bigger = Tree(1001, lambda a, b: more[a:b], cache, chunk=16, prefetch=64)
+    assert bigger.root() == root_of(more)
