@@ -35,6 +35,16 @@ def upgrade() -> None:
         sa.Column("details", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_queue")),
     )
+    op.create_table(
+        "audit_verified",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("seq", sa.BigInteger(), nullable=False),
+        sa.Column("head_hash", sa.String(length=64), nullable=False),
+        sa.Column("frontier", sa.JSON(), nullable=False),
+        sa.Column("verified_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("signature", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_verified")),
+    )
     with op.batch_alter_table("audit_checkpoints", schema=None) as batch_op:
         batch_op.add_column(sa.Column("root_hash", sa.String(length=64), nullable=True))
 
@@ -43,4 +53,5 @@ def downgrade() -> None:
     """Revert this revision (events still queued are lost: run `datavagt audit flush` first)."""
     with op.batch_alter_table("audit_checkpoints", schema=None) as batch_op:
         batch_op.drop_column("root_hash")
+    op.drop_table("audit_verified")
     op.drop_table("audit_queue")

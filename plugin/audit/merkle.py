@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Callable, Sequence
+from typing import Any
 
 CHUNK = 64  # the smallest cached complete subtree (a power of two)
 PREFETCH = 65536  # leaves read in one query when hashing a subtree cold
@@ -278,3 +279,22 @@ class Frontier:
         for _, left in reversed(self._stack[:-1]):
             root = node_hash(left, root)
         return root
+
+    def state(self) -> list[list[Any]]:
+        """[[leaf count, hex root], ...] to resume from (incremental verification)."""
+        return [[count, node.hex()] for count, node in self._stack]
+
+    @classmethod
+    def resume(cls, state: list[list[Any]]) -> Frontier:
+        """The frontier ``state()`` described; ValueError when it is not a valid one."""
+        frontier = cls()
+        previous = None
+        for count, node in state:
+            if not isinstance(count, int) or count < 1 or count & (count - 1):
+                raise ValueError("frontier subtree sizes must be powers of two")
+            if previous is not None and count >= previous:
+                raise ValueError("frontier subtree sizes must shrink left to right")
+            frontier._stack.append((count, bytes.fromhex(node)))
+            frontier.size += count
+            previous = count
+        return frontier

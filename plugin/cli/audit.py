@@ -51,10 +51,15 @@ def audit_group() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="With --offline: the public keys (/.well-known/jwks.json); nothing else is needed.",
 )
-def verify(offline: Path | None, jwks: Path | None) -> None:
+@click.option(
+    "--incremental",
+    is_flag=True,
+    help="Start where the last verify ended (a signed checkpoint) instead of at seq 1.",
+)
+def verify(offline: Path | None, jwks: Path | None, incremental: bool) -> None:
     """Recompute the hash chain and Merkle roots and check every checkpoint signature."""
     if offline is None:
-        _verify_database()  # type: ignore[call-arg]
+        _verify_database(incremental)  # type: ignore[call-arg]
         return
     if jwks is None:
         fail("--offline needs --jwks FILE (the public keys)")
@@ -75,14 +80,18 @@ def _json_file(path: Path, option: str) -> Any:
 
 
 @with_app
-def _verify_database(app: Flask) -> None:
+def _verify_database(app: Flask, incremental: bool) -> None:
     flush(app)  # what requests committed up to now is checked too
+    keyring = app.extensions["datavagt.keyring"]
     try:
-        result = verify_chain(db.session, app.extensions["datavagt.keyring"])
+        result = verify_chain(db.session, keyring, incremental=incremental, remember=True)
     except ChainError as exc:
         fail(f"audit chain broken: {exc}")
         return
+    db.session.commit()  # where this run ended, for the next --incremental
     span = f" (seq {result.first_seq}..{result.last_seq})" if result.events else ""
+    if result.resumed_from is not None:
+        span += f", resumed after the verified checkpoint at seq {result.resumed_from}"
     click.echo(
         f"audit chain OK: {result.events} events verified{span}, "
         f"{result.checkpoints} checkpoints verified"

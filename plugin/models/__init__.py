@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from plugin.models.admin import AdminSession
-from plugin.models.audit import AuditCheckpoint, AuditEvent, AuditQueued
+from plugin.models.audit import AuditCheckpoint, AuditEvent, AuditQueued, AuditVerified
 from plugin.models.breach import Breach
 from plugin.models.consent import Consent, ConsentText
 from plugin.models.message import PlainReply, SecureMessage
@@ -23,6 +23,7 @@ __all__ = [
     "AuditCheckpoint",
     "AuditEvent",
     "AuditQueued",
+    "AuditVerified",
     "Breach",
     "Consent",
     "ConsentText",

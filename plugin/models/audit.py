@@ -74,3 +74,21 @@ class AuditQueued(db.Model):
     request_id: Mapped[str | None] = mapped_column(sa.String(64))
     source: Mapped[str] = mapped_column(sa.String(32))
     details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+
+class AuditVerified(db.Model):
+    """Where the last successful verification ended: a signed checkpoint and the Merkle
+    frontier there, so the next run starts from it (``datavagt audit verify --incremental``).
+
+    ``signature`` is a JWS by the log's key over (seq, head_hash, frontier): a row edited
+    to skip tampered history does not verify.
+    """
+
+    __tablename__ = "audit_verified"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(sa.BigInteger)
+    head_hash: Mapped[str] = mapped_column(sa.String(64))
+    frontier: Mapped[list] = mapped_column(sa.JSON)
+    verified_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    signature: Mapped[str] = mapped_column(sa.Text)
