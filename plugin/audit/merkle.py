@@ -120,6 +120,15 @@ class Tree:
             chunk = start // self.chunk
             offset = chunk * self.chunk
             return root_of(self._chunk_leaves(chunk)[start - offset : end - offset])
+        if end == self.size and n > self.chunk:
+            # A right edge: every proof in this tree needs the same few; its leaves are all
+            # there, so the node never changes either.
+            found = self._cache.get((start, n))
+            if found is None:
+                k = _split(n)
+                found = node_hash(self.subtree(start, start + k), self.subtree(start + k, end))
+                self._cache[(start, n)] = found
+            return found
         k = _split(n)
         return node_hash(self.subtree(start, start + k), self.subtree(start + k, end))
 
