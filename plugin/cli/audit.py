@@ -17,6 +17,7 @@ from plugin.audit.checkpoint_file import export_checkpoints
 from plugin.audit.checkpoints import checkpoint_if_due
 from plugin.audit.csvout import csv_lines
 from plugin.audit.offline import OfflineError, log_document, verify_document
+from plugin.audit.parallel import verify_parallel
 from plugin.audit.proofs import tree_head
 from plugin.audit.queries import AuditFilter, stream
 from plugin.audit.retention import prune
@@ -56,10 +57,17 @@ def audit_group() -> None:
     is_flag=True,
     help="Start where the last verify ended (a signed checkpoint) instead of at seq 1.",
 )
-def verify(offline: Path | None, jwks: Path | None, incremental: bool) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes re-hashing events in parallel (a full run only).",
+)
+def verify(offline: Path | None, jwks: Path | None, incremental: bool, workers: int) -> None:
     """Recompute the hash chain and Merkle roots and check every checkpoint signature."""
     if offline is None:
-        _verify_database(incremental)  # type: ignore[call-arg]
+        _verify_database(incremental, workers)  # type: ignore[call-arg]
         return
     if jwks is None:
         fail("--offline needs --jwks FILE (the public keys)")
@@ -80,11 +88,15 @@ def _json_file(path: Path, option: str) -> Any:
 
 
 @with_app
-def _verify_database(app: Flask, incremental: bool) -> None:
+def _verify_database(app: Flask, incremental: bool, workers: int) -> None:
     flush(app)  # what requests committed up to now is checked too
     keyring = app.extensions["datavagt.keyring"]
     try:
-        result = verify_chain(db.session, keyring, incremental=incremental, remember=True)
+        if workers > 1 and not incremental:
+            url = app.extensions["datavagt.settings"].database_url
+            result = verify_parallel(db.session, keyring, url, workers)
+        else:
+            result = verify_chain(db.session, keyring, incremental=incremental, remember=True)
     except ChainError as exc:
         fail(f"audit chain broken: {exc}")
         return
