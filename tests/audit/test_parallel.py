@@ -56,3 +56,18 @@ def test_faults_reported_like_sequential(logged: Flask, database_url: str, tampe
     with pytest.raises(ChainError) as caught:
         _parallel(logged, database_url)
     assert str(caught.value) == expected
+
+
+def test_cli_workers_option(
+    logged: Flask, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from plugin.cli.main import cli
+
+    monkeypatch.setenv("DATAVAGT_DATABASE_URL", database_url)
+    monkeypatch.setenv("DATAVAGT_KEY_FILE", str(logged.extensions["datavagt.keyring"].path))
+    ok = CliRunner().invoke(cli, ["audit", "verify", "--workers", "2"])
+    assert ok.exit_code == 0 and "60 events verified (seq 1..60)" in ok.output
+    bad = CliRunner().invoke(cli, ["audit", "verify", "--workers", "0"])
+    assert bad.exit_code == 2 and "--workers" in bad.output
