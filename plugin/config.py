@@ -56,6 +56,10 @@ SCALARS: dict[str, Any] = {
     "log_level": "INFO",
     "max_request_bytes": 1024 * 1024,
     "scheduler": "on",  # "off": serve HTTP only (run `datavagt worker` separately)
+    # Who chains queued audit events: "thread" (a background pass after each commit and every
+    # audit.sequence_interval_ms), "inline" (right after the commit, in the committing thread:
+    # tests and one-shot CLI runs), "off" (only the worker's audit_sequence job).
+    "audit_sequencer": "thread",
     # Crypto-shredding window: a new master-key epoch every key_epoch_days; an epoch key is
     # destroyed backup_retention_days after it was superseded, so no backup older than that
     # can open an erased person's data key.
@@ -90,6 +94,7 @@ class Settings:
     log_level: str
     max_request_bytes: int
     scheduler: str
+    audit_sequencer: str = "thread"
     key_epoch_days: int = 1
     backup_retention_days: int = 35
     alert_webhook_url: str | None = field(default=None, repr=False)  # holds a secret token
@@ -197,6 +202,8 @@ def _resolve(
             )
     if values["scheduler"] not in ("on", "off"):
         raise ConfigError("DATAVAGT_SCHEDULER: expected 'on' or 'off'")
+    if values["audit_sequencer"] not in ("thread", "inline", "off"):
+        raise ConfigError("DATAVAGT_AUDIT_SEQUENCER: expected 'thread', 'inline' or 'off'")
     return Settings(
         database_url=database_url,
         key_file=Path(key_file),
@@ -206,6 +213,7 @@ def _resolve(
         log_level=str(values["log_level"]).upper(),
         max_request_bytes=max_bytes,
         scheduler=values["scheduler"],
+        audit_sequencer=values["audit_sequencer"],
         **windows,
         alert_webhook_url=webhook,
         vendors=vendors,

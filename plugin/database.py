@@ -33,7 +33,7 @@ def engine_options(database_url: str) -> dict[str, Any]:
     return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10}
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -52,7 +52,7 @@ def init_app(app: Flask) -> None:
     db.init_app(app)
     if settings.database_url.startswith("sqlite"):
         with app.app_context():
-            sa.event.listen(db.engine, "connect", _sqlite_pragmas)
+            sa.event.listen(db.engine, "connect", sqlite_pragmas)
 
 
 # What an erasure leaves in PostgreSQL's files, and the statement that removes it. A plain

@@ -196,6 +196,12 @@ class AuditSchema(_Strict):
     bulk_reveal_per_hour = fields.Integer(
         load_default=50, validate=validate.Range(min=1, max=100_000)
     )
+    # The sequencer's pass interval and batch size: a committed event is chained within
+    # one interval plus one batch (README: the delay bound).
+    sequence_interval_ms = fields.Integer(
+        load_default=200, validate=validate.Range(min=10, max=1000)
+    )
+    sequence_batch = fields.Integer(load_default=2000, validate=validate.Range(min=1, max=5000))
 
 
 class ManifestSchema(_Strict):

@@ -59,6 +59,8 @@ def make_app(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Flask]
             "database_url": database_url,
             "key_file": str(tmp_path / "datavagt.keys"),
             "scheduler": "off",
+            # Chained right after each commit, so a test reads the trail it just wrote.
+            "audit_sequencer": "inline",
         }
         config.update(overrides)
         app = create_app(config)

@@ -5,15 +5,14 @@ from __future__ import annotations
 import base64
 import threading
 
-import sqlalchemy as sa
 from flask import Flask
 
 from plugin.access.mapping import get_mapping
 from plugin.access.policy import get_policy
 from plugin.audit import actions, record
+from plugin.audit.queries import newest
 from plugin.auth.guard import Actor
 from plugin.extensions import db
-from plugin.models import AuditEvent
 
 _CHECKED = "datavagt.policy_checked"
 _LOCK = threading.Lock()
@@ -27,14 +26,9 @@ def policy_fingerprint() -> str:
 
 
 def last_recorded_fingerprint() -> str | None:
-    """The fingerprint of the newest policy_change event, if any."""
-    event = db.session.scalars(
-        sa.select(AuditEvent)
-        .where(AuditEvent.action == actions.POLICY_CHANGE)
-        .order_by(AuditEvent.seq.desc())
-        .limit(1)
-    ).first()
-    return (event.details or {}).get("policy_hash") if event else None
+    """The fingerprint of the newest policy_change event (queued or chained), if any."""
+    details = newest("details", action=actions.POLICY_CHANGE)
+    return (details or {}).get("policy_hash") if details is not None else None
 
 
 def audit_policy_if_changed() -> bool:

@@ -34,9 +34,15 @@ def consent_status(subject_id: str | None, purpose: str | None) -> dict[str, Any
     }
 
 
-def ticket_context(ticket: Ticket, findings: list[Finding]) -> dict[str, Any]:
-    """Purpose, legal basis, retention deadline, consent and warnings for one ticket."""
-    purpose = db.session.get(Purpose, ticket.purpose) if ticket.purpose else None
+def ticket_context(
+    ticket: Ticket, findings: list[Finding], *, purpose: Purpose | None | bool = False
+) -> dict[str, Any]:
+    """Purpose, legal basis, retention deadline, consent and warnings for one ticket.
+
+    ``purpose``: the ticket's Purpose row when the caller loaded it already (None: none).
+    """
+    if purpose is False:
+        purpose = db.session.get(Purpose, ticket.purpose) if ticket.purpose else None
     allowed = set(purpose.allowed_categories) if purpose else set()
     categories = sorted({f.category for f in findings})
     # Over-collection: flagged at ingestion, or a category the purpose does not need.

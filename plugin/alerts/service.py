@@ -111,6 +111,9 @@ def _deliver(alert: Alert, now: datetime) -> None:
 
 def evaluate(now: datetime | None = None) -> list[Alert]:
     """Run every rule once; returns the alerts raised or delivered again."""
+    from plugin.audit.sequencer import flush
+
+    flush()  # the rules read the chained trail: take in what is still queued
     now = now or utcnow()
     candidates = [*rules.bursts("bulk_reveal", now), *rules.bursts("mass_export", now)]
     candidates.extend(rules.failed_signins(now))

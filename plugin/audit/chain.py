@@ -1,8 +1,9 @@
-"""Appending to the hash chain: one writer at a time, head read under the lock."""
+"""The chain lock and head: the sequencer, checkpoints and pruning take it, requests never."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from plugin.audit.canonical import GENESIS_HASH
@@ -29,7 +30,7 @@ def lock_chain(session: Session) -> None:
         raise RuntimeError(f"audit chain: unsupported database {dialect}")
 
 
-def chain_head(session: Session) -> tuple[int, str]:
+def chain_head(session: Session | Connection) -> tuple[int, str]:
     """(seq, hash) of the newest event, else of the newest anchor, else the genesis."""
     row = session.execute(
         sa.select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)

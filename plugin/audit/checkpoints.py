@@ -1,4 +1,4 @@
-"""Signed checkpoints of the chain head: every N events (in ``record``) or T minutes (job)."""
+"""Signed checkpoints of the chain head and Merkle root: every N events (sequencer) or T minutes."""
 
 from __future__ import annotations
 
@@ -24,24 +24,42 @@ def audit_settings() -> dict[str, int]:
     return current_app.extensions["datavagt.manifest"].data["audit"]
 
 
-def sign_checkpoint(session: Session, seq: int, head_hash: str, *, anchor: bool = False) -> Any:
-    """Add a checkpoint signing (seq, head_hash, time); ``anchor`` marks a pruned chain's start."""
-    keyring = current_app.extensions["datavagt.keyring"]
+def checkpoint_values(
+    keyring: Any, seq: int, head_hash: str, root_hash: str, *, anchor: bool = False
+) -> dict:
+    """The columns of a checkpoint signing (seq, head_hash, time) with the active key.
+
+    It is also an RFC 9162 signed tree head: ``tree_size`` (= seq) and ``root_hash`` (hex
+    MTH of events 1..seq), ``timestamp`` in milliseconds since the epoch.
+    """
     signed_at = utcnow()
     payload = {
         "seq": seq,
         "head_hash": head_hash,
         "signed_at": format_time(signed_at),
         "anchor": anchor,
+        "tree_size": seq,
+        "root_hash": root_hash,
+        "timestamp": int(signed_at.timestamp() * 1000),
     }
-    checkpoint = AuditCheckpoint(
-        seq=seq,
-        head_hash=head_hash,
-        signed_at=signed_at,
-        kid=keyring.active_signing_key.kid,
-        signature=sign_payload(keyring, payload, CHECKPOINT_TYP),
-        is_anchor=anchor,
-    )
+    return {
+        "seq": seq,
+        "head_hash": head_hash,
+        "signed_at": signed_at,
+        "kid": keyring.active_signing_key.kid,
+        "signature": sign_payload(keyring, payload, CHECKPOINT_TYP),
+        "is_anchor": anchor,
+        "root_hash": root_hash,
+    }
+
+
+def sign_checkpoint(session: Session, seq: int, head_hash: str, *, anchor: bool = False) -> Any:
+    """Add a checkpoint signing (seq, head_hash, time); ``anchor`` marks a pruned chain's start."""
+    from plugin.audit.proofs import root_hash  # proofs reads checkpoints too
+
+    keyring = current_app.extensions["datavagt.keyring"]
+    root = root_hash(session, seq)
+    checkpoint = AuditCheckpoint(**checkpoint_values(keyring, seq, head_hash, root, anchor=anchor))
     session.add(checkpoint)
     session.flush()
     return checkpoint
@@ -54,6 +72,10 @@ def verify_checkpoint(keys: KeySource, checkpoint: Any) -> dict[str, Any]:
         raise ValueError("its seq or head hash differs from what was signed")
     if bool(payload.get("anchor")) != bool(checkpoint.is_anchor):
         raise ValueError("its anchor flag differs from what was signed")
+    if payload.get("root_hash") != checkpoint.root_hash:
+        raise ValueError("its Merkle root hash differs from what was signed")
+    if "tree_size" in payload and payload["tree_size"] != checkpoint.seq:
+        raise ValueError("its tree size differs from its seq")
     return payload
 
 

@@ -10,8 +10,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from plugin.audit.canonical import format_time
+from plugin.audit.sequencer import flush
 from plugin.extensions import db
-from plugin.models.audit import AuditEvent
+from plugin.models.audit import AuditEvent, AuditQueued
 
 EXPORT_FIELDS = (
     "seq",
@@ -86,6 +87,7 @@ def page(
     selection: AuditFilter, *, before: int | None = None, limit: int = 100
 ) -> tuple[list[dict[str, Any]], int | None]:
     """Newest first, ``limit`` events below seq ``before``; returns (events, next cursor)."""
+    flush()  # the trail up to now, not up to the sequencer's last pass
     query = sa.select(AuditEvent).where(*selection.clauses())
     if before is not None:
         query = query.where(AuditEvent.seq < before)
@@ -96,6 +98,7 @@ def page(
 
 def stream(selection: AuditFilter, page_size: int = 1000) -> Iterator[dict[str, Any]]:
     """Every matching event, oldest first, read in keyset pages (constant memory)."""
+    flush()
     after = None
     while True:
         query = sa.select(AuditEvent).where(*selection.clauses())
@@ -124,3 +127,20 @@ def accessed_by(subject_id: str) -> list[dict[str, Any]]:
         }
         for event in stream(AuditFilter(subject=subject_id))
     ]
+
+
+def newest(column: str, *, not_null: tuple[str, ...] = (), **equals: Any) -> Any:
+    """``column`` of the newest event whose columns equal ``equals``, queued or chained.
+
+    For the few decisions that depend on the last event of a kind (an agent's last login
+    role, the last audited policy): a queued event is newer than every chained one.
+    """
+    for model, order in ((AuditQueued, AuditQueued.id), (AuditEvent, AuditEvent.seq)):
+        clauses = [getattr(model, name) == value for name, value in equals.items()]
+        clauses += [getattr(model, name).is_not(None) for name in not_null]
+        found = db.session.execute(
+            sa.select(getattr(model, column)).where(*clauses).order_by(order.desc()).limit(1)
+        ).first()
+        if found is not None:
+            return found[0]
+    return None

@@ -8,14 +8,12 @@ from typing import Any
 from flask import g, has_request_context
 
 from plugin.audit.actions import ACTIONS
-from plugin.audit.canonical import event_hash, row_content
-from plugin.audit.chain import chain_head, lock_chain
-from plugin.audit.checkpoints import audit_settings, sign_checkpoint
 from plugin.audit.free_text import check_free_text
 from plugin.audit.guard import check_details
+from plugin.audit.sequencer import PENDING
 from plugin.auth.guard import Actor
 from plugin.extensions import db
-from plugin.models.audit import AuditEvent
+from plugin.models.audit import AuditQueued
 from plugin.models.types import utcnow
 
 _TICKET_REF = re.compile(r"^[a-z0-9_-]{1,32}:[^\s:][^\s]{0,136}$")
@@ -31,8 +29,11 @@ def record(
     reason: str | None = None,
     details: dict[str, Any] | None = None,
     source: str | None = None,
-) -> AuditEvent:
-    """Append a hash-chained event in the caller's transaction and flush (caller commits).
+) -> AuditQueued:
+    """Queue an event in the caller's transaction and flush (caller commits).
+
+    The sequencer chains it (seq, prev_hash, hash) within ``audit.sequence_interval_ms``
+    of the commit; readers that need it at once call ``plugin.audit.sequencer.flush``.
 
     ``details`` holds ids, counts and codes only; never personal data values (a value that
     looks like an e-mail address or CPR number raises ValueError). ``ticket_ref`` is
@@ -47,10 +48,8 @@ def record(
     check_details(details)
     check_free_text(reason)  # PersonalDataInText: the caller's transaction rolls back
     session = db.session
-    lock_chain(session)
-    seq, prev_hash = chain_head(session)
-    event = AuditEvent(
-        seq=seq + 1,
+    # One INSERT, no lock: the sequencer gives the event its seq and hash after the commit.
+    event = AuditQueued(
         occurred_at=utcnow(),
         actor_id=actor.id,
         actor_role=actor.role,
@@ -63,12 +62,8 @@ def record(
         request_id=g.get("request_id") if has_request_context() else None,
         source=source or actor.source,
         details=details,
-        prev_hash=prev_hash,
     )
-    event.hash = event_hash(row_content(event), prev_hash)
     session.add(event)
     session.flush()
-    if event.seq % audit_settings()["checkpoint_every_events"] == 0:
-        # Signed in the same transaction: the checkpoint exists exactly when the event does.
-        sign_checkpoint(session, event.seq, event.hash)
+    session.info[PENDING] = True
     return event

@@ -13,6 +13,7 @@ from plugin.audit.actions import RETENTION_DELETE
 from plugin.audit.chain import lock_chain
 from plugin.audit.checkpoints import audit_settings, sign_checkpoint
 from plugin.audit.recorder import record
+from plugin.audit.sequencer import flush
 from plugin.audit.verify import verify_chain
 from plugin.auth.guard import Actor
 from plugin.extensions import db
@@ -45,6 +46,7 @@ def prune(
 ) -> PruneResult:
     """Delete events past retention, oldest first in chunks (chain verified first); audited."""
     # Anchoring an unverified chain would bless tampering in the part about to disappear.
+    flush()
     verify_chain(db.session, current_app.extensions["datavagt.keyring"])
     years = audit_settings()["retention_years"]
     cutoff = cutoff_for(now or utcnow(), years)

@@ -11,10 +11,22 @@ from plugin.api.contract import documented, load_query
 from plugin.audit.alerts import bulk_reveal_alerts
 from plugin.audit.canonical import format_time
 from plugin.audit.csvout import csv_lines
+from plugin.audit.proofs import NotProvable, consistency, inclusion
 from plugin.audit.queries import AuditFilter, page
-from plugin.audit.schemas import AlertsOut, AlertsQuery, AuditPageOut, AuditQuery
+from plugin.audit.schemas import (
+    AlertsOut,
+    AlertsQuery,
+    AuditPageOut,
+    AuditQuery,
+    ConsistencyOut,
+    ConsistencyQuery,
+    InclusionOut,
+    InclusionQuery,
+)
+from plugin.audit.sequencer import flush
 from plugin.auth import require_role
 from plugin.errors import ApiError
+from plugin.extensions import db
 from plugin.models.types import utcnow
 
 bp = Blueprint("audit", __name__, url_prefix="/api/audit")
@@ -94,3 +106,42 @@ def alerts() -> ResponseReturnValue:
             "alerts": bulk_reveal_alerts(since, until),
         }
     )
+
+
+@bp.get("/proofs/inclusion")
+@documented(
+    summary="RFC 9162 inclusion proof of an event under a signed tree head (checkable offline)",
+    tags=["audit"],
+    query=InclusionQuery,
+    response=InclusionOut,
+    errors=(401, 403, 404, 409, 414, 422),
+    auth="agentJWT",
+)
+@require_role("dpo")
+def inclusion_proof() -> ResponseReturnValue:
+    """The event, its path to the root and the signed head; save it for the auditor."""
+    query = load_query(InclusionQuery())
+    flush()
+    try:
+        return jsonify(inclusion(db.session, query["seq"], query.get("tree_size")))
+    except NotProvable as exc:
+        raise ApiError(exc.status, exc.code, exc.message) from exc
+
+
+@bp.get("/proofs/consistency")
+@documented(
+    summary="RFC 9162 consistency proof between two signed tree heads (checkable offline)",
+    tags=["audit"],
+    query=ConsistencyQuery,
+    response=ConsistencyOut,
+    errors=(401, 403, 404, 409, 414, 422),
+    auth="agentJWT",
+)
+@require_role("dpo")
+def consistency_proof() -> ResponseReturnValue:
+    """Proof that the log of size ``second`` extends the one of size ``first`` unchanged."""
+    query = load_query(ConsistencyQuery())
+    try:
+        return jsonify(consistency(db.session, query["first"], query["second"]))
+    except NotProvable as exc:
+        raise ApiError(exc.status, exc.code, exc.message) from exc

@@ -91,3 +91,78 @@ class AlertsOut(Schema):
     since = fields.String()
     until = fields.String()
     alerts = fields.List(fields.Nested(AlertOut))
+
+
+class InclusionQuery(Schema):
+    """Which event, in which signed tree (default: the smallest one containing it)."""
+
+    class Meta:
+        unknown = RAISE
+
+    seq = fields.Integer(required=True, validate=validate.Range(min=1, max=2**62))
+    tree_size = fields.Integer(validate=validate.Range(min=1, max=2**62))
+
+
+class ConsistencyQuery(Schema):
+    """Two signed tree sizes, ``first`` <= ``second``."""
+
+    class Meta:
+        unknown = RAISE
+
+    first = fields.Integer(required=True, validate=validate.Range(min=1, max=2**62))
+    second = fields.Integer(required=True, validate=validate.Range(min=1, max=2**62))
+
+
+class TreeHeadOut(Schema):
+    """A signed tree head (RFC 9162 names) and the compact JWS (Ed25519) that signs it."""
+
+    tree_size = fields.Integer()
+    root_hash = fields.String()
+    head_hash = fields.String()
+    signed_at = fields.String()
+    kid = fields.String()
+    jws = fields.String()
+
+
+class ProofEventOut(Schema):
+    """An event exactly as its hash covers it, plus that hash."""
+
+    seq = fields.Integer()
+    occurred_at = fields.String()
+    actor_id = fields.String()
+    actor_role = fields.String(allow_none=True)
+    vendor_user = fields.String(allow_none=True)
+    action = fields.String()
+    subject_id = fields.String(allow_none=True)
+    ticket_ref = fields.String(allow_none=True)
+    field = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+    request_id = fields.String(allow_none=True)
+    source = fields.String()
+    details = fields.Dict()
+    prev_hash = fields.String()
+    hash = fields.String()
+
+
+class InclusionOut(Schema):
+    """RFC 9162 inclusion proof of one event under a signed tree head."""
+
+    type = fields.String()
+    version = fields.Integer()
+    leaf_index = fields.Integer()
+    tree_size = fields.Integer()
+    inclusion_path = fields.List(fields.String())
+    event = fields.Nested(ProofEventOut)
+    tree_head = fields.Nested(TreeHeadOut)
+
+
+class ConsistencyOut(Schema):
+    """RFC 9162 consistency proof: the tree of size ``first`` is a prefix of ``second``."""
+
+    type = fields.String()
+    version = fields.Integer()
+    first = fields.Integer()
+    second = fields.Integer()
+    consistency_path = fields.List(fields.String())
+    first_tree_head = fields.Nested(TreeHeadOut)
+    second_tree_head = fields.Nested(TreeHeadOut)

@@ -9,11 +9,21 @@ from sqlalchemy.orm import Session
 
 from plugin.audit.canonical import GENESIS_HASH, HASHED_FIELDS, event_hash
 from plugin.audit.checkpoints import verify_checkpoint
-from plugin.models.audit import AuditCheckpoint, AuditEvent
-from plugin.signing.jws import KeySource, SignatureError
+from plugin.audit.merkle import Frontier, leaf_hash
+from plugin.keys import Keyring
+from plugin.models.audit import AuditCheckpoint, AuditEvent, AuditVerified
+from plugin.signing.jws import KeySource, SignatureError, sign_payload, verify_compact
 
 PAGE_SIZE = 5000
-_COLUMNS = [getattr(AuditEvent, name) for name in (*HASHED_FIELDS, "id", "prev_hash", "hash")]
+VERIFIED_TYP = "datavagt-audit-verified"
+_NAMES = (*HASHED_FIELDS, "id", "prev_hash", "hash")
+_COLUMNS = [getattr(AuditEvent, name) for name in _NAMES]
+
+
+class _Event(dict):
+    """An event row as a dict that also reads as attributes (row.seq, row.hash)."""
+
+    __getattr__ = dict.__getitem__
 
 
 class ChainError(Exception):
@@ -29,6 +39,7 @@ class VerifyResult:
     first_seq: int | None
     last_seq: int | None
     awaiting_prune: int
+    resumed_from: int | None = None
 
 
 def _checkpoints(session: Session, keys: KeySource) -> dict[int, AuditCheckpoint]:
@@ -61,8 +72,22 @@ def _start(
     )
 
 
-def verify_chain(session: Session, keys: KeySource, page_size: int = PAGE_SIZE) -> VerifyResult:
-    """Check hashes, links, seq continuity and checkpoints; raise ChainError at the first fault."""
+def verify_chain(
+    session: Session,
+    keys: KeySource,
+    page_size: int = PAGE_SIZE,
+    *,
+    incremental: bool = False,
+    remember: bool = False,
+) -> VerifyResult:
+    """Check hashes, links, seq continuity, checkpoints and Merkle roots; raise ChainError at
+    the first fault.
+
+    ``incremental``: start from where the last remembered run ended (a signed checkpoint),
+    after checking that record's signature and that the event there is unchanged; events
+    before it are not read again (a full run still does). ``remember``: record where this
+    run ended (signed with the log's key; the caller commits).
+    """
     checkpoints = _checkpoints(session, keys)
     first = session.scalar(sa.select(sa.func.min(AuditEvent.seq)))
     last_seq, prev_hash, count = 0, GENESIS_HASH, 0
@@ -72,37 +97,103 @@ def verify_chain(session: Session, keys: KeySource, page_size: int = PAGE_SIZE) 
         skipped = session.scalar(
             sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.seq <= last_seq)
         )
+    # Merkle roots are recomputed from the leaves when the stored log starts at seq 1.
+    frontier = Frontier() if last_seq == 0 else None
+    resumed = _resume(session, keys, checkpoints) if incremental and first is not None else None
+    if resumed is not None and resumed[0] > last_seq:
+        last_seq, prev_hash, frontier = resumed
+    else:
+        resumed = None
     start_seq = last_seq
+    reached: tuple[int, str, list] | None = None  # the newest signed tree head passed
     while first is not None:
-        rows = session.execute(
-            sa.select(*_COLUMNS)
-            .where(AuditEvent.seq > last_seq)
-            .order_by(AuditEvent.seq)
-            .limit(page_size)
-        ).all()
+        # Core rows (no ORM loading) turned into plain dicts once: the hot loop of verify.
+        rows = [
+            _Event(zip(_NAMES, row, strict=True))
+            for row in session.connection().execute(
+                sa.select(*_COLUMNS)
+                .where(AuditEvent.seq > last_seq)
+                .order_by(AuditEvent.seq)
+                .limit(page_size)
+            )
+        ]
         if not rows:
             break
         for row in rows:
             _check_event(row, last_seq + 1, prev_hash, checkpoints)
             last_seq, prev_hash = row.seq, row.hash
             count += 1
+            if frontier is not None:
+                frontier.append(leaf_hash(bytes.fromhex(row.hash)))
+                checkpoint = checkpoints.get(row.seq)
+                if checkpoint is not None and checkpoint.root_hash is not None:
+                    _check_root(checkpoint, frontier.root().hex())
+                    if not checkpoint.is_anchor:
+                        reached = (row.seq, row.hash, frontier.state())
     for seq, checkpoint in checkpoints.items():
         if seq > last_seq and not checkpoint.is_anchor:
             raise ChainError(
                 f"checkpoint at seq {seq} (id {checkpoint.id}): the chain ends at seq {last_seq}: "
                 "signed events after it were deleted"
             )
+    if remember and reached is not None and isinstance(keys, Keyring):
+        state = {"seq": reached[0], "head_hash": reached[1], "frontier": reached[2]}
+        session.add(AuditVerified(**state, signature=sign_payload(keys, state, VERIFIED_TYP)))
+        session.flush()
     return VerifyResult(
         events=count,
         checkpoints=len(checkpoints),
         first_seq=start_seq + 1 if count else None,
         last_seq=last_seq if count else None,
         awaiting_prune=skipped,
+        resumed_from=resumed[0] if resumed else None,
     )
 
 
+def _resume(
+    session: Session, keys: KeySource, checkpoints: dict[int, AuditCheckpoint]
+) -> tuple[int, str, Frontier] | None:
+    """(seq, hash, frontier) where the last remembered run ended, once it is checked."""
+    record = session.scalars(
+        sa.select(AuditVerified).order_by(AuditVerified.seq.desc(), AuditVerified.id.desc())
+    ).first()
+    if record is None:
+        return None
+    where = f"the last verification record (seq {record.seq}, id {record.id})"
+    try:
+        payload = verify_compact(keys, record.signature, typ=VERIFIED_TYP)
+    except SignatureError as exc:
+        raise ChainError(f"{where}: {exc}") from exc
+    if payload != {"seq": record.seq, "head_hash": record.head_hash, "frontier": record.frontier}:
+        raise ChainError(f"{where}: differs from what was signed")
+    checkpoint = checkpoints.get(record.seq)
+    if checkpoint is None or checkpoint.head_hash != record.head_hash:
+        raise ChainError(f"{where}: the signed checkpoint it ended at is gone or differs")
+    try:
+        frontier = Frontier.resume(record.frontier)
+    except (ValueError, TypeError) as exc:
+        raise ChainError(f"{where}: {exc}") from exc
+    if frontier.size != record.seq or frontier.root().hex() != checkpoint.root_hash:
+        raise ChainError(f"{where}: its Merkle state does not match the signed root")
+    stored = session.scalar(sa.select(AuditEvent.hash).where(AuditEvent.seq == record.seq))
+    if stored != record.head_hash:
+        raise ChainError(
+            f"event seq {record.seq}: changed or removed since it was verified (run a full verify)"
+        )
+    return record.seq, record.head_hash, frontier
+
+
+def _check_root(checkpoint: AuditCheckpoint, computed: str) -> None:
+    if computed != checkpoint.root_hash:
+        raise ChainError(
+            f"checkpoint at seq {checkpoint.seq} (id {checkpoint.id}): the signed Merkle root "
+            "differs from the events' tree: an event up to it was changed, inserted, removed "
+            "or reordered"
+        )
+
+
 def _check_event(
-    row: sa.Row, expected: int, prev_hash: str, checkpoints: dict[int, AuditCheckpoint]
+    row: _Event, expected: int, prev_hash: str, checkpoints: dict[int, AuditCheckpoint]
 ) -> None:
     where = f"event seq {row.seq} (id {row.id})"
     if row.seq != expected:
@@ -112,7 +203,7 @@ def _check_event(
             f"{where}: prev_hash does not match event seq {expected - 1}: an event before it "
             "was inserted, removed, reordered or rewritten"
         )
-    if event_hash(row._mapping, row.prev_hash) != row.hash:
+    if event_hash(row, row.prev_hash) != row.hash:
         raise ChainError(f"{where}: hash does not match its content: the event was edited")
     checkpoint = checkpoints.get(row.seq)
     if checkpoint is not None and checkpoint.head_hash != row.hash:

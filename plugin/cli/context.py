@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -74,7 +75,9 @@ def with_app(command: F) -> F:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        app = build_app()
+        # A command's process ends right after it: chain its audit events at each commit
+        # rather than in a background thread that would die with it (still queued, not lost).
+        app = build_app({"audit_sequencer": os.environ.get("DATAVAGT_AUDIT_SEQUENCER", "inline")})
         from plugin.audit.free_text import PersonalDataInText
         from plugin.extensions import db
 

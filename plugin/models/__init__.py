@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from plugin.models.admin import AdminSession
 from plugin.models.alert import Alert, SigninFailure
-from plugin.models.audit import AuditCheckpoint, AuditEvent
+from plugin.models.audit import AuditCheckpoint, AuditEvent, AuditQueued, AuditVerified
 from plugin.models.breach import Breach
 from plugin.models.consent import Consent, ConsentText
 from plugin.models.dpia import Dpia
@@ -27,6 +27,8 @@ __all__ = [
     "Alert",
     "AuditCheckpoint",
     "AuditEvent",
+    "AuditQueued",
+    "AuditVerified",
     "Breach",
     "Consent",
     "ConsentText",

@@ -34,6 +34,7 @@ JOBS: dict[str, str] = {
     "inbox_worker": "plugin.worker.jobs:inbox_worker",
     "retention_sweep": "plugin.retention.sweep:sweep_job",
     "retention_dispatch": "plugin.retention.sweep:dispatch_job",
+    "audit_sequence": "plugin.audit.sequencer:sequence_job",
     "audit_checkpoint": "plugin.audit.checkpoints:checkpoint_job",
     "audit_prune": "plugin.audit.retention:prune_job",
     "breach_watch": "plugin.breach.service:watch_job",

@@ -11,6 +11,7 @@ from pathlib import Path
 from flask import Flask
 
 from plugin.audit import actions, record
+from plugin.audit.sequencer import flush
 from plugin.audit.verify import verify_chain
 from plugin.auth import Actor
 from plugin.config import ROOT
@@ -19,6 +20,9 @@ from plugin.models import AuditEvent
 
 
 def _assert_chain(app: Flask, expected: int) -> None:
+    # The writer processes ended with events maybe still queued: nothing is lost, and
+    # this pass chains them.
+    flush(app)
     db.session.expire_all()
     seqs = db.session.scalars(db.select(AuditEvent.seq).order_by(AuditEvent.seq)).all()
     assert seqs == list(range(1, expected + 1))

@@ -14,18 +14,23 @@ from plugin.models import AuditEvent
 AGENT = Actor(id="agent-1", role="agent", vendor="hubspot", vendor_user="hs-42")
 
 
-def test_events_chain_from_genesis(app: Flask) -> None:
-    first = record(actions.VIEW, actor=AGENT, ticket_ref="hubspot:123", field="body")
-    second = record(actions.REVEAL, actor=AGENT, subject_id="s-1", reason="customer asked")
-    db.session.commit()
-    assert (first.seq, second.seq) == (1, 2)
-    assert first.prev_hash == GENESIS_HASH and second.prev_hash == first.hash
-    stored = db.session.execute(db.select(AuditEvent).order_by(AuditEvent.seq)).scalars().all()
+def _chained() -> list[AuditEvent]:
     db.session.expire_all()
-    for event in stored:
+    return list(db.session.scalars(db.select(AuditEvent).order_by(AuditEvent.seq)))
+
+
+def test_events_chain_from_genesis(app: Flask) -> None:
+    record(actions.VIEW, actor=AGENT, ticket_ref="hubspot:123", field="body")
+    record(actions.REVEAL, actor=AGENT, subject_id="s-1", reason="customer asked")
+    db.session.commit()
+    first, second = _chained()
+    assert (first.seq, second.seq) == (1, 2)
+    assert (first.action, second.action) == ("view", "reveal")
+    assert first.prev_hash == GENESIS_HASH and second.prev_hash == first.hash
+    for event in (first, second):
         assert event.hash == event_hash(row_content(event), event.prev_hash)
-    assert stored[0].vendor_user == "hs-42" and stored[0].actor_role == "agent"
-    assert stored[0].source == "api"
+    assert first.vendor_user == "hs-42" and first.actor_role == "agent"
+    assert first.source == "api"
 
 
 def test_caller_rollback_discards_event_without_gap(app: Flask) -> None:
@@ -33,17 +38,17 @@ def test_caller_rollback_discards_event_without_gap(app: Flask) -> None:
     db.session.commit()
     record(actions.ERASE, actor=AGENT, subject_id="s-1")
     db.session.rollback()
-    after = record(actions.EXPORT, actor=AGENT, subject_id="s-1")
+    record(actions.EXPORT, actor=AGENT, subject_id="s-1")
     db.session.commit()
-    assert after.seq == 2
+    assert [(e.seq, e.action) for e in _chained()] == [(1, "view"), (2, "export")]
 
 
 def test_request_id_taken_from_request(app: Flask) -> None:
     with app.test_request_context("/", headers={"X-Request-Id": "req-abc"}):
         app.preprocess_request()
-        event = record(actions.VIEW, actor=AGENT)
+        record(actions.VIEW, actor=AGENT)
     db.session.commit()
-    assert event.request_id == "req-abc"
+    assert _chained()[0].request_id == "req-abc"
 
 
 @pytest.mark.parametrize(

@@ -46,6 +46,7 @@ def test_mapping_names_real_functions() -> None:
         "inbox_worker",
         "retention_sweep",
         "retention_dispatch",
+        "audit_sequence",
         "audit_checkpoint",
         "audit_prune",
         "breach_watch",

@@ -17,7 +17,7 @@ from plugin.cli.main import cli
 from plugin.extensions import db
 from plugin.ingest import inbox
 from plugin.ingest.processor import drain, run_once
-from plugin.models import AuditEvent, Finding, InboxEvent
+from plugin.models import AuditEvent, AuditQueued, Finding, InboxEvent
 from plugin.vendors.contract import WebhookEvent
 from plugin.webhooks.inbox import store_events
 from tests.ingest.test_cli import _env
@@ -92,8 +92,8 @@ def fail_pseudonymise_commit_once() -> Iterator[list[int]]:
     failed: list[int] = []
 
     def before_commit(session: Session) -> None:
-        # The event is flushed in this transaction (the identity map may have let it go).
-        query = sa.select(AuditEvent.id).where(AuditEvent.action == "pseudonymise")
+        # The event is queued in this transaction (the identity map may have let it go).
+        query = sa.select(AuditQueued.id).where(AuditQueued.action == "pseudonymise")
         holds = session.execute(query.limit(1)).first() is not None
         if holds and not failed:
             failed.append(1)

@@ -4,30 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import current_app
 
 from plugin.access.mapping import MappingDenied, VendorIdentity, get_mapping
 from plugin.agents.exchange.errors import ExchangeError
 from plugin.audit import actions, record
+from plugin.audit.queries import newest
 from plugin.auth.guard import Actor
 from plugin.auth.tokens import DEFAULT_TTL, issue_token
 from plugin.extensions import db
-from plugin.models import AuditEvent
 
 
 def _last_granted_role(agent_id: str) -> str | None:
-    """The role of the agent's previous successful login, if any."""
-    return db.session.scalars(
-        sa.select(AuditEvent.actor_role)
-        .where(
-            AuditEvent.actor_id == agent_id,
-            AuditEvent.action == actions.LOGIN,
-            AuditEvent.actor_role.is_not(None),
-        )
-        .order_by(AuditEvent.seq.desc())
-        .limit(1)
-    ).first()
+    """The role of the agent's previous successful login, if any (queued or chained)."""
+    return newest("actor_role", not_null=("actor_role",), actor_id=agent_id, action=actions.LOGIN)
 
 
 def exchange(identity: VendorIdentity, method: str, ticket: str | None = None) -> dict[str, Any]:
