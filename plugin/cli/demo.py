@@ -34,8 +34,8 @@ from plugin.cli.context import STARTUP_ERRORS, fail
 )
 def demo(host: str, port: int, data_dir: Path, wait: bool) -> None:
     """Run the sidecar on SQLite with the three vendor simulators and seeded tickets."""
-    from plugin.demo.report import print_report, print_retention
-    from plugin.demo.runner import retention_run, seed_and_ingest, start
+    from plugin.demo.report import print_erasure, print_report, print_retention
+    from plugin.demo.runner import erasure_run, retention_run, seed_and_ingest, start
 
     try:
         running = start(data_dir, host, port)
@@ -53,6 +53,7 @@ def demo(host: str, port: int, data_dir: Path, wait: bool) -> None:
         counts = seed_and_ingest(running)
         print_report(running, counts, click.echo)
         print_retention(retention_run(running), click.echo)
+        print_erasure(erasure_run(running), click.echo)
         if wait:
             click.echo("\nServing until Ctrl-C.")
             threading.Event().wait()

@@ -27,6 +27,28 @@ def print_retention(run: dict[str, Any], echo: Echo) -> None:
     )
 
 
+def print_erasure(run: dict[str, Any], echo: Echo) -> None:
+    """The demo erasure's certificate: per store, destroyed or what remains until when."""
+    if run.get("subject") is None:
+        echo("\nErasure: no Freshdesk ticket with personal data to erase.")
+        return
+    if "claims" not in run:
+        echo(f"\nErasure of subject {run['subject']}: {run.get('error')}.")
+        return
+    claims = run["claims"]
+    echo(
+        f"\nErasure of one person (subject {run['subject']}): certificate {claims['state']}"
+        + (f" until {claims['remaining_until']}" if claims.get("remaining_until") else "")
+        + "; per store:"
+    )
+    for store in claims["stores"]:
+        name = store["store"].replace("_", " ")
+        where = f"{store['vendor']} {name}" if store.get("vendor") else name
+        until = f" until {store['until']}" if store.get("until") else ""
+        echo(f"  {where}: {store['state']}{until}")
+    echo(f"  (`datavagt subject certificate {run['subject']}` prints the signed certificate)")
+
+
 def print_report(demo: Demo, counts: dict[str, int], echo: Echo) -> None:
     """Counts of the ingest, then widget, admin, form and operations URLs."""
     app, base = demo.app, demo.url

@@ -153,3 +153,43 @@ def retention_run(demo: Demo) -> dict[str, Any]:
         )
         db.session.remove()
     return {"tickets": refs, "counts": counts, "evidence": evidence or 0}
+
+
+def erasure_run(demo: Demo, timeout: float = 90.0) -> dict[str, Any]:
+    """Erase the person behind the first Freshdesk ticket as a DPO would, wait for the vendor
+    jobs, and issue the signed certificate (which names what remains where, until when)."""
+    from plugin.erasure.certificate import issue
+    from plugin.erasure.errors import ErasureError
+    from plugin.erasure.service import erasure_status, request_erasure
+
+    with demo.app.app_context():
+        try:
+            subject_id = db.session.scalar(
+                sa.select(Ticket.subject_id)
+                .join(Finding, Finding.ticket_id == Ticket.id)
+                .where(Ticket.vendor == "freshdesk", Ticket.subject_id.is_not(None))
+                .order_by(Ticket.id)
+                .limit(1)
+            )
+            if subject_id is None:
+                return {"subject": None}
+            try:
+                request_erasure(
+                    subject_id,
+                    actor_id="demo-dpo",
+                    reason="Demo: the customer asked to be forgotten",
+                    source="demo",
+                )
+            except ErasureError as exc:
+                return {"subject": subject_id, "error": exc.message}
+            deadline = time.monotonic() + timeout
+            status = erasure_status(subject_id)
+            while status["state"] == "in_progress" and time.monotonic() < deadline:
+                db.session.rollback()  # see the dispatcher's commits
+                time.sleep(0.5)
+                status = erasure_status(subject_id)
+            if status["state"] not in ("pending_expiry", "complete"):
+                return {"subject": subject_id, "error": f"erasure {status['state']}"}
+            return {"subject": subject_id, "claims": issue(subject_id)["claims"]}
+        finally:
+            db.session.remove()

@@ -47,6 +47,16 @@ def test_demo_seeds_ingests_and_prints_urls(tmp_path: Path) -> None:
     retention = re.search(r"Retention run: (\d+) tickets back-dated.*'done': (\d+)", out)
     assert retention, out
     assert int(retention.group(1)) == int(retention.group(2)) > 0
+    # The demo erases one person; the certificate names what remains where, until when.
+    assert re.search(
+        r"Erasure of one person \(subject [0-9a-f-]{36}\): certificate "
+        r"pending_expiry until \d{4}-\d\d-\d\d",
+        out,
+    ), out
+    assert re.search(r"^  vault: destroyed$", out, re.M)
+    assert re.search(r"^  freshdesk trash: remains until \d{4}-\d\d-\d\d$", out, re.M)
+    assert re.search(r"^  backups: remains until \d{4}-\d\d-\d\d$", out, re.M)
+    assert re.search(r"^  audit trail: kept until \d{4}-\d\d-\d\d$", out, re.M)
     assert (tmp_path / "demo" / "datavagt.db").exists()
     assert (tmp_path / "demo" / "datavagt.keys").stat().st_mode & 0o777 == 0o600
 
