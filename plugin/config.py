@@ -21,6 +21,7 @@ VENDOR_VARIABLES: dict[str, tuple[str, ...]] = {
         "webhook_password",
         "webhook_password_previous",
         "app_secret",
+        "agent_identity",
     ),
     "hubspot": (
         "token",

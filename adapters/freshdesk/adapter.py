@@ -23,7 +23,7 @@ from plugin.vendors.contract import (
     WebhookRequest,
     contact_values,
 )
-from plugin.vendors.errors import AdapterConfigError, AdapterError, NotFound
+from plugin.vendors.errors import AdapterConfigError, AdapterError, CredentialsError, NotFound
 
 
 def error_code(response: requests.Response) -> str | None:
@@ -139,13 +139,19 @@ class FreshdeskAdapter(Adapter):
         if not agent_id.isdigit():
             raise NotFound(self.name, "no such agent", status=404)
         data = self.http.get(config.ENDPOINTS["agent"].format(id=agent_id)).json()
-        contact = data.get("contact") or {}
-        return VendorAgent(
-            external_id=str(data.get("id", agent_id)),
-            email=contact.get("email"),
-            group_ids=tuple(str(g) for g in data.get("group_ids") or []),
-            active=bool(contact.get("active", True)),
-        )
+        return _agent(data, agent_id)
+
+    def agent_for_key(self, api_key: str) -> VendorAgent:
+        """View Me (GET /api/v2/agents/me) with an agent's own API key: who holds the key.
+
+        Freshdesk answers with the agent the key belongs to, so the identity comes from
+        Freshdesk, not from the browser. A key Freshdesk refuses is NotFound.
+        """
+        try:
+            response = self.http.get(config.ENDPOINTS["agent_me"], auth=(api_key, "X"))
+        except (CredentialsError, NotFound) as exc:
+            raise NotFound(self.name, "the API key belongs to no agent", status=exc.status) from exc
+        return _agent(response.json(), "")
 
     def record_exists(self, object_type: str, object_id: str) -> bool:
         """One GET: a 404 or ``"deleted": true`` (ticket in trash, contact soft-deleted) is gone.
@@ -476,3 +482,14 @@ class FreshdeskAdapter(Adapter):
 
 
 _PAGE_LIMIT: Any = object()
+
+
+def _agent(data: dict, agent_id: str) -> VendorAgent:
+    """A View Agent answer as a VendorAgent."""
+    contact = data.get("contact") or {}
+    return VendorAgent(
+        external_id=str(data.get("id", agent_id)),
+        email=contact.get("email"),
+        group_ids=tuple(str(g) for g in data.get("group_ids") or []),
+        active=bool(contact.get("active", True)),
+    )

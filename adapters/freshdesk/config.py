@@ -26,6 +26,7 @@ ENDPOINTS = {
     "contacts": "api/v2/contacts",
     "contact_hard_delete": "api/v2/contacts/{id}/hard_delete",
     "agent": "api/v2/agents/{id}",
+    "agent_me": "api/v2/agents/me",
     # Archived tickets (closed and idle for 120 days) answer 404 on "ticket"; they are read
     # and deleted for good here: developers.freshdesk.com/api/#archive_tickets
     "archived_ticket": "api/v2/tickets/archived/{id}",

@@ -63,7 +63,7 @@ class FreshdeskAgent(_Strict):
     """What the Freshdesk app reads from ``client.data.get('loggedInUser')``; e-mail and
     groups are accepted for older app versions but the exchange reads them from Freshdesk."""
 
-    agent_id = fields.String(required=True, validate=validate.Regexp(r"^[0-9A-Za-z_-]{1,64}$"))
+    agent_id = fields.String(load_default=None, validate=validate.Regexp(r"^[0-9A-Za-z_-]{1,64}$"))
     email = fields.Email(load_default=None, validate=validate.Length(max=254))
     group_ids = fields.List(
         fields.String(validate=validate.Length(min=1, max=64)),
@@ -72,6 +72,10 @@ class FreshdeskAgent(_Strict):
     )
     # The ticket the app is open on (client.data.get("ticket")): the token is bound to it.
     ticket_id = fields.String(load_default=None, validate=validate.Regexp(r"^[0-9]{1,20}$"))
+    # The agent's own Freshdesk API key: Datavagt asks Freshdesk whose it is (View Me).
+    agent_key = fields.String(
+        load_default=None, validate=validate.Regexp(r"^[0-9A-Za-z_-]{8,128}$"), load_only=True
+    )
 
 
 class DynamicsExchange(_Strict):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -108,6 +109,8 @@ class FreshdeskSimulator(VendorSimulator):
             self.contacts: dict[int, dict[str, Any]] = {}
             self.conversations: dict[int, list[dict[str, Any]]] = {}
             self.agents: dict[int, dict[str, Any]] = {}
+            # Every agent has a personal API key (Profile settings); it acts as that agent.
+            self.agent_keys: dict[str, int] = {}
             # Archived tickets, by id: gone from /tickets/{id}, kept under /tickets/archived.
             self.archived: dict[int, dict[str, Any]] = {}
             # The unconfirmed case where only notes can be deleted through the API.
@@ -142,7 +145,13 @@ class FreshdeskSimulator(VendorSimulator):
                 "created_at": _now(),
                 "updated_at": _now(),
             }
+            self.agent_keys[f"agent-key-{aid}-{secrets.token_hex(8)}"] = aid
         return aid
+
+    def agent_api_key(self, agent_id: int) -> str:
+        """The personal API key of an agent (what they copy from their profile settings)."""
+        with self.lock:
+            return next(key for key, aid in self.agent_keys.items() if aid == agent_id)
 
     def add_contact(self, name: str, email: str, phone: str | None = None, **extra: Any) -> int:
         """Create a contact; returns its id."""
@@ -316,8 +325,14 @@ class FreshdeskSimulator(VendorSimulator):
 
     # -- vendor behaviour -------------------------------------------------------------
     def authenticate(self) -> Response | None:
-        """API key as Basic user, any password."""
+        """API key as Basic user, any password. An agent's personal key is accepted for
+        View Me (``GET /api/v2/agents/me``, "the currently authenticated agent"); the
+        simulator gives agent keys no other access, Datavagt never uses them for more."""
         auth = request.authorization
+        if auth is not None and request.path == "/api/v2/agents/me":
+            with self.lock:
+                if auth.username in self.agent_keys:
+                    return None
         if auth is None or auth.username != self.api_key:
             body = {
                 "code": "invalid_credentials",
@@ -399,6 +414,7 @@ class FreshdeskSimulator(VendorSimulator):
         app.add_url_rule(
             "/api/v2/contacts/<int:id>/hard_delete", view_func=self._hard_delete, methods=["DELETE"]
         )
+        app.add_url_rule("/api/v2/agents/me", view_func=self._agent_me, methods=["GET"])
         app.add_url_rule("/api/v2/agents/<int:id>", view_func=self._agent, methods=["GET"])
         app.add_url_rule(
             "/api/v2/tickets/archived/<int:id>",
@@ -419,6 +435,15 @@ class FreshdeskSimulator(VendorSimulator):
         app.add_url_rule(
             "/api/v2/attachments/<int:id>", view_func=self._delete_attachment, methods=["DELETE"]
         )
+
+    def _agent_me(self) -> Any:
+        """View Me: the agent the API key belongs to (the account's admin key is no agent
+        in the simulator, so it answers 404 here)."""
+        auth = request.authorization
+        with self.lock:
+            aid = self.agent_keys.get(auth.username if auth else "")
+            agent = self.agents.get(aid) if aid is not None else None
+            return Response(status=404) if agent is None else jsonify(agent)
 
     def _agent(self, id: int) -> Any:  # noqa: A002
         with self.lock:

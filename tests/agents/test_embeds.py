@@ -27,6 +27,8 @@ def test_freshdesk_app_is_consistent() -> None:
     assert iparams["datavagt_app_secret"]["secure"] is True
     script = (EMBED / "freshdesk" / "app" / "scripts" / "app.js").read_text()
     assert "datavagt_app_secret" not in script and 'invokeTemplate("datavagtExchange"' in script
+    # The agent's own API key goes to the exchange (Freshdesk's View Me names its owner).
+    assert "agent_key: key" in script and "localStorage.removeItem(KEY_STORE)" in script
 
 
 @pytest.mark.parametrize("name", ["datavagt-helpdesk-hsmeta.json", "datavagt-record-hsmeta.json"])

@@ -74,6 +74,7 @@ def exchange_app(
             "dynamics": {"default": "agent", "emails": {"dpo@example.dk": "dpo"}},
         },
     )
+    app.config["FRESHDESK_SIM"] = freshdesk
     with app.app_context():
         yield app
 
@@ -225,7 +226,16 @@ def test_dynamics_without_bearer_is_401(exchange_app: Flask) -> None:
     assert exchange_app.test_client().post("/auth/exchange/dynamics").status_code == 401
 
 
-def freshdesk_call(app: Flask, body: object, secret: str | None = FRESHDESK_SECRET, **kw: str):
+def freshdesk_call(
+    app: Flask, body: object, secret: str | None = FRESHDESK_SECRET, *, key: bool = True
+):
+    """POST the exchange as the app's request template does; ``key`` adds the named agent's
+    own API key (what the app keeps for the agent) unless the body brings one."""
+    sim = app.config.get("FRESHDESK_SIM")
+    if key and sim and isinstance(body, dict) and "agent_key" not in body:
+        agent = str(body.get("agent_id", ""))
+        if agent.isdigit() and int(agent) in sim.agents:
+            body = {**body, "agent_key": sim.agent_api_key(int(agent))}
     headers = {"X-Datavagt-App-Secret": secret} if secret is not None else {}
     data = body if isinstance(body, str | bytes) else json.dumps(body)
     return app.test_client().post(
@@ -251,6 +261,54 @@ def test_freshdesk_app_secret_and_group_mapping(exchange_app: Flask) -> None:
     )
     assert view.status_code == 200 and view.get_json()["role"] == "senior_agent"
     assert events("view")[0].vendor_user == "501"
+
+
+def test_freshdesk_identity_comes_from_the_agents_own_key(
+    exchange_app: Flask, freshdesk: FreshdeskSimulator
+) -> None:
+    # The key alone names the agent: Freshdesk's View Me answers whose key it is.
+    only_key = freshdesk_call(exchange_app, {"agent_key": freshdesk.agent_api_key(501)})
+    assert only_key.status_code == 200 and only_key.get_json()["role"] == "senior_agent"
+    refusals = {
+        "id only": ({"agent_id": "501", "group_ids": ["77"]}, False),
+        "another agent's key": (
+            {"agent_id": "501", "agent_key": freshdesk.agent_api_key(502)},
+            True,
+        ),
+        "a made-up key": ({"agent_id": "501", "agent_key": "not-a-real-key-123"}, True),
+        "deactivated": ({"agent_id": "503"}, True),
+    }
+    messages = {}
+    for name, (body, key) in refusals.items():
+        response = freshdesk_call(exchange_app, body, key=key)
+        assert response.status_code == 401, name
+        messages[name] = response.get_json()["error"]["message"]
+    assert messages["id only"] == "Freshdesk sign-in needs the agent's own API key"
+    assert messages["another agent's key"] == "the API key belongs to another Freshdesk agent"
+    assert messages["a made-up key"] == "no such Freshdesk agent"
+    assert messages["deactivated"] == "this Freshdesk agent is deactivated"
+    logins = events("login")
+    assert len(logins) == 1 and logins[0].actor_id == "freshdesk:501"
+
+
+def test_freshdesk_older_apps_may_be_allowed_the_id_alone(
+    make_app: Callable[..., Flask], freshdesk: FreshdeskSimulator
+) -> None:
+    app = make_app(
+        freshdesk={
+            "base_url": freshdesk.url,
+            "api_key": freshdesk.api_key,
+            "webhook_user": "u",
+            "webhook_password": "p",
+            "app_secret": FRESHDESK_SECRET,
+            "agent_identity": "app_secret",
+        },
+        agent_mapping={"freshdesk": {"default": "agent"}},
+    )
+    with app.app_context():
+        response = freshdesk_call(app, {"agent_id": "502"}, key=False)
+        assert response.status_code == 200 and response.get_json()["role"] == "agent"
+        assert freshdesk_call(app, {}, key=False).status_code == 401  # neither id nor key
 
 
 def test_freshdesk_unmapped_agent_is_denied_and_audited(exchange_app: Flask) -> None:
@@ -308,8 +366,8 @@ def test_freshdesk_groups_come_from_freshdesk_not_the_browser(exchange_app: Flas
     claimed = freshdesk_call(exchange_app, {"agent_id": "502", "group_ids": ["77"]})
     assert claimed.status_code == 401  # 502 is in no group at Freshdesk: default deny
     invented = freshdesk_call(exchange_app, {"agent_id": "9999", "group_ids": ["77"]})
-    assert invented.status_code == 401
-    assert "no such Freshdesk agent" in invented.get_json()["error"]["message"]
+    assert invented.status_code == 401  # no agent, so no key: the id alone proves nothing
+    assert "own API key" in invented.get_json()["error"]["message"]
     gone = freshdesk_call(exchange_app, {"agent_id": "503"})
     assert gone.status_code == 401 and "deactivated" in gone.get_json()["error"]["message"]
     real = freshdesk_call(exchange_app, {"agent_id": "501", "group_ids": []})

@@ -1,8 +1,10 @@
-"""Freshdesk: the app's request template sends the installation secret and the agent."""
+"""Freshdesk: the request template sends the installation secret; the agent's own API key
+shows Freshdesk who the agent is."""
 
 from __future__ import annotations
 
 import hmac
+from typing import Any
 
 from flask import Request, current_app
 
@@ -24,20 +26,30 @@ def verify_freshdesk_secret(request: Request, settings: dict[str, str]) -> None:
         raise ExchangeError("Freshdesk app secret refused")
 
 
-def freshdesk_identity(agent_id: str) -> VendorIdentity:
-    """The agent the app names, as Freshdesk's own API describes them (View Agent).
+def freshdesk_identity(body: dict[str, Any], settings: dict[str, str]) -> VendorIdentity:
+    """The agent, as Freshdesk's own API describes them; never as the browser claims.
 
-    The app reads ``loggedInUser`` in the browser; only the id is taken from it. E-mail and
-    groups (which pick the Datavagt role) come from Freshdesk, read with Datavagt's API key,
-    so a browser cannot claim a group it is not in, nor an agent that does not exist or
-    was deactivated. That the browser's user *is* this agent rests on the installation
-    secret the request template adds on Freshdesk's servers.
+    Default (``agent_identity: api_key``): the app sends the agent's own API key and
+    Freshdesk's View Me (GET /api/v2/agents/me) answers whose key it is; a claimed
+    ``agent_id`` must be that agent. The installation secret then only shows the call came
+    through the app's request template. ``agent_identity: app_secret`` (older app versions)
+    takes the id the browser read from ``loggedInUser`` and rests on that secret alone.
+    E-mail and groups (which pick the Datavagt role) always come from Freshdesk, so a
+    browser cannot claim a group it is not in, nor an agent that is deactivated.
     """
     adapter = current_app.extensions.get("datavagt.adapters", {}).get("freshdesk")
     if adapter is None:
         raise ExchangeError("Freshdesk exchange needs the Freshdesk API to check agents")
+    mode = settings.get("agent_identity") or "api_key"
     try:
-        agent = adapter.get_agent(agent_id)
+        if body.get("agent_key"):
+            agent = adapter.agent_for_key(body["agent_key"])
+            if body.get("agent_id") and body["agent_id"] != agent.external_id:
+                raise ExchangeError("the API key belongs to another Freshdesk agent")
+        elif mode == "app_secret" and body.get("agent_id"):
+            agent = adapter.get_agent(body["agent_id"])
+        else:
+            raise ExchangeError("Freshdesk sign-in needs the agent's own API key")
     except NotFound as exc:
         raise ExchangeError("no such Freshdesk agent") from exc
     except AdapterError as exc:

@@ -59,7 +59,7 @@ def post_exchange(vendor: str) -> ResponseReturnValue:
             # Authenticate before parsing, so strangers learn nothing about the body's shape.
             verify_freshdesk_secret(request, settings)
             body = load_json(FreshdeskAgent())
-            identity = freshdesk_identity(body["agent_id"])
+            identity = freshdesk_identity(body, settings)
             ticket = body.get("ticket_id")
         result = exchange(identity, method=vendor, ticket=ticket)
     except ExchangeError as exc:
