@@ -267,10 +267,10 @@ def test_every_sqlite_connection_zeroes_deleted_content(tmp_path: Path) -> None:
     the connect hook sets it, so a build whose default is off still zeroes freed space."""
     import sqlite3
 
-    from plugin.database import _sqlite_pragmas
+    from plugin.database import sqlite_pragmas
 
     connection = sqlite3.connect(tmp_path / "plain.db")
     connection.execute("PRAGMA secure_delete=OFF")  # a build whose default is off
-    _sqlite_pragmas(connection, None)
+    sqlite_pragmas(connection, None)
     assert connection.execute("PRAGMA secure_delete").fetchone() == (1,)
     connection.close()

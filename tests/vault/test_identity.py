@@ -49,23 +49,25 @@ def test_find_or_create_matches_across_vendors(app: Flask) -> None:
     # Same e-mail at another vendor: the same person; the new vendor id is attached.
     other = find_or_create_subject("hubspot", VendorContact("901", email="jens@example.com"))
     assert other.id == first.id
-    # Same phone, other format, no e-mail.
+    # Same phone, other format, no e-mail: a phone is shared by families and firms, so it
+    # never ties a contact to a known person (issue 15); it is a second person.
     by_phone = find_or_create_subject("dynamics", VendorContact("abc", phone="+45 20 12 34 56"))
-    assert by_phone.id == first.id
+    assert by_phone.id != first.id
     db.session.commit()
     kinds = sorted((i.kind, i.vendor) for i in db.session.scalars(sa.select(SubjectIdentifier)))
     assert kinds == [
         ("email", ""),
         ("phone", ""),
+        ("phone", ""),
         ("vendor_contact", "dynamics"),
         ("vendor_contact", "freshdesk"),
         ("vendor_contact", "hubspot"),
     ]
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(DataSubject)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(DataSubject)) == 2
     # Identifier values are vaulted, not stored in clear.
     rows = db.session.scalars(sa.select(SubjectIdentifier)).all()
-    values = {get_vault().decrypt(db.session.get(VaultItem, r.vault_item_id)) for r in rows}
-    assert values == {"7", "901", "abc", "Jens@Example.com", "20123456"}
+    values = [get_vault().decrypt(db.session.get(VaultItem, r.vault_item_id)) for r in rows]
+    assert set(values) == {"7", "901", "abc", "Jens@Example.com", "20123456", "+45 20 12 34 56"}
     dump = " ".join(str(r.blind_index) for r in rows)
     assert "example" not in dump.lower()
 
