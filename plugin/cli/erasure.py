@@ -15,6 +15,8 @@ STATUS_TEXT = {
     "certifikatet nævner, før deres dato",
     "unexpected": "STILL HELD, not on the certificate / FINDES STADIG, ikke på certifikatet",
     "unreachable": "could not ask the vendor / leverandøren kunne ikke spørges",
+    "kept": "kept until the date on the certificate (Art. 17(3)) / opbevares til datoen på "
+    "certifikatet (art. 17, stk. 3)",
 }
 
 

@@ -7,6 +7,12 @@ recycling bin, database backups taken before the erasure), with the date each di
 as ``kept`` with its legal basis and date: it is outside what the erasure request reaches,
 so it does not hold the certificate back. Each state reached is stored as a signed version
 (``erasure_certificates``); the follow-up job issues the final one.
+
+Every signed version first asks the vendors again (``erasure verify``) and records the
+answer per vendor store (``verify``: clean, expected with the date the vendor drops it,
+unexpected, unreachable). A copy still held after its documented date, anything the
+evidence did not name, or a vendor that cannot be asked keeps the certificate at
+``pending_expiry`` with ``remaining_until`` unknown: it is never ``complete`` then.
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ from plugin.erasure.errors import ErasureError
 from plugin.erasure.scope import backup_expiry, exemption, ticket_until
 from plugin.erasure.service import DEFERRED, ERASURE, erasure_status
 from plugin.erasure.texts import legal_basis
+from plugin.erasure.verify import CLEAN, EXPECTED, UNEXPECTED, UNREACHABLE, by_store
+from plugin.erasure.verify import verify_erasure as ask_vendors
 from plugin.extensions import db
 from plugin.models import (
     AuditEvent,
@@ -229,15 +237,72 @@ def _consents(subject_id: str) -> dict[str, Any] | None:
 
 
 def _expire(entries: list[dict[str, Any]], today: str) -> None:
-    """A remaining copy whose date has passed is gone: say so, with the date."""
+    """A remaining copy whose date has passed is gone: say so, with the date (unless the
+    vendor, asked again, still holds it or could not be asked)."""
     for entry in entries:
         until = entry.get("until")
+        if entry.get("verify") in (UNEXPECTED, UNREACHABLE):
+            continue
         # Strictly after the day: a date is when the copy goes, not the start of that day.
         if entry["state"] == "remains" and until not in (None, UNKNOWN) and until < today:
             entry["state"], entry["at"] = "destroyed", until
 
 
-def _stores(subject: DataSubject, jobs: list[OutboxJob], now: datetime) -> dict[str, Any]:
+def _verified(entries: list[dict[str, Any]], report: dict[str, Any]) -> None:
+    """Record per vendor store what ``erasure verify`` found (see the module docstring)."""
+    answer = by_store(report)
+    found, unreachable = answer["found"], set(answer["unreachable"])
+    matched: set[tuple[str, str]] = set()
+    for entry in entries:
+        vendor = entry.get("vendor")
+        if vendor is None or entry["state"] == "kept":
+            continue  # our own stores, and what Art. 17(3) keeps, are not the vendor's copies
+        key = (vendor, entry["store"])
+        hit = found.get(key)
+        if vendor in unreachable:
+            entry["verify"] = UNREACHABLE
+        elif hit is None:
+            entry["verify"] = CLEAN
+        else:
+            matched.add(key)
+            entry["verify"] = EXPECTED if hit["expected"] else UNEXPECTED
+            if not hit["expected"] and entry["state"] == "remains":
+                # Held past the date the vendor documents: nobody knows until when now.
+                entry["vendor_until"], entry["until"] = entry.get("until"), UNKNOWN
+    for (vendor, store), hit in sorted(found.items()):
+        if (vendor, store) in matched:
+            continue
+        entries.append(
+            {
+                "store": store,
+                "vendor": vendor,
+                "state": "remains",
+                "objects": hit["objects"],
+                "reason": "found by erasure verify; the vendor did not report this copy",
+                "until": hit["until"] if hit["expected"] else UNKNOWN,
+                "verify": EXPECTED if hit["expected"] else UNEXPECTED,
+            }
+        )
+
+
+def _verification(report: dict[str, Any]) -> dict[str, Any]:
+    """The verify run in the certificate: when, whether it passed, what failed (counts)."""
+    statuses = [i["status"] for i in report["items"]]
+    return {
+        "checked_at": report["checked_at"],
+        "ok": report["ok"],
+        "objects": len(statuses),
+        "unexpected": statuses.count(UNEXPECTED),
+        "unreachable": sorted({i["vendor"] for i in report["items"] if i["status"] == UNREACHABLE}),
+    }
+
+
+def _stores(
+    subject: DataSubject,
+    jobs: list[OutboxJob],
+    now: datetime,
+    report: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     items, vendor = _vendor_stores(jobs)
     keys = db.session.execute(
         sa.select(sa.func.count(), sa.func.max(SubjectKey.destroyed_at)).where(
@@ -270,6 +335,8 @@ def _stores(subject: DataSubject, jobs: list[OutboxJob], now: datetime) -> dict[
     consents = _consents(subject.id)
     if consents:
         stores.append(consents)
+    if report is not None:
+        _verified(stores, report)
     _expire(stores, now.date().isoformat())
     return {"deleted": items, "stores": stores, "vault_destroyed_at": keys[1]}
 
@@ -290,8 +357,13 @@ def remaining_until(subject_id: str, now: datetime | None = None) -> str | None:
     return _remaining(_stores(subject, _jobs(subject_id), now or utcnow())["stores"])
 
 
-def certificate_claims(subject_id: str, now: datetime | None = None) -> dict[str, Any]:
-    """The certificate's content once every erasure job is done; ErasureError before."""
+def certificate_claims(
+    subject_id: str, now: datetime | None = None, verify: bool = False
+) -> dict[str, Any]:
+    """The certificate's content once every erasure job is done; ErasureError before.
+
+    ``verify``: ask the vendors again first and record their answer per store (every signed
+    version does; the pages that only show the certificate's dates do not)."""
     now = now or utcnow()
     status = erasure_status(subject_id, now)
     if status["state"] == "not_requested":
@@ -304,9 +376,12 @@ def certificate_claims(subject_id: str, now: datetime | None = None) -> dict[str
             + ", ".join(f"{k}={v}" for k, v in status["jobs"].items() if v),
         )
     subject = db.session.get(DataSubject, subject_id)
-    found = _stores(subject, _jobs(subject_id), now)
+    report = ask_vendors(subject_id, today=now.date()) if verify else None
+    found = _stores(subject, _jobs(subject_id), now, report)
     items, stores = found["deleted"], found["stores"]
     remaining = _remaining(stores)
+    if report is not None and not report["ok"]:
+        remaining = UNKNOWN  # a leftover or an unreachable vendor: never complete
     controller = current_app.extensions["datavagt.manifest"].data["controller"]
     completed = max((item["at"] for item in items), default=status["requested_at"])
     destroyed = found["vault_destroyed_at"]
@@ -325,6 +400,7 @@ def certificate_claims(subject_id: str, now: datetime | None = None) -> dict[str
         },
         "stores": stores,
         "deleted": items,
+        "verification": _verification(report) if report is not None else None,
     }
 
 
@@ -360,7 +436,7 @@ def _fingerprint(claims: dict[str, Any]) -> tuple:
         claims.get("state"),
         claims.get("remaining_until"),
         sorted(
-            (s["store"], s.get("vendor") or "", s["state"])
+            (s["store"], s.get("vendor") or "", s["state"], s.get("verify") or "")
             for s in claims.get("stores", [])
             if s["state"] != "kept"
         ),
@@ -370,18 +446,19 @@ def _fingerprint(claims: dict[str, Any]) -> tuple:
 def issue_version(
     subject_id: str, now: datetime, actor: Actor | None
 ) -> tuple[dict[str, Any], bool]:
-    """The current certificate, and whether it is a version stored just now. Commits."""
-    claims = certificate_claims(subject_id, now)
+    """The current certificate, and whether it is a version stored just now. Commits.
+
+    The vendors are asked again (``erasure verify``) before any version is signed."""
     latest = _latest(subject_id)
-    if latest is not None:
-        previous = _document(latest)
-        if previous["claims"].get("state") == "complete" or _fingerprint(
-            previous["claims"]
-        ) == _fingerprint(claims):
-            # The final certificate never changes again; an unchanged one is re-checked later.
-            if latest.state != "complete":
-                latest.next_check_at = _next_check(claims["stores"], now)
-                db.session.commit()
+    previous = _document(latest) if latest is not None else None
+    if previous is not None and previous["claims"].get("state") == "complete":
+        return previous, False  # the final certificate never changes again
+    claims = certificate_claims(subject_id, now, verify=True)
+    if latest is not None and previous is not None:
+        if _fingerprint(previous["claims"]) == _fingerprint(claims):
+            # An unchanged one is re-checked later.
+            latest.next_check_at = _next_check(claims["stores"], now)
+            db.session.commit()
             return previous, False
     version = (latest.version if latest else 0) + 1
     claims["version"] = version
@@ -405,6 +482,7 @@ def issue_version(
             "certificate_version": version,
             "state": claims["state"],
             "remaining_until": claims["remaining_until"],
+            "verified": claims["verification"]["ok"],
         },
     )
     db.session.commit()
@@ -458,3 +536,13 @@ def verify_file(document: dict[str, Any], keys: KeySource) -> str:
         f"{len(claims['deleted'])} vendor object(s), completed {claims['completed_at']}, "
         f"state {state}{tail}"
     )
+
+
+def verification_failed(subject_id: str) -> bool:
+    """Whether the latest signed version recorded a failed vendor check (a leftover or an
+    unreachable vendor): the erasure is not complete then, whatever the dates say."""
+    latest = _latest(subject_id)
+    if latest is None or latest.state == "complete":
+        return False
+    verification = _document(latest)["claims"].get("verification") or {}
+    return verification.get("ok") is False

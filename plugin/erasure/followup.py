@@ -1,6 +1,8 @@
 """The erasure follow-up job: release deferred contacts, shred leftover keys, and issue the
 next certificate version when a date on the last one has passed (manifest job
-``erasure_followup``, daily)."""
+``erasure_followup``, daily). Each version asks the vendors again first (``erasure
+verify``): a copy still held past its date, or a vendor that cannot be asked, keeps the
+certificate from ``complete`` and is counted in ``unverified``."""
 
 from __future__ import annotations
 
@@ -75,7 +77,7 @@ def shred_leftover_keys() -> int:
 
 def issue_due(now: datetime) -> dict[str, int]:
     """Issue a certificate for every erasure whose jobs are done and whose last version
-    (if any) is due for a re-check."""
+    (if any) is due for a re-check; the vendors are asked again for each."""
     latest = (
         sa.select(ErasureCertificate.subject_id, sa.func.max(ErasureCertificate.version).label("v"))
         .group_by(ErasureCertificate.subject_id)
@@ -93,7 +95,7 @@ def issue_due(now: datetime) -> dict[str, int]:
         )
         .where(DataSubject.erased_at.is_not(None))
     ).all()
-    counts = {"issued": 0, "complete": 0, "waiting": 0}
+    counts = {"issued": 0, "complete": 0, "waiting": 0, "unverified": 0}
     for subject_id, state, next_check in rows:
         if state == "complete" or (next_check is not None and next_check > now):
             continue
@@ -108,6 +110,8 @@ def issue_due(now: datetime) -> dict[str, int]:
             continue
         counts["issued"] += new
         counts["complete"] += new and document["claims"]["state"] == "complete"
+        verification = document["claims"].get("verification") or {}
+        counts["unverified"] += verification.get("ok") is False
     return counts
 
 

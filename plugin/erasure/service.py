@@ -267,9 +267,10 @@ def erasure_status(subject_id: str, now: datetime | None = None) -> dict[str, An
     elif counts["dead"] or counts["cancelled"]:
         state = "failed"
     else:
-        from plugin.erasure.certificate import remaining_until
+        from plugin.erasure.certificate import remaining_until, verification_failed
 
-        state = "pending_expiry" if remaining_until(subject_id, now) else "complete"
+        pending = remaining_until(subject_id, now) or verification_failed(subject_id)
+        state = "pending_expiry" if pending else "complete"
     return {
         "subject_id": subject_id,
         "requested_at": subject.erased_at.isoformat() if subject.erased_at else None,

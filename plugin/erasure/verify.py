@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from plugin.erasure.errors import ErasureError
-from plugin.erasure.service import ERASURE
+from plugin.erasure.service import DEFERRED, ERASURE
 from plugin.extensions import db
 from plugin.models import DataSubject, OutboxJob
 from plugin.retention.evidence import OBJECT_TYPES, verify
@@ -20,6 +20,8 @@ from plugin.vendors.errors import AdapterError
 
 # Per item: nothing left; only copies the evidence named, before their date; or not so.
 CLEAN, EXPECTED, UNEXPECTED, UNREACHABLE = "clean", "expected", "unexpected", "unreachable"
+# A contact erased only after the cases kept under Art. 17(3): the certificate names it.
+KEPT = "kept"
 
 
 def _reported(job: OutboxJob) -> dict[str, str]:
@@ -38,10 +40,12 @@ def _reported(job: OutboxJob) -> dict[str, str]:
 
 
 def _judge(found: list[str], reported: dict[str, str], today: date) -> list[dict[str, Any]]:
+    """A copy is expected only where the evidence named it with a date not yet passed: a
+    copy still held after the date the vendor documents dropping it is a leftover."""
     judged = []
     for store in found:
         until = reported.get(store)
-        expected = bool(until) and date.fromisoformat(until) >= today
+        expected = bool(until) and date.fromisoformat(until[:10]) >= today
         judged.append({"store": store, "expected": expected, "until": until or ""})
     return judged
 
@@ -72,6 +76,11 @@ def verify_erasure(subject_id: str, today: date | None = None) -> dict[str, Any]
             "object_ref": job.target,  # the vendor's record id, never a name or address
             "job_status": job.status,
         }
+        if job.status == DEFERRED:
+            # Not erased yet, by design: the certificate lists it as kept, with its date.
+            item.update(status=KEPT, found=[])
+            items.append(item)
+            continue
         adapter = vendors.get(job.vendor)
         try:
             if adapter is None:
@@ -94,4 +103,25 @@ def verify_erasure(subject_id: str, today: date | None = None) -> dict[str, Any]
         "items": items,
         "unexpected": problems,
         "ok": problems == 0,
+    }
+
+
+def by_store(report: dict[str, Any]) -> dict[str, Any]:
+    """The report per vendor and store, as the certificate records it.
+
+    ``found``: (vendor, store) -> objects, whether every copy was expected, and the latest
+    date the vendor drops them; ``unreachable``: the vendors that could not be asked.
+    """
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for item in report["items"]:
+        for copy in item.get("found") or []:
+            row = found.setdefault(
+                (item["vendor"], copy["store"]), {"objects": 0, "expected": True, "until": ""}
+            )
+            row["objects"] += 1
+            row["expected"] = row["expected"] and copy["expected"]
+            row["until"] = max(row["until"], copy["until"] or "")
+    return {
+        "found": found,
+        "unreachable": sorted({i["vendor"] for i in report["items"] if i["status"] == UNREACHABLE}),
     }

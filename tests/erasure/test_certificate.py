@@ -15,6 +15,7 @@ from plugin.erasure.certificate import UNKNOWN, _remaining, issue, versions
 from plugin.erasure.service import erasure_status
 from plugin.extensions import db
 from plugin.keys import Keyring
+from plugin.keys.epochs import JOB_SLACK
 from plugin.models import DataSubject, ErasureCertificate, OutboxJob
 from plugin.retention.dispatcher import Dispatcher
 from plugin.signing.jws import sign_payload
@@ -61,9 +62,9 @@ def test_certificate_names_every_store_what_remains_why_and_until(
     assert trash["state"] == "remains" and trash["objects"] == 2
     assert date.fromisoformat(trash["until"]) == date.today() + timedelta(days=30)
     backups = stores[("backups", None)]
-    # key_epoch_days (1) + backup_retention_days (35) after the erasure
+    # key_epoch_days (1) + backup_retention_days (35) + the job's slack after the erasure
     assert backups["state"] == "remains"
-    assert backups["until"] == (erased + timedelta(days=36)).date().isoformat()
+    assert backups["until"] == (erased + timedelta(days=36) + JOB_SLACK).date().isoformat()
     audit = stores[("audit_trail", None)]
     assert audit["state"] == "kept" and audit["objects"] >= 4
     assert audit["legal_basis"]["article"] == "Art. 17(3)(b) and (e)"
@@ -98,7 +99,7 @@ def test_follow_up_issues_the_final_certificate_once_every_date_passed(
     # Nothing due the next day: the job issues nothing new.
     assert followup.run(now=trash_gone + timedelta(days=1))["issued"] == 0
 
-    after = subject.erased_at + timedelta(days=37)
+    after = subject.erased_at + timedelta(days=36) + JOB_SLACK + timedelta(days=1)
     assert followup.run(now=after) == {
         "released": 0,
         "postponed": 0,
@@ -106,6 +107,7 @@ def test_follow_up_issues_the_final_certificate_once_every_date_passed(
         "issued": 1,
         "complete": 1,
         "waiting": 0,
+        "unverified": 0,
     }
     final = issue(subject.id, now=after + timedelta(days=400))
     claims = final["claims"]
