@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import NotFound
 
 from plugin.admin import data
 from plugin.admin.jobs import JobError, retry_dead_job
 from plugin.admin.routes import bp
-from plugin.admin.session import admin_required
+from plugin.admin.session import ADMIN_ROLE, admin_required
+from plugin.audit import actions, record
 from plugin.auth.guard import Actor
 from plugin.compliance import report
+from plugin.extensions import db
+
+
+def _lang() -> str:
+    lang = request.values.get("lang")
+    return lang if lang in ("da", "en") else "en"
 
 
 @bp.get("/erasure")
@@ -29,7 +36,7 @@ def subject_erasure_page(actor: Actor, subject_id: str) -> ResponseReturnValue:
     from plugin.erasure.service import preview_erasure
     from plugin.erasure.views import truth
 
-    lang = request.args.get("lang") if request.args.get("lang") in ("da", "en") else "en"
+    lang = _lang()
     try:
         shown = truth(subject_id, lang)
         scope = preview_erasure(subject_id) if shown["planned"] else None
@@ -38,6 +45,55 @@ def subject_erasure_page(actor: Actor, subject_id: str) -> ResponseReturnValue:
     return render_template(
         "admin/subject_erasure.html", subject_id=subject_id, truth=shown, scope=scope, lang=lang
     )
+
+
+@bp.post("/subjects/<subject_id>/erasure/verify")
+@admin_required
+def subject_erasure_verify(actor: Actor, subject_id: str) -> ResponseReturnValue:
+    """Ask every vendor again what it still holds of an erased person (``erasure verify``)
+    and show it per case and store, in words; audited. CSRF-checked by admin_required."""
+    from plugin.erasure.errors import ErasureError
+    from plugin.erasure.views import truth, verification
+
+    manifest = current_app.extensions["datavagt.manifest"]
+    if ADMIN_ROLE not in manifest.implied_roles(actor.role or ""):
+        return render_template("admin/error.html", error=None), 403
+    lang = _lang()
+    try:
+        shown = truth(subject_id, lang)
+    except ErasureError:
+        return render_template("admin/error.html", error=NotFound()), 404
+    status = 200
+    try:
+        checked = verification(subject_id, lang)
+    except ErasureError as exc:
+        if exc.status == 404:
+            return render_template("admin/error.html", error=NotFound()), 404
+        checked, status = None, 409
+        flash(shown["words"]["verify_not_erased"], "error")
+    else:
+        record(
+            actions.ADMIN_ACTION,
+            actor=actor,
+            subject_id=subject_id,
+            details={
+                "operation": "erasure_verify",
+                "console": "admin",
+                "objects": checked["objects"],
+                "problems": checked["problems"],
+                "ok": checked["ok"],
+            },
+        )
+        db.session.commit()
+    page = render_template(
+        "admin/subject_erasure.html",
+        subject_id=subject_id,
+        truth=shown,
+        scope=None,
+        lang=lang,
+        verification=checked,
+    )
+    return page, status
 
 
 @bp.get("/compliance")

@@ -138,3 +138,42 @@ def truth(subject_id: str, lang: str, now: datetime | None = None) -> dict[str, 
         "planned": status["state"] == "not_requested",
         "words": w,
     }
+
+
+def verification(subject_id: str, lang: str) -> dict[str, Any]:
+    """``erasure verify`` in words (da or en): per deleted case and contact, what its vendor
+    still holds, store by store. Raises ErasureError (404 unknown, 409 not erased)."""
+    from plugin.erasure.verify import verify_erasure
+
+    w = words(lang)
+    report = verify_erasure(subject_id)
+    rows = []
+    for item in report["items"]:
+        found = []
+        for copy in item.get("found") or []:
+            text = w.get("store_" + copy["store"], copy["store"])
+            if copy["expected"] and copy["until"]:
+                text += f" ({w['remains'].lower()} {copy['until'][:10]})"
+            elif copy["until"]:
+                text += f" ({w['verify_past_date']}: {copy['until'][:10]})"
+            found.append({"store": copy["store"], "expected": copy["expected"], "text": text})
+        rows.append(
+            {
+                "vendor": item["vendor"],
+                "object_ref": item["object_ref"],
+                "status": item["status"],
+                "label": f"{w['store_vendor']} {item['vendor']}: "
+                f"{w.get('object_' + item['object_type'], item['object_type'])} "
+                f"{item['object_ref']}",
+                "status_label": w["verify_" + item["status"]],
+                "found": found,
+            }
+        )
+    return {
+        "ok": report["ok"],
+        "checked_at": report["checked_at"][:19].replace("T", " ") + " UTC",
+        "problems": report["unexpected"],
+        "objects": len(rows),
+        "rows": rows,
+        "summary": w["verify_ok"] if report["ok"] else w["verify_problems"],
+    }
