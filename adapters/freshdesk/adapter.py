@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
+from email.utils import getaddresses
 from typing import Any
 
 import requests
@@ -195,7 +196,12 @@ class FreshdeskAdapter(Adapter):
 
     def iter_tickets(self, updated_since: datetime) -> Iterator[VendorTicket]:
         """Oldest change first; restarts from the last updated_at at the 300-page limit."""
-        since = to_iso(updated_since)
+        for item in self._ticket_pages(to_iso(updated_since), "description,requester,stats"):
+            yield self._ticket(item)
+
+    def _ticket_pages(self, since: str, include: str = "") -> Iterator[dict[str, Any]]:
+        """List All Tickets as raw records, oldest change first, each once; restarts from the
+        last updated_at at the 300-page limit."""
         seen: set[str] = set()
         while True:
             params = {
@@ -203,8 +209,9 @@ class FreshdeskAdapter(Adapter):
                 "order_by": "updated_at",
                 "order_type": "asc",
                 "per_page": self.per_page,
-                "include": "description,requester,stats",
             }
+            if include:
+                params["include"] = include
             last: str | None = None
             pages = 0
             for item in self._pages(config.ENDPOINTS["tickets"], params, counter=True):
@@ -214,7 +221,7 @@ class FreshdeskAdapter(Adapter):
                 key = str(item["id"])
                 if key not in seen:
                     seen.add(key)
-                    yield self._ticket(item)
+                    yield item
                 last = item.get("updated_at") or last
             if pages < config.PAGINATION["max_pages"] or last is None or last == since:
                 return
@@ -442,21 +449,79 @@ class FreshdeskAdapter(Adapter):
         since = parse_iso(data.get("updated_at")) or datetime.now(UTC)
         return (since + timedelta(days=config.TRASH_DAYS)).date().isoformat()
 
-    def erase_contact(self, id_or_email: str) -> list[dict[str, str]]:
+    def erase_contact(self, id_or_email: str) -> list[dict[str, Any]]:
         """Soft delete, then hard delete with `force=true`: the profile and their tickets
         (live, in Trash) with conversations, notes and calls are gone for good:
-        support.freshdesk.com/en/support/solutions/articles/227558 ("Delete forever")."""
+        support.freshdesk.com/en/support/solutions/articles/227558 ("Delete forever").
+
+        Then every ticket is listed for the person's addresses in another ticket's CC
+        (``config.CC_FIELDS``): the API cannot remove them, so each such ticket is named
+        (by id) as a copy that remains until that ticket itself is deleted."""
         contact_id = self._contact_id(id_or_email)
+        addresses = self._contact_addresses(contact_id, id_or_email)
         try:
             self.http.delete(config.ENDPOINTS["contact"].format(id=contact_id))
         except NotFound:
             pass  # already soft-deleted: the hard delete below decides
         path = config.ENDPOINTS["contact_hard_delete"].format(id=contact_id)
         self.http.delete(path, params={"force": "true"})
-        return [
+        stores: list[dict[str, Any]] = [
             _store("contact", "destroyed", "contact hard-deleted"),
             _store("tickets", "destroyed", "the contact's tickets, also those in Trash"),
         ]
+        held = self._cc_tickets(addresses)
+        if held:
+            entry = _store(
+                "cc",
+                "remains",
+                f"the address stays in the CC of {len(held)} tickets of other people: "
+                "Freshdesk's Update a ticket cannot change cc_emails, fwd_emails or "
+                "reply_cc_emails; it goes when those tickets are deleted",
+            )
+            stores.append({**entry, "refs": held})
+        return stores
+
+    def _contact_addresses(self, contact_id: str, id_or_email: str) -> set[str]:
+        """The contact's e-mail addresses (lower case), read before the delete."""
+        found = {id_or_email.lower()} if "@" in id_or_email else set()
+        try:
+            data = self.http.get(config.ENDPOINTS["contact"].format(id=contact_id)).json()
+        except NotFound:
+            return found
+        for value in (data.get("email"), *(data.get("other_emails") or [])):
+            if isinstance(value, str) and "@" in value:
+                found.add(value.lower())
+        return found
+
+    def _cc_tickets(self, addresses: set[str]) -> list[str]:
+        """Ids of live tickets that carry one of ``addresses`` in a CC field (after the hard
+        delete, so the person's own tickets are gone already)."""
+        if not addresses:
+            return []
+        held = []
+        for item in self._ticket_pages(config.CC_SCAN_SINCE):
+            if _cc_addresses(item) & addresses:
+                held.append(str(item["id"]))
+        return held
+
+    def find_named_copies(self, store: str, refs: Iterable[str]) -> bool:
+        """``cc``: whether a ticket the evidence named as carrying the person in its CC still
+        exists (live, in Trash or archived) with a CC list."""
+        if store != "cc":
+            return False
+        for ref in refs:
+            if not str(ref).isdigit():
+                continue
+            try:
+                data = self.http.get(config.ENDPOINTS["ticket"].format(id=ref)).json()
+            except NotFound:
+                try:
+                    data = self.http.get(config.ENDPOINTS["archived_ticket"].format(id=ref)).json()
+                except NotFound:
+                    continue
+            if _cc_addresses(data):
+                return True
+        return False
 
     def anonymise_contact(self, contact_id: str, values: Mapping[str, str]) -> None:
         """PUT masked values (Freshdesk has no anonymise endpoint)."""
@@ -482,6 +547,12 @@ class FreshdeskAdapter(Adapter):
 
 
 _PAGE_LIMIT: Any = object()
+
+
+def _cc_addresses(ticket: Mapping[str, Any]) -> set[str]:
+    """Every address in a ticket's CC fields, lower case ("Name <a@b>" forms included)."""
+    values = [str(v) for field in config.CC_FIELDS for v in ticket.get(field) or []]
+    return {address.lower() for _name, address in getaddresses(values) if "@" in address}
 
 
 def _agent(data: dict, agent_id: str) -> VendorAgent:

@@ -36,6 +36,19 @@ ENDPOINTS = {
 }
 
 
+# Where a ticket names addresses other than its requester's (the ticket object of
+# developers.freshdesk.com/api/#tickets: cc_emails "Email address added in the 'cc' field of
+# the incoming ticket email", fwd_emails, reply_cc_emails). "Update a ticket" takes none of
+# them (its parameters are requester, subject, type, status, priority, description,
+# responder, attachments, custom fields, dates, group, product, source, tags, company), and
+# Filter Tickets' query fields include none: the person's address on someone else's ticket
+# can be found only by listing tickets, and cannot be removed through the API.
+CC_FIELDS = ("cc_emails", "fwd_emails", "reply_cc_emails", "to_emails")
+# List All Tickets returns only the last 30 days "by default"; updated_since reaches older
+# ones (developers.freshdesk.com/api/#list_all_tickets).
+CC_SCAN_SINCE = "2000-01-01T00:00:00Z"
+
+
 def request_credits(method: str, path: str, params: object) -> int:
     """API credits a call uses: 1, plus INCLUDE_CREDITS per embed on a ticket GET."""
     if method != "GET" or "tickets" not in path or not isinstance(params, dict):

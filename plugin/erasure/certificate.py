@@ -111,7 +111,7 @@ def _vendor_stores(jobs: list[OutboxJob]) -> tuple[list[dict[str, Any]], list[di
                     "until": None,
                 },
             )
-            row["objects"] += 1
+            row["objects"] += len(entry.get("refs") or ()) or 1  # e.g. CC'd tickets, by count
             until = _day(entry.get("until"))
             if key[2] == "remains":
                 # The latest date wins; one copy of unknown lifetime makes the whole unknown.
@@ -263,6 +263,9 @@ def _verified(entries: list[dict[str, Any]], report: dict[str, Any]) -> None:
             entry["verify"] = UNREACHABLE
         elif hit is None:
             entry["verify"] = CLEAN
+            if entry["state"] == "remains" and entry.get("until") in (None, UNKNOWN):
+                # A copy nobody could date, and the vendor no longer holds it: gone.
+                entry["state"], entry["at"] = "destroyed", report["checked_at"][:10]
         else:
             matched.add(key)
             entry["verify"] = EXPECTED if hit["expected"] else UNEXPECTED

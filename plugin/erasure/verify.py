@@ -24,8 +24,9 @@ CLEAN, EXPECTED, UNEXPECTED, UNREACHABLE = "clean", "expected", "unexpected", "u
 KEPT = "kept"
 
 
-def _reported(job: OutboxJob) -> dict[str, str]:
-    """Store -> the date the evidence said the vendor drops it ("" if it named none)."""
+def _reported(job: OutboxJob) -> dict[str, dict[str, Any]]:
+    """Store -> what the evidence said remains there: the date the vendor drops it ("" if it
+    named none) and the vendor records that hold it (``refs``, e.g. CC'd tickets)."""
     if not job.evidence:
         return {}
     try:
@@ -33,20 +34,24 @@ def _reported(job: OutboxJob) -> dict[str, str]:
     except SignatureError:
         return {}  # evidence that does not verify promises nothing
     return {
-        s["store"]: s.get("until") or ""
+        s["store"]: {"until": s.get("until") or "", "refs": list(s.get("refs") or [])}
         for s in claims.get("stores") or []
         if s.get("state") == "remains"
     }
 
 
-def _judge(found: list[str], reported: dict[str, str], today: date) -> list[dict[str, Any]]:
-    """A copy is expected only where the evidence named it with a date not yet passed: a
-    copy still held after the date the vendor documents dropping it is a leftover."""
+def _judge(
+    found: list[str], reported: dict[str, dict[str, Any]], today: date
+) -> list[dict[str, Any]]:
+    """A copy is expected only where the evidence named it, and with a date only before that
+    date: a copy still held after the date the vendor documents dropping it is a leftover.
+    (One named without a date keeps the certificate open: its date is unknown.)"""
     judged = []
     for store in found:
-        until = reported.get(store)
-        expected = bool(until) and date.fromisoformat(until[:10]) >= today
-        judged.append({"store": store, "expected": expected, "until": until or ""})
+        named = reported.get(store)
+        until = named["until"] if named else ""
+        expected = named is not None and (not until or date.fromisoformat(until[:10]) >= today)
+        judged.append({"store": store, "expected": expected, "until": until})
     return judged
 
 
@@ -85,12 +90,17 @@ def verify_erasure(subject_id: str, today: date | None = None) -> dict[str, Any]
         try:
             if adapter is None:
                 raise AdapterError(job.vendor, "vendor is not configured")
+            reported = _reported(job)
             found = adapter.find_copies(object_type, job.target)
+            for store, named in reported.items():
+                if named["refs"] and store not in found:
+                    if adapter.find_named_copies(store, named["refs"]):
+                        found.append(store)
         except AdapterError as exc:
             item.update(status=UNREACHABLE, error=str(exc), found=[])
             items.append(item)
             continue
-        judged = _judge(found, _reported(job), today)
+        judged = _judge(found, reported, today)
         item["found"] = judged
         item["status"] = (
             CLEAN if not judged else EXPECTED if all(j["expected"] for j in judged) else UNEXPECTED

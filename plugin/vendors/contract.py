@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -238,6 +238,11 @@ class Adapter(ABC):
         Used by ``datavagt erasure verify``; the default knows only the record itself.
         """
         return ["record"] if self.record_exists(object_type, object_id) else []
+
+    def find_named_copies(self, store: str, refs: Iterable[str]) -> bool:
+        """Whether a copy the erasure evidence named by record ids (``refs``, e.g. Freshdesk
+        tickets that keep the person in their CC) is still held; the default knows none."""
+        return False
 
     @abstractmethod
     def iter_tickets(self, updated_since: datetime) -> Iterator[VendorTicket]:

@@ -181,8 +181,16 @@ class FreshdeskSimulator(VendorSimulator):
         custom_fields: dict[str, Any] | None = None,
         updated_at: str | None = None,
         notify: bool = True,
+        cc_emails: list[str] | None = None,
+        fwd_emails: list[str] | None = None,
+        reply_cc_emails: list[str] | None = None,
     ) -> int:
-        """Create a ticket (and send a `created` webhook when configured)."""
+        """Create a ticket (and send a `created` webhook when configured).
+
+        ``cc_emails``, ``fwd_emails`` and ``reply_cc_emails`` are the ticket object's address
+        lists (developers.freshdesk.com/api/#tickets): someone CC'd on another person's
+        ticket is held there, not as its requester. Create a ticket accepts cc_emails;
+        Update a ticket accepts none of them (see ``_ticket``)."""
         tid = self._id()
         stamp = updated_at or _now()
         with self.lock:
@@ -200,7 +208,10 @@ class FreshdeskSimulator(VendorSimulator):
                 "created_at": stamp,
                 "updated_at": stamp,
                 "deleted": False,
-                "cc_emails": [],
+                "cc_emails": list(cc_emails or []),
+                "fwd_emails": list(fwd_emails or []),
+                "reply_cc_emails": list(reply_cc_emails or []),
+                "to_emails": None,
                 "attachments": [],
                 "stats": {
                     "closed_at": stamp if status == 5 else None,
@@ -512,6 +523,10 @@ class FreshdeskSimulator(VendorSimulator):
                 body = request.get_json(silent=True)
                 if not isinstance(body, dict):
                     return _error(400, "body", "Invalid JSON", "invalid_json")
+                # The fields of Update a ticket the simulator models; cc_emails, fwd_emails
+                # and reply_cc_emails are not among Update a ticket's parameters
+                # (developers.freshdesk.com/api/#update_ticket), so they answer 400
+                # invalid_field like any field the endpoint does not take.
                 allowed = {
                     "subject",
                     "description",
@@ -543,7 +558,7 @@ class FreshdeskSimulator(VendorSimulator):
         if not isinstance(body, dict):
             return _error(400, "body", "Invalid JSON", "invalid_json")
         allowed = {"subject", "description", "status", "priority", "email", "name", "phone"}
-        allowed |= {"requester_id", "tags", "custom_fields", "type"}
+        allowed |= {"requester_id", "tags", "custom_fields", "type", "cc_emails"}
         bad = sorted(set(body) - allowed)
         if bad:
             return _error(400, bad[0], "Unexpected/invalid field in request", "invalid_field")
@@ -571,6 +586,7 @@ class FreshdeskSimulator(VendorSimulator):
             status=int(body.get("status") or 2),
             tags=list(body.get("tags") or []),
             custom_fields=dict(body.get("custom_fields") or {}),
+            cc_emails=[str(a) for a in body.get("cc_emails") or []],
         )
         with self.lock:
             rendered = self._render_ticket(self.tickets[tid])
