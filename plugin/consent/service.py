@@ -16,6 +16,7 @@ from plugin.consent.texts import ConsentTextError, current_text, list_texts, pub
 from plugin.extensions import db
 from plugin.models import Consent, ConsentText, DataSubject
 from plugin.models.types import utcnow
+from plugin.subjects.groups import root_id
 
 __all__ = [
     "ConsentError",
@@ -82,6 +83,10 @@ def give(
     if text.purpose != purpose:
         raise ConsentError("text_purpose_mismatch", "the consent text belongs to another purpose")
     subject = db.session.get(DataSubject, subject_id)
+    if subject is not None and subject.merged_into_id:
+        # One person, one record: a consent given to a merged id lands on the survivor.
+        subject_id = root_id(subject_id)
+        subject = db.session.get(DataSubject, subject_id)
     if subject is None or subject.erased_at is not None:
         raise ConsentError("unknown_subject", "unknown data subject")
     consent = Consent(
