@@ -20,7 +20,10 @@ from plugin.manifest import Manifest
 
 # EU member states plus Iceland, Liechtenstein and Norway: no third-country transfer.
 EEA = frozenset(
-    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IS IT LI LT LU LV MT NL NO PL PT RO SE SI SK".split()
+    {
+        *"AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE".split(),
+        *"IS IT LI LT LU LV MT NL NO PL PT RO SE SI SK".split(),
+    }
 )
 
 WORDS: dict[str, dict[str, str]] = {

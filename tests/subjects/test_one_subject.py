@@ -9,7 +9,9 @@ agent's consent must end with one findable person and no orphan subject.
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -215,3 +217,27 @@ def test_the_orphan_check_finds_an_identifier_less_subject(app: Flask, verified:
     lost.merged_into_id = merged.subject.id
     db.session.commit()
     assert not find_orphans()
+
+
+def test_the_cli_lists_orphans_and_exits_1(
+    app: Flask, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from plugin.cli.main import cli
+
+    monkeypatch.setenv("DATAVAGT_DATABASE_URL", database_url)
+    monkeypatch.setenv("DATAVAGT_KEY_FILE", str(tmp_path / "datavagt.keys"))
+    monkeypatch.setenv("DATAVAGT_SCHEDULER", "off")
+    resolve_contact("freshdesk", VendorContact(external_id="1", email="anne@example.dk"))
+    db.session.commit()
+    clean = CliRunner().invoke(cli, ["subject", "orphans"])
+    assert clean.exit_code == 0, clean.output
+    assert json.loads(clean.output) == {"without_identifier": [], "shared_verified": []}
+    lost = DataSubject()
+    db.session.add(lost)
+    db.session.commit()
+    found = CliRunner().invoke(cli, ["subject", "orphans"])
+    assert found.exit_code == 1
+    assert json.loads(found.output)["without_identifier"] == [lost.id]
+    assert "anne" not in found.output
