@@ -122,6 +122,9 @@ class ConsentTextSourceSchema(_Strict):
 
     text = fields.String(validate=validate.Length(min=1, max=20000))
     file = fields.String(validate=validate.Length(min=1, max=500))
+    # What this wording promises a withdrawal does: stop processing, or erase what was
+    # collected under the consent (plugin.consent.withdrawal).
+    on_withdrawal = fields.String(validate=validate.OneOf(("stop", "erase")))
 
     @validates_schema
     def _one_source(self, data: dict[str, Any], **_: Any) -> None:

@@ -36,6 +36,9 @@ ROPA_SAVED = "ropa_saved"
 BREACH_RECORDED = "breach_recorded"
 BREACH_UPDATED = "breach_updated"
 BREACH_REMINDER = "breach_reminder"
+# An agent confirmed sending a reply holding CPR, card, IBAN or Art. 9 data as plain e-mail
+# (outbound check in "confirm" mode; types only, never the text).
+OUTBOUND_CONFIRMED = "outbound_confirmed"
 
 ACTIONS: frozenset[str] = frozenset(
     {
@@ -69,5 +72,6 @@ ACTIONS: frozenset[str] = frozenset(
         REQUEST_UPDATED,
         PSEUDONYMISE,
         WEBHOOK_REJECTED,
+        OUTBOUND_CONFIRMED,
     }
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from plugin.cli.subject_erase import certificate, erase
-from plugin.rights.cli import export, find
+from plugin.rights.cli import export, find, orphans
 
 
 @click.group("subject")
@@ -17,3 +17,4 @@ subject_group.add_command(erase)
 subject_group.add_command(certificate)
 subject_group.add_command(find)
 subject_group.add_command(export)
+subject_group.add_command(orphans)

@@ -88,6 +88,7 @@ def build_receipt(consent: Consent, *, withdrawn: bool) -> dict[str, Any]:
             "purpose": text.purpose,
             "version": text.version,
             "sha256": text.sha256,
+            "onWithdrawal": text.on_withdrawal,
         },
         "consentStatus": "withdrawn" if withdrawn else "given",
         "channel": consent.channel,
@@ -97,6 +98,18 @@ def build_receipt(consent: Consent, *, withdrawn: bool) -> dict[str, Any]:
         body["withdrawalMethod"] = COLLECTION_METHODS.get(
             consent.withdrawn_channel or "", consent.withdrawn_channel
         )
+        effect = consent.withdrawal_effect or {}
+        # What the withdrawal did, as counts and case references (no values).
+        body["withdrawalEffect"] = {
+            "promised": effect.get("promised", text.on_withdrawal),
+            "valuesErased": effect.get("values_erased", 0),
+            "cases": effect.get("cases", 0),
+            "vendorJobs": effect.get("vendor_jobs", 0),
+            "kept": [
+                {"reference": k.get("reference"), "reason": k["reason"], "until": k["until"]}
+                for k in effect.get("kept", [])
+            ],
+        }
     return body
 
 

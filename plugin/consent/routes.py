@@ -174,7 +174,9 @@ def publish() -> ResponseReturnValue:
     """Publish the next version for purpose × language."""
     data = load_json(PublishSchema())
     try:
-        row = service.publish_text(data["purpose"], data["language"], data["text"], current_actor())
+        row = service.publish_text(
+            data["purpose"], data["language"], data["text"], current_actor(), data["on_withdrawal"]
+        )
     except service.ConsentTextError as exc:
         raise ApiError(422, "invalid_text", str(exc)) from exc
     return jsonify(TextOut().dump(row)), 201

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 from plugin.consent.receipt import CHANNELS
-from plugin.consent.texts import MAX_TEXT_CHARS
+from plugin.consent.texts import MAX_TEXT_CHARS, ON_WITHDRAWAL
 
 # What an agent or DPO may record through the API; forms and the portal record their own.
 API_CHANNELS = ("phone", "email", "chat", "agent")
@@ -44,6 +44,7 @@ class PublishSchema(_Strict):
     purpose = fields.String(required=True, validate=validate.Length(min=1, max=64))
     language = fields.String(required=True, validate=validate.Regexp(r"^[a-z]{2}$"))
     text = fields.String(required=True, validate=validate.Length(min=1, max=MAX_TEXT_CHARS))
+    on_withdrawal = fields.String(load_default="stop", validate=validate.OneOf(ON_WITHDRAWAL))
 
 
 class TextOut(Schema):
@@ -54,6 +55,7 @@ class TextOut(Schema):
     sha256 = fields.String()
     published_at = fields.DateTime()
     text = fields.String()
+    on_withdrawal = fields.String()
 
 
 class TextRef(Schema):
@@ -63,6 +65,7 @@ class TextRef(Schema):
     sha256 = fields.String()
     published_at = fields.String()
     text = fields.String()
+    on_withdrawal = fields.String()
 
 
 class ConsentOut(Schema):
@@ -76,6 +79,8 @@ class ConsentOut(Schema):
     withdrawn_at = fields.String(allow_none=True)
     withdrawn_channel = fields.String(allow_none=True)
     active = fields.Boolean()
+    withdrawal_effect = fields.Dict(allow_none=True)
+    withdrawal_receipt_text = fields.Dict(allow_none=True)
     text = fields.Nested(TextRef)
     receipt_url = fields.String()
     withdrawal_receipt_url = fields.String(allow_none=True)

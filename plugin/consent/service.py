@@ -11,11 +11,12 @@ from flask import current_app
 
 from plugin import audit
 from plugin.auth.guard import Actor
-from plugin.consent import receipt
+from plugin.consent import receipt, withdrawal
 from plugin.consent.texts import ConsentTextError, current_text, list_texts, publish_text
 from plugin.extensions import db
 from plugin.models import Consent, ConsentText, DataSubject
 from plugin.models.types import utcnow
+from plugin.subjects.groups import root_id
 
 __all__ = [
     "ConsentError",
@@ -82,6 +83,10 @@ def give(
     if text.purpose != purpose:
         raise ConsentError("text_purpose_mismatch", "the consent text belongs to another purpose")
     subject = db.session.get(DataSubject, subject_id)
+    if subject is not None and subject.merged_into_id:
+        # One person, one record: a consent given to a merged id lands on the survivor.
+        subject_id = root_id(subject_id)
+        subject = db.session.get(DataSubject, subject_id)
     if subject is None or subject.erased_at is not None:
         raise ConsentError("unknown_subject", "unknown data subject")
     consent = Consent(
@@ -128,6 +133,9 @@ def withdraw(consent_id: str, *, channel: str, actor: Actor, commit: bool = True
     consent.withdrawn_at = utcnow()
     consent.withdrawn_channel = channel
     db.session.flush()
+    # What the wording of this text version promised: stop, or erase what was collected.
+    outcome = withdrawal.carry_out(consent)
+    consent.withdrawal_effect = outcome
     consent.withdrawal_receipt = receipt.issue(consent, withdrawn=True)
     audit.record(
         audit.actions.CONSENT_WITHDRAWN,
@@ -138,10 +146,16 @@ def withdraw(consent_id: str, *, channel: str, actor: Actor, commit: bool = True
             "purpose": consent.purpose,
             "consent_text_id": consent.consent_text_id,
             "channel": channel,
+            "effect": {k: v for k, v in outcome.items() if k != "kept"},
+            "kept": [
+                {"ticket_ref": k["ticket_ref"], "reason": k["reason"], "until": k["until"]}
+                for k in outcome["kept"]
+            ],
         },
     )
     if commit:
         db.session.commit()
+        withdrawal.after_commit(outcome)
     return consent
 
 
@@ -199,6 +213,12 @@ def to_dict(consent: Consent) -> dict[str, Any]:
         "withdrawn_at": consent.withdrawn_at.isoformat() if consent.withdrawn_at else None,
         "withdrawn_channel": consent.withdrawn_channel,
         "active": consent.withdrawn_at is None,
+        "withdrawal_effect": consent.withdrawal_effect,
+        "withdrawal_receipt_text": (
+            {lang: withdrawal.receipt_text(consent, lang) for lang in ("da", "en")}
+            if consent.withdrawn_at is not None
+            else None
+        ),
         "text": {
             "id": text.id,
             "language": text.language,
@@ -206,6 +226,7 @@ def to_dict(consent: Consent) -> dict[str, Any]:
             "sha256": text.sha256,
             "published_at": text.published_at.isoformat(),
             "text": text.text,
+            "on_withdrawal": text.on_withdrawal,
         },
     }
 

@@ -32,8 +32,19 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def publish_text(purpose: str, language: str, text: str, actor: Actor) -> ConsentText:
-    """Publish the next version for purpose × language (commits); old versions stay as they were."""
+ON_WITHDRAWAL = ("stop", "erase")
+
+
+def publish_text(
+    purpose: str, language: str, text: str, actor: Actor, on_withdrawal: str = "stop"
+) -> ConsentText:
+    """Publish the next version for purpose × language (commits); old versions stay as they were.
+
+    ``on_withdrawal`` is what this wording promises a withdrawal does: ``stop`` processing,
+    or ``erase`` the data collected under the consent.
+    """
+    if on_withdrawal not in ON_WITHDRAWAL:
+        raise ConsentTextError(f"on_withdrawal must be one of {', '.join(ON_WITHDRAWAL)}")
     wording = normalise(text)
     if not wording:
         raise ConsentTextError("the text is empty")
@@ -41,7 +52,7 @@ def publish_text(purpose: str, language: str, text: str, actor: Actor) -> Consen
         raise ConsentTextError(f"the text is longer than {MAX_TEXT_CHARS} characters")
     if db.session.get(Purpose, purpose) is None:
         raise ConsentTextError(f"unknown purpose {purpose!r}")
-    row = _insert_next(purpose, language, wording)
+    row = _insert_next(purpose, language, wording, on_withdrawal)
     audit.record(
         audit.actions.ADMIN_ACTION,
         actor=actor,
@@ -51,13 +62,14 @@ def publish_text(purpose: str, language: str, text: str, actor: Actor) -> Consen
             "purpose": purpose,
             "language": language,
             "version": row.version,
+            "on_withdrawal": row.on_withdrawal,
         },
     )
     db.session.commit()
     return row
 
 
-def _insert_next(purpose: str, language: str, wording: str) -> ConsentText:
+def _insert_next(purpose: str, language: str, wording: str, on_withdrawal: str) -> ConsentText:
     """Insert version max+1; the unique constraint turns a concurrent publish into an error."""
     latest = db.session.scalar(
         sa.select(sa.func.max(ConsentText.version)).where(
@@ -71,6 +83,7 @@ def _insert_next(purpose: str, language: str, wording: str) -> ConsentText:
         text=wording,
         sha256=text_sha256(wording),
         published_at=utcnow(),
+        on_withdrawal=on_withdrawal,
     )
     db.session.add(row)
     db.session.flush()
@@ -133,6 +146,7 @@ def seed_texts(manifest: Manifest, actor: Actor) -> int:
             )
             if known:
                 continue
-            publish_text(purpose, language, wording, actor)
+            promise = languages[language].get("on_withdrawal", "stop")
+            publish_text(purpose, language, wording, actor, promise)
             published += 1
     return published

@@ -22,7 +22,6 @@ UI: dict[str, dict[str, str]] = {
         "error_rate": "For mange forsøg. Vent et minut og prøv igen.",
         "error_csrf": "Siden er udløbet. Genindlæs siden og prøv igen.",
         "error_consent": "Sæt venligst kryds i det påkrævede samtykke.",
-        "privacy": "Vi bruger kun dine oplysninger til at besvare din henvendelse.",
         "language": "English",
     },
     "en": {
@@ -42,7 +41,6 @@ UI: dict[str, dict[str, str]] = {
         "error_rate": "Too many attempts. Wait a minute and try again.",
         "error_csrf": "The page has expired. Reload it and try again.",
         "error_consent": "Please tick the required consent.",
-        "privacy": "We only use your information to answer your request.",
         "language": "Dansk",
     },
 }

@@ -17,12 +17,11 @@ from plugin.forms.definition import ConsentBox, FormDefinition
 from plugin.forms.pseudonymise import Piece, pseudonymise
 from plugin.models import ConsentText, Finding, Ticket
 from plugin.models.types import utcnow
-from plugin.subjects.identity import find_or_create_subject
+from plugin.subjects.identity import resolve_contact
+from plugin.subjects.pseudonym import requester_address
 from plugin.vault import get_vault
 from plugin.vendors.contract import Adapter, VendorContact
 from plugin.vendors.errors import AdapterError
-
-DEFAULT_REQUESTER_DOMAIN = "pseudonym.datavagt.invalid"
 
 
 @dataclass(frozen=True)
@@ -97,12 +96,9 @@ def _body(sub: Submission, safe: dict[str, str]) -> str:
 
 def _requester(sub: Submission, safe: dict[str, str], subject_id: str) -> VendorContact:
     """A pseudonymous requester: the CRM gets a per-subject address, never the real one."""
-    domain = current_app.extensions["datavagt.settings"].extra.get(
-        "forms_requester_domain", DEFAULT_REQUESTER_DOMAIN
-    )
     identity = [f.name for f in sub.form.fields if f.category == "identity" and f.name in safe]
     name = safe[identity[0]] if identity else None
-    return VendorContact(external_id="", name=name, email=f"subject-{subject_id}@{domain}")
+    return VendorContact(external_id="", name=name, email=requester_address(subject_id))
 
 
 def _store(ticket: Ticket, subject_id: str, pieces: list[Piece], allowed: list[str]) -> int:
@@ -160,7 +156,10 @@ def submit(sub: Submission) -> dict[str, Any]:
         raise ApiError(422, "identifier_required", "An e-mail address or phone number is needed")
     safe, pieces = pseudonymise(sub.form, sub.values, _classifier())
     try:
-        subject = find_or_create_subject("form", contact, verified=False)
+        # A typed e-mail Datavagt knows lands on the person holding it (never a new,
+        # identifier-less subject); the answer is the same either way.
+        resolution = resolve_contact("form", contact, verified=False)
+        subject = resolution.subject
         title = sub.form.ticket_subject.get(sub.lang) or sub.form.ticket_subject["en"]
         try:
             external_id = adapter.create_ticket(
@@ -216,6 +215,8 @@ def submit(sub: Submission) -> dict[str, Any]:
                 "findings": len(pieces),
                 "over_collection": over,
                 "consents": len(given),
+                "matched_on": resolution.matched_on,
+                "identifiers_added": list(resolution.added),
             },
         )
         db.session.commit()

@@ -15,6 +15,7 @@ from plugin.forms.definition import FormDefinition, load_forms
 from plugin.forms.i18n import UI, pick_language
 from plugin.forms.intake import Submission
 from plugin.forms.intake import submit as submit_form
+from plugin.forms.notice import build_notice
 from plugin.forms.ratelimit import MinuteLimiter
 from plugin.forms.validation import FormInvalid, validate_submission
 
@@ -70,6 +71,9 @@ def page(name: str) -> ResponseReturnValue:
             shown.append({"box": box, "text": text})
     cookie, token = csrf.issue(form.name)
     ui = UI[lang]
+    adapters = current_app.extensions.get("datavagt.adapters", {})
+    vendor = form.vendor or next(iter(sorted(adapters)), None)
+    notice = build_notice(current_app.extensions["datavagt.manifest"], form, vendor, lang)
     html = render_template(
         "forms/form.html",
         form=form,
@@ -77,6 +81,7 @@ def page(name: str) -> ResponseReturnValue:
         other_lang="en" if lang == "da" else "da",
         ui=ui,
         consents=shown,
+        notice=notice,
         csrf_token=token,
         messages_json=json.dumps({k: v for k, v in ui.items() if k.startswith("error_")}),
     )

@@ -44,9 +44,10 @@ from plugin.ingest.writeback_audit import record_identity_link, record_write_bac
 from plugin.messages.outbound import record_plain_replies
 from plugin.models import DataSubject, Finding, Ticket
 from plugin.subjects.identity import resolve_contact
+from plugin.subjects.pseudonym import subject_of_address
 from plugin.subjects.restrictions import is_restricted
 from plugin.vault import get_vault
-from plugin.vendors.contract import Adapter, VendorTicket
+from plugin.vendors.contract import Adapter, VendorContact, VendorTicket
 from plugin.vendors.errors import AdapterError
 
 log = logging.getLogger(__name__)
@@ -85,9 +86,23 @@ def dedupe_key(ticket: Ticket, field_name: str, kind: str, value: str, ordinal: 
 
 def _subject(adapter: Adapter, vt: VendorTicket, ticket: Ticket | None) -> DataSubject:
     if vt.requester is not None:
-        found = resolve_contact(adapter.name, vt.requester)
-        if found.matched_on is not None and found.added:
-            record_identity_link(found.subject.id, adapter.name, found.matched_on, found.added)
+        requester, into = vt.requester, None
+        form_subject = subject_of_address(requester.email)
+        if form_subject is not None:
+            # A form's ticket back from the vendor: its requester is the pseudonym the form
+            # gave, so the person is the form's subject; only the contact id is theirs.
+            into = db.session.get(DataSubject, form_subject)
+            requester = VendorContact(external_id=requester.external_id, name=None)
+        found = resolve_contact(adapter.name, requester, into=into)
+        if (found.matched_on is not None and found.added) or found.merged:
+            record_identity_link(
+                found.subject.id,
+                adapter.name,
+                found.matched_on,
+                found.added,
+                found.merged,
+                found.verified_now,
+            )
         return found.subject
     if ticket is not None and ticket.subject_id:
         subject = db.session.get(DataSubject, ticket.subject_id)

@@ -36,13 +36,21 @@ def record_write_back(
 
 
 def record_identity_link(
-    subject_id: str, vendor: str, matched_on: str, added: Iterable[str]
+    subject_id: str,
+    vendor: str,
+    matched_on: str | None,
+    added: Iterable[str],
+    merged: Iterable[tuple[str, str]] = (),
+    verified_now: Iterable[str] = (),
 ) -> None:
-    """A new vendor contact was tied to a known person on a strong identifier: audited, so
-    a DPO can see why two records are one and split them (``/api/subjects/<id>/split``)."""
-    audit.record(
-        audit.actions.SUBJECT_MERGE,
-        actor=WORKER,
-        subject_id=subject_id,
-        details={"vendor": vendor, "matched_on": matched_on, "added": sorted(added)},
-    )
+    """A new vendor contact was tied to a known person on a strong identifier, or subjects
+    were found to be this same person and merged: audited, so a DPO can see why records
+    are one and split them (``/api/subjects/<id>/split``). Kinds and ids only, no values."""
+    merged = list(merged)
+    details: dict = {"vendor": vendor, "matched_on": matched_on, "added": sorted(added)}
+    if merged:
+        details["merged"] = [{"subject_id": sid, "matched_on": kind} for sid, kind in merged]
+    verified_now = sorted(set(verified_now))
+    if verified_now:
+        details["verified"] = verified_now
+    audit.record(audit.actions.SUBJECT_MERGE, actor=WORKER, subject_id=subject_id, details=details)

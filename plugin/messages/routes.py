@@ -1,19 +1,24 @@
-"""``POST /api/messages``, ``GET /api/messages/<vendor>/<id>``, ``POST /api/outbound/check``."""
+"""``POST /api/messages``, ``GET /api/messages/<vendor>/<id>``, ``POST /api/outbound/check``
+and ``POST /api/outbound/reply`` (the gate a CRM reply path calls before sending)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
+from plugin import audit
 from plugin.agents.limits import limit_body
 from plugin.api.contract import documented, load_json, load_query
 from plugin.auth import current_actor, require_role
 from plugin.errors import ApiError
+from plugin.extensions import db
 from plugin.messages import outbound, service, threads
 from plugin.messages.schemas import (
     CheckRequest,
     CheckResult,
     MessageSent,
+    ReplyRequest,
+    ReplyResult,
     RequestQuery,
     SendMessage,
     Thread,
@@ -111,3 +116,54 @@ def check() -> ResponseReturnValue:
     limit_body(CHECK_BODY_LIMIT)
     body = load_json(CheckRequest())
     return _no_store(jsonify(outbound.check(body["text"], body["lang"])))
+
+
+@bp.post("/outbound/reply")
+@documented(
+    summary="May this reply go as plain e-mail? warn / confirm / block by outbound_mode",
+    tags=["messages"],
+    body=ReplyRequest,
+    response=ReplyResult,
+    errors=(400, 401, 403, 409, 413, 422),
+    auth="agentJWT",
+)
+@require_role(*AGENT_ROLES)
+def reply() -> ResponseReturnValue:
+    """The gate of a plain reply: 200 when it may be sent, else a da/en refusal.
+
+    A reply with a CPR number, card, IBAN or Art. 9 data is refused in ``block`` mode (422
+    ``outbound_blocked``) and needs ``confirmed: true`` in ``confirm`` mode (409
+    ``confirmation_required``; the confirmation is audited). Either refusal offers the
+    secure message (``POST /api/messages``) instead.
+    """
+    limit_body(CHECK_BODY_LIMIT)
+    body = load_json(ReplyRequest())
+    result = outbound.check(body["text"], body["lang"])
+    decision = result["decision"]
+    refusal = None
+    if decision == "block":
+        refusal = (422, "outbound_blocked")
+    elif decision == "confirm" and not body["confirmed"]:
+        refusal = (409, "confirmation_required")
+    if refusal is not None:
+        raise ApiError(
+            refusal[0],
+            refusal[1],
+            result["messages"][body["ui_lang"]],
+            {
+                "messages": result["messages"],
+                "flagged": result["flagged"],
+                "offer": outbound.SECURE_OFFER,
+                "secure_message": {"method": "POST", "path": "/api/messages"},
+            },
+        )
+    if decision == "confirm":
+        ref = f"{body['vendor']}:{body['ticket_id']}" if body.get("vendor") else None
+        audit.record(
+            audit.actions.OUTBOUND_CONFIRMED,
+            actor=current_actor(),
+            ticket_ref=ref if ref and body.get("ticket_id") else None,
+            details={"flagged": result["flagged"], "mode": result["mode"]},
+        )
+        db.session.commit()
+    return _no_store(jsonify({**result, "allowed": True}))

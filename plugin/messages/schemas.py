@@ -48,6 +48,17 @@ class CheckRequest(_Strict):
     lang = fields.String(load_default="auto", validate=validate.OneOf(["auto", "da", "en"]))
 
 
+class ReplyRequest(_Strict):
+    """A reply about to be sent as plain e-mail from the CRM's reply path."""
+
+    text = fields.String(required=True, validate=validate.Length(max=MAX_CHECK_CHARS))
+    lang = fields.String(load_default="auto", validate=validate.OneOf(["auto", "da", "en"]))
+    ui_lang = fields.String(load_default="da", validate=validate.OneOf(["da", "en"]))
+    confirmed = fields.Boolean(load_default=False)
+    vendor = fields.String(validate=validate.Length(min=1, max=32))
+    ticket_id = fields.String(validate=_ID)
+
+
 class CheckFinding(Schema):
     type = fields.String()
     category = fields.String()
@@ -65,6 +76,15 @@ class CheckResult(Schema):
     special_category = fields.Boolean()
     recommendation = fields.String()
     message = fields.String()
+    flagged = fields.List(fields.String())
+    decision = fields.String()
+    mode = fields.String()
+    offer = fields.String(allow_none=True)
+    messages = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class ReplyResult(CheckResult):
+    allowed = fields.Boolean()
 
 
 class RequestQuery(_Strict):

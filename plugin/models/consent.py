@@ -24,6 +24,9 @@ class ConsentText(db.Model):
     text: Mapped[str] = mapped_column(sa.Text)
     sha256: Mapped[str] = mapped_column(sa.String(64))
     published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # What the wording promises a withdrawal does: "stop" processing, or "erase" the data
+    # collected under the consent (plugin.consent.withdrawal carries it out).
+    on_withdrawal: Mapped[str] = mapped_column(sa.String(16), default="stop", server_default="stop")
 
 
 class Consent(db.Model):
@@ -47,5 +50,7 @@ class Consent(db.Model):
     receipt: Mapped[str | None] = mapped_column(sa.Text)  # compact JWS
     # A withdrawal issues its own receipt; the one for giving stays as it was.
     withdrawal_receipt: Mapped[str | None] = mapped_column(sa.Text)
+    # What the withdrawal did (counts, kept cases with their ground and date; no values).
+    withdrawal_effect: Mapped[dict | None] = mapped_column(sa.JSON)
 
     text: Mapped[ConsentText] = relationship()

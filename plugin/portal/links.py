@@ -135,5 +135,17 @@ def redeem(token: str) -> str:
     if claimed.rowcount != 1 or subject is None or subject.id != row.subject_id:
         db.session.commit()
         raise LinkError("invalid link")
+    # The person opened a link sent to the address: a typed e-mail is now a verified one.
+    db.session.execute(
+        sa.update(SubjectIdentifier)
+        .where(
+            SubjectIdentifier.kind == "email",
+            SubjectIdentifier.vendor == "",
+            SubjectIdentifier.blind_index == row.email_index,
+            SubjectIdentifier.verified.is_(False),
+        )
+        .values(verified=True)
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
     return subject.id

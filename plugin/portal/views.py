@@ -50,6 +50,8 @@ def my_consents(subject_id: str, lang: str) -> list[dict[str, Any]]:
     purposes = current_app.extensions["datavagt.manifest"].purposes
     for row in rows:
         row["purpose_name"] = purposes.get(row["purpose"], {}).get("name") or row["purpose"]
+        # What the withdrawal did, in the page's language (issue 19).
+        row["withdrawal_text"] = (row.get("withdrawal_receipt_text") or {}).get(lang)
     active = {c["purpose"] for c in rows if c["active"]}
     offered: set[str] = set()
     for row in rows:

@@ -61,3 +61,28 @@ def export(app: Flask, subject_id: str, out: Path, fmt: str, lang: str, actor: s
     out.chmod(0o600)
     out.write_text(text, encoding="utf-8")
     click.echo(f"wrote {out} ({len(envelope['export']['tickets'])} tickets, signed)")
+
+
+@click.command("orphans")
+@with_app
+def orphans(app: Flask) -> None:
+    """List subjects nothing can find (no identifier) and verified identifiers two people hold.
+
+    Prints JSON (ids and identifier kinds, no values); exits 1 when any is found.
+    """
+    from plugin.subjects.integrity import find_orphans
+
+    found = find_orphans()
+    click.echo(
+        json.dumps(
+            {
+                "without_identifier": list(found.without_identifier),
+                "shared_verified": [
+                    {"kind": kind, "subjects": list(ids)} for kind, ids in found.shared_verified
+                ],
+            },
+            indent=2,
+        )
+    )
+    if found:
+        raise SystemExit(1)

@@ -99,14 +99,31 @@ class Resolution:
     subject: DataSubject
     matched_on: str | None  # the strong identifier kind that found an existing subject
     added: tuple[str, ...]  # identifier kinds newly recorded for the subject
+    # Subjects found to be this same person and merged into it: (subject id, identifier kind).
+    merged: tuple[tuple[str, str], ...] = ()
+    verified_now: tuple[str, ...] = ()  # identifier kinds a vendor record has now confirmed
 
 
-def resolve_contact(vendor: str, contact: VendorContact, *, verified: bool = True) -> Resolution:
+def resolve_contact(
+    vendor: str,
+    contact: VendorContact,
+    *,
+    verified: bool = True,
+    into: DataSubject | None = None,
+) -> Resolution:
     """The subject matching the contact's strong identifiers, created when none does.
 
-    No commit. ``verified=False`` is for identifiers a person merely typed (intake forms):
-    such a claim never attaches to an existing subject, so nobody can add consents or
-    requests to another person's record by typing their e-mail address.
+    No commit. ``verified=False`` is for identifiers a person merely typed (intake forms).
+    A typed e-mail Datavagt already knows lands on the subject holding it, so one person's
+    form submissions, consents and tickets are one record (found by My pages, the export,
+    search and erasure); a typed claim never marks an identifier verified, never adds a strong
+    identifier another subject holds, and never merges two subjects.
+
+    A vendor's own contact record (``verified=True``) confirms its identifiers: an e-mail held
+    only as typed is marked verified, and a subject that holds one of the contact's strong
+    identifiers only as typed is this same person, so it is merged into the matched subject
+    (the caller audits ``merged``; a DPO can split it). Two subjects whose holdings are both
+    verified stay apart: which one the identifier now belongs to is a DPO's decision.
     """
     keyring = _keyring()
     wanted = [(k, s, v, blind_index(keyring, k, v)) for k, s, v in _identifiers(vendor, contact)]
@@ -116,22 +133,36 @@ def resolve_contact(vendor: str, contact: VendorContact, *, verified: bool = Tru
     holders = {(k, s, i): _holders(k, s, i) for k, s, _v, i in wanted}
     for kind, scope, _value, index in wanted:
         row = next(iter(holders[(kind, scope, index)]), None)
-        if subject is None and row is not None and verified and row.verified and kind in STRONG:
+        if subject is None and row is not None and kind in STRONG:
             resolved = _resolve(row.subject)
             if resolved.erased_at is None:  # an erased person is never brought back
                 subject, matched_on = resolved, kind
+    if subject is None and into is not None and into.erased_at is None:
+        subject = _resolve(into)
     if subject is None:
         subject = DataSubject()
         db.session.add(subject)
         db.session.flush()
     vault = get_vault()
     added: list[str] = []
+    merged: list[tuple[str, str]] = []
+    confirmed: list[str] = []
     for kind, scope, value, index in wanted:
         rows = holders[(kind, scope, index)]
-        if any(row.subject_id == subject.id for row in rows):
-            continue  # this subject holds it already
+        if any(_resolve(row.subject).id == subject.id for row in rows):
+            for row in rows:
+                if verified and kind in STRONG and not row.verified:
+                    row.verified = True  # the vendor's record confirms what was typed
+                    confirmed.append(kind)
+            continue  # this subject (or one merged into it) holds it already
         if rows and kind in STRONG:
-            continue  # another subject's: tying the two together is a DPO's merge
+            other = _resolve(rows[0].subject)
+            if verified and not rows[0].verified and _mergeable(other, subject):
+                other.merged_into_id = subject.id
+                rows[0].verified = True
+                merged.append((other.id, kind))
+                confirmed.append(kind)
+            continue  # otherwise another person's: tying the two together is a DPO's merge
         try:
             # A savepoint: a concurrent worker may insert the same identifier first.
             with db.session.begin_nested():
@@ -149,7 +180,18 @@ def resolve_contact(vendor: str, contact: VendorContact, *, verified: bool = Tru
             added.append(kind)
         except sa.exc.IntegrityError:
             continue
-    return Resolution(subject, matched_on, tuple(added))
+    db.session.flush()
+    return Resolution(subject, matched_on, tuple(added), tuple(merged), tuple(confirmed))
+
+
+def _mergeable(other: DataSubject, into: DataSubject) -> bool:
+    """Whether ``other`` may be merged into ``into`` automatically (live, not the same)."""
+    return (
+        other.id != into.id
+        and other.erased_at is None
+        and into.erased_at is None
+        and other.merged_into_id is None
+    )
 
 
 def find_or_create_subject(

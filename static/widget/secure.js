@@ -27,12 +27,13 @@
     document.getElementById("secure-check").addEventListener("click", function () {
       var value = draft();
       if (value === null) return;
+      // The outbound policy (outbound_mode: warn / confirm / block) a CRM reply path meets at
+      // POST /api/outbound/reply; the check answers 200 with the same decision and words.
+      var ui = document.documentElement.lang === "da" ? "da" : "en";
       api("POST", "/api/outbound/check", { text: value }).then(function (res) {
         if (res.status !== 200) { show(t("failed"), "error"); return; }
-        if (!res.body.contains_personal_data) { show(t("secure_clean"), "ok"); return; }
-        var kinds = res.body.types.join(", ");
-        var cats = res.body.categories.map(function (c) { return t("c_" + c); }).join(", ");
-        show(t("secure_found", { types: kinds, categories: cats }), "warn");
+        if (res.body.decision === "ok") { show(t("secure_clean"), "ok"); return; }
+        show(res.body.messages[ui], res.body.decision === "block" ? "error" : "warn");
       }, function () { show(t("failed"), "error"); });
     });
 

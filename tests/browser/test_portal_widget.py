@@ -45,8 +45,9 @@ def test_agent_checks_a_draft_and_sends_it_securely(
 
     page.fill("#secure-text", DRAFT)
     page.click("#secure-check")
-    expect(page.locator("#secure-result")).to_contain_text("cpr")
-    expect(page.locator("#secure-result")).to_contain_text("Send it securely")
+    # The outbound gate's own words (default mode: confirm), not internal codes.
+    expect(page.locator("#secure-result")).to_contain_text("a CPR number")
+    expect(page.locator("#secure-result")).to_contain_text("secure message on My pages")
     assert CPR not in page.locator("#secure-result").inner_text()
     page.click("#secure-send")
     expect(page.locator("#secure-result")).to_contain_text("Sent securely")

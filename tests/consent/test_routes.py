@@ -71,6 +71,7 @@ def test_agent_records_phone_consent_and_receipts_verify(
         "purpose": "marketing",
         "version": text.version,
         "sha256": text.sha256,
+        "onWithdrawal": "stop",
     }
     assert "marketing" in verify_file(document, seeded.extensions["datavagt.keyring"])
 

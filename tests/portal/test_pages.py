@@ -87,6 +87,11 @@ def test_withdraw_and_give_again_with_receipts(
     assert event.actor_id == f"subject:{customer.subject_id}" and event.source == "portal"
     page = client.get(response.location).text
     assert "trukket tilbage" in page and "Giv samtykket igen" in page
+    # The receipt says what was done: this wording promised only that processing stops.
+    assert 'class="withdrawal-done"' in page and "Vi behandler ikke længere" in page
+    english = client.get("/portal/consents?lang=en").text
+    assert "We no longer process your data for this purpose" in english
+    client.get("/portal/consents?lang=da")
     receipt = client.get(f"/portal/consents/{customer.consent_id}/receipt/withdrawn")
     assert receipt.status_code == 200 and "attachment" in receipt.headers["Content-Disposition"]
     body = verify_receipt(portal_app.extensions["datavagt.keyring"], receipt.get_json()["receipt"])

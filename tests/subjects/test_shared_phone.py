@@ -153,11 +153,12 @@ def test_only_a_strong_identifier_ties_a_new_contact_to_a_known_person(
     # Same vendor contact id, new e-mail: the same person, linked on the contact id.
     moved = resolve_contact("freshdesk", VendorContact(external_id="1", email="a.h@example.dk"))
     assert moved.subject.id == first.subject.id and moved.matched_on == "vendor_contact"
-    # A typed (unverified) e-mail never attaches, even when it matches.
+    # A typed e-mail lands on the person who holds it (issue 19: never an orphan subject),
+    # but a typed claim links nothing else (tests/subjects/test_one_subject.py).
     typed = resolve_contact(
         "form", VendorContact(external_id="", email="anne@example.dk"), verified=False
     )
-    assert typed.subject.id != first.subject.id
+    assert typed.subject.id == first.subject.id and typed.merged == ()
 
 
 def test_a_strong_tie_made_at_ingest_is_audited_and_a_dpo_can_split_it(
