@@ -1,0 +1,115 @@
+"""Pacing by the vendors' documented limits with one budget for every replica: credits as
+the vendor charged them, a 429's pause for all, no unbooked burst before the first answer;
+and cold worker processes against the simulators stay under 1 % 429s (bench/pacing.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from adapters.freshdesk import config as freshdesk_config
+from adapters.http import RateLimiter
+from adapters.hubspot import config as hubspot_config
+from plugin.config import ROOT
+from tests.conftest import BACKENDS, PG_URL
+
+
+class FakeBudget:
+    """Records what the limiter books, settles and blocks; always has room."""
+
+    def __init__(self) -> None:
+        self.reserved: list[tuple[int, int, float]] = []
+        self.settled: list[tuple[int, int]] = []
+        self.blocked: list[tuple[float, int, float]] = []
+
+    def reserve(self, cost: int, limit: int, window: float) -> tuple[float, int | None]:
+        self.reserved.append((cost, limit, window))
+        return 0.0, len(self.reserved)
+
+    def settle(self, booking: int, cost: int) -> None:
+        self.settled.append((booking, cost))
+
+    def block(self, seconds: float, limit: int, window: float) -> None:
+        self.blocked.append((seconds, limit, window))
+
+
+def test_next_page_link_include_costs_credits() -> None:
+    """Freshdesk's next-page link carries the include= of the first page's query."""
+    link = "https://x.freshdesk.com/api/v2/tickets?include=description,requester&page=2"
+    assert freshdesk_config.request_credits("GET", link, None) == 5
+    assert freshdesk_config.request_credits("GET", "api/v2/tickets/7", {"include": "stats"}) == 3
+    assert freshdesk_config.request_credits("GET", "api/v2/tickets/7", None) == 1
+    assert freshdesk_config.request_credits("DELETE", link, None) == 1
+
+
+def test_first_requests_are_booked_before_the_limit_is_known() -> None:
+    """A cold replica books in the shared budget at the documented floor (HubSpot's 100 per
+    10 s for Free/Starter) instead of sending unbooked until an answer names the limit."""
+    limiter = RateLimiter(hubspot_config.RATE_LIMIT)
+    limiter.shared = budget = FakeBudget()
+    limiter.acquire()
+    assert budget.reserved == [(1, 100, 10.0)]
+
+
+def test_vendor_charge_is_settled_in_the_shared_budget() -> None:
+    limiter = RateLimiter(freshdesk_config.RATE_LIMIT)
+    limiter.shared = budget = FakeBudget()
+    slot = limiter.acquire(1)  # predicted 1 credit
+    headers = {"X-RateLimit-Total": "700", "X-RateLimit-Used-CurrentRequest": "3"}
+    limiter.release(slot, 200, headers)
+    assert budget.settled == [(1, 3)]
+    limiter.acquire(1)
+    assert budget.reserved[-1] == (1, 700, 60.0)  # the limit the answer named
+
+
+def test_429_pauses_every_replica() -> None:
+    limiter = RateLimiter(freshdesk_config.RATE_LIMIT)
+    limiter.shared = budget = FakeBudget()
+    slot = limiter.acquire()
+    limiter.release(slot, 429, {"X-RateLimit-Total": "200"}, retry_after=7.0)
+    assert budget.blocked == [(7.0, 200, 60.0)]
+
+
+def _bench(vendor: str, workers: int) -> dict[str, float]:
+    """bench/pacing.py for one vendor: cold workers, 3-second windows at the documented rate."""
+    out = subprocess.run(
+        [
+            sys.executable,
+            "bench/pacing.py",
+            "--vendors",
+            vendor,
+            "--replicas",
+            str(workers),
+            "--window",
+            "3",
+            "--windows",
+            "2",
+            "--database-url",
+            PG_URL,
+            "--json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    rows = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    assert len(rows) == 1
+    print(rows[0])
+    return rows[0]
+
+
+@pytest.mark.parametrize("vendor", ["freshdesk", "hubspot"])
+def test_three_cold_replicas_share_one_budget(vendor: str) -> None:
+    """Three worker processes, started together with no warm-up, one PostgreSQL budget:
+    Freshdesk's mix includes next-page links charged 3 credits and predicted 1 before."""
+    if "postgresql" not in BACKENDS:
+        pytest.skip("the shared budget lives in PostgreSQL")
+    row = _bench(vendor, 3)
+    assert row["throttled"] < 0.01, row
+    # 0.95-1.0 measured alone; the shared 2-core machine leaves room for slower workers.
+    assert row["ratio"] >= 0.8, row
