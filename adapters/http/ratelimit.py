@@ -34,7 +34,7 @@ class SharedBudgetLike(Protocol):
     def settle(self, booking: int, cost: int) -> None:
         """The request was answered: count it from now, at the ``cost`` the vendor charged."""
 
-    def block(self, seconds: float, limit: int, window: float) -> None:
+    def block(self, seconds: float, window: float) -> None:
         """The vendor answered 429: no replica sends for ``seconds``."""
 
 
@@ -170,8 +170,8 @@ class RateLimiter:
                 )
                 self._blocked_until = max(self._blocked_until, now + pause)
             self._cond.notify_all()
-        if pause is not None and self.shared is not None and self._limit:
-            self.shared.block(pause, self._limit, self._window)  # every replica waits too
+        if pause is not None and self.shared is not None:
+            self.shared.block(pause, self._window)  # every replica waits too
 
     def _learn(self, headers: Mapping[str, str], now: float) -> None:
         """Take limit, window and remaining from the vendor's headers."""

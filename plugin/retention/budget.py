@@ -15,6 +15,7 @@ from plugin.vendors.contract import Adapter
 
 log = logging.getLogger(__name__)
 _SLOTS = RateSlot.__table__
+BLOCK = 1_000_000_000  # credits of a 429's booking: more than any vendor's limit
 MARGIN = 0.01  # of the window: clock and timing slack between replicas
 _NOW = sa.text("SELECT extract(epoch FROM clock_timestamp())")
 # The booking whose departure from the window frees :need credits (oldest first).
@@ -89,8 +90,8 @@ class SharedBudget:
         except sa.exc.SQLAlchemyError as exc:
             log.warning("shared rate budget unavailable", extra={"error": type(exc).__name__})
 
-    def block(self, seconds: float, limit: int, window: float) -> None:
-        """A 429: book the whole limit so that it leaves the window in ``seconds``, and no
+    def block(self, seconds: float, window: float) -> None:
+        """A 429: book more than any limit, dated to leave the window in ``seconds``, so no
         replica sends before the vendor's Retry-After has passed."""
         try:
             with self.engine.begin() as conn:
@@ -100,7 +101,7 @@ class SharedBudget:
                     _SLOTS.insert().values(
                         vendor=self.vendor,
                         sent_at=now + seconds - window * (1 + MARGIN),
-                        cost=limit,
+                        cost=BLOCK,
                     )
                 )
         except sa.exc.SQLAlchemyError as exc:
