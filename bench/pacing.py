@@ -201,6 +201,23 @@ def worker(cfg: dict[str, Any]) -> None:
 
 
 # -- orchestration -------------------------------------------------------------------
+def _foreign(name: str, cfg: dict[str, Any], count: int) -> None:
+    """Another client of the same account (HubSpot: the same app) spends ``count`` credits
+    at once, unpaced; only the vendor's answers tell the replicas about it."""
+    import requests
+
+    if name == "hubspot":
+        url, kwargs = (
+            f"{cfg['url']}/crm/v3/objects/tickets/{cfg['id']}",
+            {"headers": {"Authorization": f"Bearer {cfg['token']}"}},
+        )
+    else:
+        url, kwargs = f"{cfg['url']}/api/v2/tickets/{cfg['id']}", {"auth": (cfg["key"], "X")}
+    with requests.Session() as session:
+        for _ in range(count):
+            session.get(url, timeout=5, **kwargs)
+
+
 def run(
     vendor: Vendor,
     replicas: int,
@@ -210,6 +227,7 @@ def run(
     windows: int,
     threads: int,
     latency: float,
+    foreign: float = 0.0,
 ) -> dict[str, Any]:
     """One vendor, ``replicas`` cold worker processes; the simulator's accounting."""
     engine = sa.create_engine(scoped_url, poolclass=sa.pool.NullPool)
@@ -244,6 +262,10 @@ def run(
             proc.stdin.flush()
         time.sleep(max(0.0, start_at - time.time() - 0.005))
         sim.window.reset()  # the simulator's windows start with the workers
+        if foreign:
+            threading.Thread(
+                target=_foreign, args=(vendor.name, cfg, round(foreign * limit))
+            ).start()
         time.sleep(max(0.0, start_at + window - time.time()))
         first = sim.window.admitted_credits  # the first window: one burst at the start
         time.sleep(max(0.0, start_at + measured - time.time()))
@@ -256,6 +278,7 @@ def run(
             statuses.update({int(k): v for k, v in result["statuses"].items()})
             failures.update(result["failures"])
         hits = sim.window.admitted + sim.window.refused
+        sent = sum(statuses.values())
         return {
             "vendor": vendor.name,
             "workers": replicas,
@@ -269,6 +292,7 @@ def run(
             "refused": sim.window.refused,
             "requests": hits,
             "client_429": statuses.get(429, 0),
+            "ours_throttled": statuses.get(429, 0) / max(sent, 1),
             "failures": dict(failures),
         }
     finally:
@@ -290,6 +314,12 @@ def main() -> None:
     parser.add_argument("--vendors", default="hubspot,freshdesk,dynamics")
     parser.add_argument("--latency", type=float, default=0.03, help="simulator answer delay")
     parser.add_argument("--json", action="store_true", help="one JSON line per run")
+    parser.add_argument(
+        "--foreign",
+        type=float,
+        default=0.0,
+        help="share of the limit another client spends at the start (HubSpot, Freshdesk)",
+    )
     args = parser.parse_args()
     if args.worker:
         worker(json.loads(args.worker))
@@ -318,6 +348,7 @@ def main() -> None:
                     windows=args.windows,
                     threads=args.threads,
                     latency=args.latency,
+                    foreign=args.foreign,
                 )
                 met = r["ratio"] >= 0.9 and r["throttled"] < 0.01
                 all_met &= met

@@ -31,8 +31,9 @@ class SharedBudgetLike(Protocol):
     def reserve(self, cost: int, limit: int, window: float) -> tuple[float, int | None]:
         """Book ``cost`` credits: (0, booking id), or (seconds to wait, None)."""
 
-    def settle(self, booking: int, cost: int) -> None:
-        """The request was answered: count it from now, at the ``cost`` the vendor charged."""
+    def settle(self, booking: int, cost: int, vendor_used: int | None = None) -> None:
+        """The request was answered: count it from now, at the ``cost`` the vendor charged;
+        ``vendor_used`` (limit minus the answer's remaining) may show others' use."""
 
     def block(self, seconds: float, window: float) -> None:
         """The vendor answered 429: no replica sends for ``seconds``."""
@@ -154,7 +155,12 @@ class RateLimiter:
         # The vendor's own charge wins over our prediction (a next-page link's include=).
         cost = self._int(headers, self.headers.cost) or slot.cost
         if slot.booking is not None and self.shared is not None:
-            self.shared.settle(slot.booking, cost)
+            limit = self._int(headers, self.headers.limit) or self._limit
+            remaining = self._int(headers, self.headers.remaining)
+            used = limit - remaining if limit is not None and remaining is not None else None
+            if status == 429:
+                used = None  # a full window now says little of when it frees: the block waits
+            self.shared.settle(slot.booking, cost, used)
         pause: float | None = None
         with self._cond:
             now = self._clock()

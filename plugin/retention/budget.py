@@ -72,13 +72,21 @@ class SharedBudget:
             log.warning("shared rate budget unavailable", extra={"error": type(exc).__name__})
             return 0.0, None
 
-    def settle(self, booking: int, cost: int) -> None:
+    def settle(self, booking: int, cost: int, vendor_used: int | None = None) -> None:
         """Count the slot from the answer's time: the vendor counted it on arrival, which may
         be later than the booking (our own log does the same with completion times), and at
-        the credits the vendor says it charged (a next-page link can carry an include=)."""
+        the credits the vendor says it charged (a next-page link can carry an include=).
+
+        ``vendor_used`` is what the vendor counts in its window (limit minus the answer's
+        remaining). More than every replica booked means another client of the same account
+        or app spends credits too: that difference is booked as well, from now, so it
+        leaves our window no sooner than the vendor's. Our bookings are made before sending
+        and re-dated later than the vendor counts them, so ours never look like others'."""
         try:
             with self.engine.begin() as conn:
                 conn.execute(sa.text("SET LOCAL synchronous_commit = off"))
+                if vendor_used is not None:  # the lock first, as reserve takes it
+                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": self._key})
                 conn.execute(
                     _SLOTS.update()
                     .where(_SLOTS.c.id == booking)
@@ -87,6 +95,19 @@ class SharedBudget:
                         cost=max(1, cost),
                     )
                 )
+                if vendor_used is not None:
+                    ours = conn.execute(
+                        sa.select(sa.func.coalesce(sa.func.sum(_SLOTS.c.cost), 0)).where(
+                            _SLOTS.c.vendor == self.vendor
+                        )
+                    ).scalar_one()
+                    if vendor_used > int(ours):
+                        now = float(conn.execute(_NOW).scalar_one())
+                        conn.execute(
+                            _SLOTS.insert().values(
+                                vendor=self.vendor, sent_at=now, cost=vendor_used - int(ours)
+                            )
+                        )
         except sa.exc.SQLAlchemyError as exc:
             log.warning("shared rate budget unavailable", extra={"error": type(exc).__name__})
 

@@ -25,15 +25,15 @@ class FakeBudget:
 
     def __init__(self) -> None:
         self.reserved: list[tuple[int, int, float]] = []
-        self.settled: list[tuple[int, int]] = []
+        self.settled: list[tuple[int, int, int | None]] = []
         self.blocked: list[tuple[float, float]] = []
 
     def reserve(self, cost: int, limit: int, window: float) -> tuple[float, int | None]:
         self.reserved.append((cost, limit, window))
         return 0.0, len(self.reserved)
 
-    def settle(self, booking: int, cost: int) -> None:
-        self.settled.append((booking, cost))
+    def settle(self, booking: int, cost: int, vendor_used: int | None = None) -> None:
+        self.settled.append((booking, cost, vendor_used))
 
     def block(self, seconds: float, window: float) -> None:
         self.blocked.append((seconds, window))
@@ -63,9 +63,20 @@ def test_vendor_charge_is_settled_in_the_shared_budget() -> None:
     slot = limiter.acquire(1)  # predicted 1 credit
     headers = {"X-RateLimit-Total": "700", "X-RateLimit-Used-CurrentRequest": "3"}
     limiter.release(slot, 200, headers)
-    assert budget.settled == [(1, 3)]
+    assert budget.settled == [(1, 3, None)]
     limiter.acquire(1)
     assert budget.reserved[-1] == (1, 700, 60.0)  # the limit the answer named
+
+
+def test_vendor_remaining_is_passed_to_the_shared_budget() -> None:
+    """What the vendor counts (limit - remaining) lets the budget see other clients' use;
+    a 429's zero remaining is left to the Retry-After block instead."""
+    limiter = RateLimiter(hubspot_config.RATE_LIMIT)
+    limiter.shared = budget = FakeBudget()
+    headers = {"X-HubSpot-RateLimit-Max": "190", "X-HubSpot-RateLimit-Remaining": "150"}
+    limiter.release(limiter.acquire(), 200, headers)
+    limiter.release(limiter.acquire(), 429, {**headers, "X-HubSpot-RateLimit-Remaining": "0"})
+    assert budget.settled == [(1, 1, 40), (2, 1, None)]
 
 
 def test_429_pauses_every_replica() -> None:
@@ -135,4 +146,20 @@ def test_budget_counts_charged_credits_and_blocks_every_replica_on_postgresql() 
         wait, refused = other.reserve(1, 10_000, 60.0)  # whatever limit a replica knows
         assert refused is None and 1.5 < wait <= 2.0
         assert SharedBudget(engine, "hubspot").reserve(1, 10, 10.0)[0] == 0  # per vendor
+        engine.dispose()
+
+
+def test_budget_books_what_another_client_spent_on_postgresql() -> None:
+    if "postgresql" not in BACKENDS:
+        pytest.skip("the shared budget lives in PostgreSQL")
+    with throwaway_schema(PG_URL, "t") as url:
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        budget = SharedBudget(engine, "hubspot")
+        _, first = budget.reserve(1, 10, 10.0)
+        _, second = budget.reserve(1, 10, 10.0)
+        assert first is not None and second is not None
+        budget.settle(first, 1, vendor_used=6)  # the vendor counts 6: 4 are someone else's
+        budget.settle(second, 1, vendor_used=6)  # the same 4, not booked twice
+        assert budget.reserve(5, 10, 10.0)[1] is None  # 2 + 4 + 5 > 10
+        assert budget.reserve(4, 10, 10.0)[1] is not None
         engine.dispose()
