@@ -22,6 +22,7 @@ from plugin.cli.inbox import inbox_group
 from plugin.cli.keys import keys_group
 from plugin.cli.keys import verify as verify_command
 from plugin.cli.policy import policy_group
+from plugin.cli.portal import portal_group
 from plugin.cli.requests import requests_group
 from plugin.cli.retention import retention_group
 from plugin.cli.ropa import ropa
@@ -97,6 +98,7 @@ def cli() -> None:
 
 cli.add_command(agents_group)
 cli.add_command(policy_group)
+cli.add_command(portal_group)
 cli.add_command(audit_group)
 cli.add_command(consent_group)
 cli.add_command(keys_group)
