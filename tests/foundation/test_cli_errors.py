@@ -103,7 +103,16 @@ def test_missing_key_file_beside_existing_database(bare: Path) -> None:
 
 @pytest.mark.skipif(not shutil.which("git") or not (ROOT / ".git").exists(), reason="no git")
 def test_files_created_beside_the_database_are_ignored_by_git() -> None:
-    names = ["datavagt.db", "datavagt.keys", "datavagt.keys.lock", "datavagt.db-wal", "x.db-shm"]
+    names = [
+        "datavagt.db",
+        "datavagt.keys",
+        "datavagt.keys.lock",
+        "datavagt.db-wal",
+        "x.db-shm",
+        "datavagt-scheduler.lock",
+        "datavagt-erasures.jsonl",
+        "datavagt-demo/.datavagt-demo",
+    ]
     ignored = subprocess.run(
         ["git", "check-ignore", *names], cwd=ROOT, capture_output=True, text=True
     ).stdout.split()
