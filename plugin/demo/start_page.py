@@ -23,6 +23,7 @@ from plugin.portal.demo import login_url
 
 TOKEN_TTL = timedelta(hours=12)
 LINK = re.compile(r"https?://[^\s<>\"]+")
+VENDOR_NAMES = {"freshdesk": "Freshdesk", "hubspot": "HubSpot", "dynamics": "Dynamics 365"}
 OPERATIONS = ("/healthz", "/readyz", "/metrics", "/openapi.json", "/.well-known/jwks.json")
 
 
@@ -65,6 +66,7 @@ def register(app: Flask, page: StartPage) -> None:
             dpo_token=dpo_token,
             operations=OPERATIONS,
             mails=len(_sink(app).messages()),
+            vendor_names=VENDOR_NAMES,
         )
 
     @bp.get("/widget/<vendor>/<role>")
