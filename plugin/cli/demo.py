@@ -65,8 +65,11 @@ def demo(host: str, port: int, data_dir: Path, wait: bool, reset: bool) -> None:
         click.echo(f"Datavagt demo: sidecar on {running.url}, data in {data_dir}/")
         for vendor, sim in running.simulators.items():
             click.echo(f"  {vendor} simulator on {sim.url}")
+        held = held_counts(running) if running.reused else {}
+        if running.reused and not held["tickets"]:
+            running.reused = False  # an earlier run stopped before any ticket came in
         if running.reused:
-            print_counts(running, held_counts(running), click.echo)
+            print_counts(running, held, click.echo)
             link_tickets(running)
         else:
             click.echo("Seeding tickets in the simulators; their webhooks reach the sidecar ...")

@@ -36,6 +36,7 @@ BACKFILL_DAYS = 30
 Echo = Callable[[str], None]
 # Written into a data folder the demo made: only such a folder is ever wiped by --reset.
 MARKER = ".datavagt-demo"
+DEMO_FILES = ("datavagt.db", "datavagt.keys", "datavagt-scheduler.lock", "datavagt-erasures")
 
 
 @dataclass
@@ -87,19 +88,23 @@ def prepare_data_dir(data_dir: Path, reset: bool) -> bool:
     ``reset`` wipes a folder the demo made (it carries MARKER, or an older demo's
     database); any other non-empty folder is refused rather than deleted.
     """
-    database = data_dir / "datavagt.db"
+    database, keys = data_dir / "datavagt.db", data_dir / "datavagt.keys"
     if data_dir.exists() and any(data_dir.iterdir()):
-        ours = (data_dir / MARKER).exists() or database.exists()
+        # The marker, or an older demo's default folder holding only what a demo writes.
+        ours = (data_dir / MARKER).exists() or (
+            data_dir.name == "datavagt-demo"
+            and all(entry.name.startswith(DEMO_FILES) for entry in data_dir.iterdir())
+        )
         if not ours:
             raise ConfigError(
                 f"--data-dir: {data_dir} holds files the demo did not make — "
                 "choose an empty or new folder"
             )
-        if reset:
-            shutil.rmtree(data_dir)
+        if reset or not (database.exists() and keys.exists()):
+            shutil.rmtree(data_dir)  # asked for, or half a run that cannot be reused
     data_dir.mkdir(parents=True, exist_ok=True)
     (data_dir / MARKER).write_text("made by `datavagt demo`; --reset deletes this folder\n")
-    return database.exists() and (data_dir / "datavagt.keys").exists()
+    return database.exists() and keys.exists()
 
 
 def start(data_dir: Path, host: str, port: int, reset: bool = False) -> Demo:

@@ -113,10 +113,16 @@ def test_demo_seeds_ingests_and_prints_urls(tmp_path: Path) -> None:
 def test_demo_never_wipes_a_folder_it_did_not_make(tmp_path: Path) -> None:
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "thesis.txt").write_text("precious")
-    result = _demo(tmp_path / "mine", "--reset")
-    assert result.returncode == 1
-    assert result.stderr.strip().startswith("datavagt: error: --data-dir:")
+    # Not even a folder holding a Datavagt database and key file (a real installation's).
+    (tmp_path / "live").mkdir()
+    (tmp_path / "live" / "datavagt.db").write_bytes(b"")
+    (tmp_path / "live" / "datavagt.keys").write_text("{}")
+    for folder in ("mine", "live"):
+        result = _demo(tmp_path / folder, "--reset")
+        assert result.returncode == 1
+        assert result.stderr.strip().startswith("datavagt: error: --data-dir:")
     assert (tmp_path / "mine" / "thesis.txt").read_text() == "precious"
+    assert (tmp_path / "live" / "datavagt.keys").read_text() == "{}"
 
 
 def test_demo_reports_busy_port(tmp_path: Path) -> None:
