@@ -74,7 +74,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     database.init_app(app)
 
     # 3. Keys: created 0600 on first run.
-    app.extensions["datavagt.keyring"] = Keyring(settings.key_file, settings.master_key)
+    # (``create_files: False``, the CLI's read commands: a missing file is named on first use.)
+    app.extensions["datavagt.keyring"] = Keyring(
+        settings.key_file,
+        settings.master_key,
+        create=bool(settings.extra.get("create_files", True)),
+    )
 
     # 4. Vendor adapters, through entry points: every vendor the manifest depends on must be
     #    installed; the configured ones are built.

@@ -178,7 +178,10 @@ def _resolve(
     if database_url.startswith("postgresql://"):
         # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
-    key_file = values["key_file"] or str(_beside_database(database_url) / "datavagt.keys")
+    database_url = _absolute_sqlite(database_url)
+    # One rule for relative paths: the working directory (for the key file as for SQLite).
+    key_file = Path(values["key_file"] or _beside_database(database_url) / "datavagt.keys")
+    key_file = key_file if key_file.is_absolute() else Path.cwd() / key_file
     try:
         max_bytes = int(values["max_request_bytes"])
     except (TypeError, ValueError) as exc:
@@ -207,7 +210,7 @@ def _resolve(
         raise ConfigError("DATAVAGT_AUDIT_SEQUENCER: expected 'thread', 'inline' or 'off'")
     return Settings(
         database_url=database_url,
-        key_file=Path(key_file),
+        key_file=key_file,
         master_key=values["master_key"],
         public_url=values["public_url"],
         manifest=Path(values["manifest"]),
@@ -222,6 +225,28 @@ def _resolve(
         smtp={name.removeprefix("smtp_"): values[name] for name in SMTP_SETTINGS},
         environ=environ,
     )
+
+
+def _absolute_sqlite(database_url: str) -> str:
+    """A SQLite URL whose relative file path is made absolute against the working directory.
+
+    Flask-SQLAlchemy would otherwise resolve ``sqlite:///datavagt.db`` against the app's
+    ``instance/`` folder, while the key file beside it is resolved against the working
+    directory: one rule for both.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    if not database_url.startswith("sqlite"):
+        return database_url
+    try:
+        url = make_url(database_url)
+    except ArgumentError as exc:
+        raise ConfigError("DATAVAGT_DATABASE_URL: not a valid SQLAlchemy URL") from exc
+    path = url.database
+    if not path or path == ":memory:" or path.startswith("file:") or Path(path).is_absolute():
+        return database_url
+    return url.set(database=str(Path.cwd() / path)).render_as_string(hide_password=False)
 
 
 def _beside_database(database_url: str) -> Path:

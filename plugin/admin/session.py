@@ -62,7 +62,9 @@ class AdminSessionInterface(SecureCookieSessionInterface):
 
 def init_session(app: Flask, path_prefix: str) -> None:
     """Signed, HttpOnly, SameSite=Strict cookies keyed from the keyring, under ``path_prefix``."""
-    app.secret_key = session_secret(app.extensions["datavagt.keyring"])
+    keyring = app.extensions["datavagt.keyring"]
+    if not keyring.missing:  # a CLI command without a key file serves no console
+        app.secret_key = session_secret(keyring)
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Strict"
     app.config["SESSION_COOKIE_NAME"] = "datavagt_admin"

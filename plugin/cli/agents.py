@@ -26,7 +26,7 @@ def agents_group() -> None:
     type=click.IntRange(1, None),
     help="Lifetime in seconds.",
 )
-@with_app
+@with_app(database=False)  # signs with the key file; reads no table
 def token(app: Flask, agent_id: str, role: str, ttl: int) -> None:
     """Print a signed Datavagt JWT for AGENT acting as ROLE."""
     roles = app.extensions["datavagt.manifest"].roles

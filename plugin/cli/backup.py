@@ -45,7 +45,7 @@ def create(app: Flask, target: Path) -> None:
     "--from", "source", required=True, type=click.Path(path_type=Path), help="Backup file."
 )
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-@with_app
+@with_app(migrated=False)  # restore names a revision mismatch itself
 def restore(app: Flask, source: Path, yes: bool) -> None:
     """Replace the database content with a backup; journalled erasures are re-applied."""
     try:

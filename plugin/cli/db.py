@@ -21,14 +21,14 @@ def db_group() -> None:
 
 @db_group.command("upgrade")
 @click.argument("revision", default="head")
-@with_app
+@with_app(create=True)
 def upgrade(app: Flask, revision: str) -> None:
     """Migrate the database up to REVISION (default: head)."""
     database.check_reachable(db.engine)
     try:
         database.upgrade(app.config["SQLALCHEMY_DATABASE_URI"], revision)
     except CommandError:
-        fail(f"unknown revision {revision!r}; see `datavagt db current`")
+        fail(f"unknown revision {revision!r} — `datavagt db current` shows where the database is")
     if revision == "head":
         # Rows refer to purposes and consent wording: mirror them from the manifest now.
         sync_purposes(app.extensions["datavagt.manifest"])
@@ -38,21 +38,21 @@ def upgrade(app: Flask, revision: str) -> None:
 
 @db_group.command("downgrade")
 @click.argument("revision")
-@with_app
+@with_app(migrated=False)
 def downgrade(app: Flask, revision: str) -> None:
     """Revert the database down to REVISION (``base`` empties it)."""
     database.check_reachable(db.engine)
     try:
         database.downgrade(app.config["SQLALCHEMY_DATABASE_URI"], revision)
     except CommandError:
-        fail(f"unknown revision {revision!r}; see `datavagt db current`")
+        fail(f"unknown revision {revision!r} — `datavagt db current` shows where the database is")
     except sa.exc.SQLAlchemyError as exc:
         fail(f"downgrade failed ({type(exc).__name__}); the database was left as it was")
     click.echo(f"database at {database.current_revision(db.engine) or 'base'}")
 
 
 @db_group.command("current")
-@with_app
+@with_app(migrated=False)
 def current(app: Flask) -> None:
     """Show the database revision and whether it is the head."""
     database.check_reachable(db.engine)

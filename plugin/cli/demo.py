@@ -32,13 +32,29 @@ from plugin.cli.context import STARTUP_ERRORS, fail
     show_default=True,
     help="Keep serving until Ctrl-C (--no-wait: seed, report and exit).",
 )
-def demo(host: str, port: int, data_dir: Path, wait: bool) -> None:
-    """Run the sidecar on SQLite with the three vendor simulators and seeded tickets."""
-    from plugin.demo.report import print_erasure, print_report, print_retention
-    from plugin.demo.runner import erasure_run, retention_run, seed_and_ingest, start
+@click.option(
+    "--reset",
+    is_flag=True,
+    help="Delete the data folder's earlier demo data and start over (default: reuse it).",
+)
+def demo(host: str, port: int, data_dir: Path, wait: bool, reset: bool) -> None:
+    """Run the sidecar on SQLite with the three vendor simulators and seeded tickets.
+
+    A second run with the same --data-dir reuses what the first one left (nothing is
+    seeded twice); --reset deletes it and starts over.
+    """
+    from plugin.demo.report import print_counts, print_erasure, print_report, print_retention
+    from plugin.demo.runner import (
+        erasure_run,
+        held_counts,
+        link_tickets,
+        retention_run,
+        seed_and_ingest,
+        start,
+    )
 
     try:
-        running = start(data_dir, host, port)
+        running = start(data_dir, host, port, reset=reset)
     except STARTUP_ERRORS as exc:
         fail(str(exc))
         return
@@ -49,11 +65,19 @@ def demo(host: str, port: int, data_dir: Path, wait: bool) -> None:
         click.echo(f"Datavagt demo: sidecar on {running.url}, data in {data_dir}/")
         for vendor, sim in running.simulators.items():
             click.echo(f"  {vendor} simulator on {sim.url}")
-        click.echo("Seeding tickets in the simulators; their webhooks reach the sidecar ...")
-        counts = seed_and_ingest(running)
-        print_report(running, counts, click.echo)
-        print_retention(retention_run(running), click.echo)
-        print_erasure(erasure_run(running), click.echo)
+        held = held_counts(running) if running.reused else {}
+        if running.reused and not held["tickets"]:
+            running.reused = False  # an earlier run stopped before any ticket came in
+        if running.reused:
+            print_counts(running, held, click.echo)
+            link_tickets(running)
+        else:
+            click.echo("Seeding tickets in the simulators; their webhooks reach the sidecar ...")
+            print_counts(running, seed_and_ingest(running), click.echo)
+            link_tickets(running)  # chosen first: retention and erasure leave them alone
+            print_retention(retention_run(running), click.echo)
+            print_erasure(erasure_run(running), click.echo)
+        print_report(running, click.echo)
         if wait:
             click.echo("\nServing until Ctrl-C.")
             threading.Event().wait()

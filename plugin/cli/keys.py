@@ -75,6 +75,6 @@ def _verify(file: Path, keys: Any) -> None:
         fail(f"{file}: NOT VALID: {exc}")
 
 
-@with_app
+@with_app(database=False)  # the key file's public keys; no table is read
 def _verify_with_keyring(app: Flask, file: Path) -> None:
     _verify(file, app.extensions["datavagt.keyring"])

@@ -42,7 +42,7 @@ def policy_summary() -> dict[str, object]:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-@with_app
+@with_app(database=False, keys=False)  # the manifest's policy: no database, no key file
 def show(app: Flask, fmt: str) -> None:
     """Print each role's level per data category, field overrides and the agent mapping."""
     summary = policy_summary()

@@ -9,7 +9,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from plugin import database
-from plugin.cli.context import build_app, fail
+from plugin.cli.context import build_app, fail, require_files, require_keys
 from plugin.extensions import db
 
 
@@ -41,7 +41,7 @@ def ensure_ready(app: Flask) -> None:
         current = database.current_revision(db.engine)
         head = database.head_revision()
         if current != head:
-            fail(f"database is at {current or 'base'}, not {head}: run `datavagt db upgrade`")
+            fail(f"the database is at {current or 'base'}, not {head} — run `datavagt db upgrade`")
 
 
 @click.command("serve")
@@ -60,11 +60,13 @@ def serve(host: str, port: int, workers: int, threads: int, timeout: int) -> Non
     """Run the sidecar with gunicorn (production WSGI server)."""
     from plugin.config import ConfigError
 
-    app = build_app()
+    app = build_app({"create_files": False})  # only `datavagt db upgrade` creates files
+    require_files(app)
     try:
         ensure_ready(app)
     except ConfigError as exc:
         fail(str(exc))
+    require_keys(app)
     SidecarServer(
         {
             "bind": f"{host}:{port}",

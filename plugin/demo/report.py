@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 from adapters.demo_data import PEOPLE
-from plugin.agents.demo import widget_urls
-from plugin.auth.tokens import issue_token
-from plugin.demo.runner import Demo, first_ticket
-from plugin.portal.demo import login_url
+from plugin.demo.runner import Demo
 
 Echo = Callable[[str], None]
-DEMO_TTL = timedelta(hours=12)
 
 
 def print_retention(run: dict[str, Any], echo: Echo) -> None:
@@ -49,36 +45,55 @@ def print_erasure(run: dict[str, Any], echo: Echo) -> None:
     echo(f"  (`datavagt subject certificate {run['subject']}` prints the signed certificate)")
 
 
-def print_report(demo: Demo, counts: dict[str, int], echo: Echo) -> None:
-    """Counts of the ingest, then widget, admin, form and operations URLs."""
-    app, base = demo.app, demo.url
+def environment_line(demo: Demo) -> str:
+    """The settings a CLI command in another shell needs to reach the demo's data."""
+    settings = demo.app.extensions["datavagt.settings"]
+    return (
+        f"export DATAVAGT_DATABASE_URL={shlex.quote(settings.database_url)} "
+        f"DATAVAGT_KEY_FILE={shlex.quote(str(settings.key_file))} "
+        f"DATAVAGT_PUBLIC_URL={shlex.quote(demo.url)}"
+    )
+
+
+def customers(demo: Demo) -> list[dict[str, str | bool]]:
+    """The seeded people with whether My pages still knows them (the demo erases one)."""
+    from plugin.extensions import db
+    from plugin.portal import links
+
+    out: list[dict[str, str | bool]] = []
+    with demo.app.app_context():
+        for person in PEOPLE:
+            known = links.subject_for_index(links.email_index(person.email)) is not None
+            name = f"{person.first} {person.last}"
+            out.append({"name": name, "email": person.email, "erased": not known})
+        db.session.remove()
+    return out
+
+
+def print_counts(demo: Demo, counts: dict[str, int], echo: Echo) -> None:
+    """What the ingest did, or what an earlier run left for this one to reuse."""
+    if demo.reused:
+        echo(
+            f"Reusing the demo data from an earlier run in {demo.data_dir}/: "
+            f"{counts['tickets']} tickets, {counts['findings']} pieces of personal data in the "
+            "vault (`datavagt demo --reset` starts over; the simulators start empty on a reuse)."
+        )
+        return
     echo(
         f"Ingested {counts['tickets']} of {counts['seeded']} seeded tickets: "
         f"{counts['findings']} pieces of personal data vaulted and replaced by tokens in the "
         f"simulators ({counts['parked']} events parked)."
     )
-    echo("\nAgent widget, one URL per role (the token rides in the fragment, never the query):")
-    for vendor in demo.simulators:
-        ticket = first_ticket(app, vendor)
-        if ticket is None:
-            continue
-        echo(f"  {vendor} ticket {ticket}:")
-        for role, url in widget_urls(app, base, vendor, ticket, ttl=DEMO_TTL).items():
-            echo(f"    {role:<13} {url}")
-    dpo_token = issue_token(
-        app.extensions["datavagt.keyring"], agent="demo-dpo", role="dpo", ttl=DEMO_TTL
-    )
-    echo(f"\nAdmin console: {base}/admin/login  (paste this DPO token to log in)")
-    echo(f"  {dpo_token}")
-    echo("\nMy pages (customer portal), a 15-minute single-use login link per seeded customer:")
-    for person in PEOPLE:
-        try:
-            echo(f"  {person.first:<8} {login_url(app, base, person.email)}")
-        except LookupError:
-            continue  # not (yet) a known subject
-    echo("\nIntake forms:")
-    for name in app.extensions["datavagt.manifest"].data.get("forms", {}):
-        echo(f"  {base}/forms/{name}")
-    echo("\nOperations:")
-    for path in ("/healthz", "/readyz", "/metrics", "/openapi.json", "/.well-known/jwks.json"):
-        echo(f"  {base}{path}")
+
+
+def print_report(demo: Demo, echo: Echo) -> None:
+    """The start page URL, the seeded customers and the CLI's environment line."""
+    demo.page.customers = customers(demo)
+    demo.page.environment = environment_line(demo)
+    echo(f"\nStart page (roles, customers, forms, mail viewer): {demo.start_url}")
+    echo("\nSeeded customers (sign-in links on the start page, or `datavagt portal link EMAIL`):")
+    for customer in demo.page.customers:
+        note = "  (erased by the demo)" if customer["erased"] else ""
+        echo(f"  {customer['name']:<16} {customer['email']}{note}")
+    echo("\nFor the CLI, in another shell:")
+    echo(f"  {demo.page.environment}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 import time
 from collections.abc import Callable
@@ -16,10 +17,14 @@ from flask import Flask
 from plugin import database
 from plugin.app import create_app
 from plugin.cli.simulate import simulator_class
+from plugin.config import ConfigError
 from plugin.consent.seed import seed_now
+from plugin.demo.start_page import StartPage, register
 from plugin.extensions import db
 from plugin.ingest.backfill import enqueue_backfill
-from plugin.models import Finding, InboxEvent, OutboxJob, Ticket
+from plugin.mail import init_app as init_mail
+from plugin.mail.sink import MailSink
+from plugin.models import DataSubject, Finding, InboxEvent, OutboxJob, Ticket
 from plugin.purposes import sync_purposes
 from plugin.retention.demo import seed_due
 from plugin.retention.sweep import sweep_job
@@ -29,6 +34,9 @@ from simulators.common.server import SimulatorServer
 VENDORS = ("freshdesk", "hubspot", "dynamics")
 BACKFILL_DAYS = 30
 Echo = Callable[[str], None]
+# Written into a data folder the demo made: only such a folder is ever wiped by --reset.
+MARKER = ".datavagt-demo"
+DEMO_FILES = ("datavagt.db", "datavagt.keys", "datavagt-scheduler.lock", "datavagt-erasures")
 
 
 @dataclass
@@ -39,6 +47,17 @@ class Demo:
     url: str
     sidecar: SimulatorServer
     simulators: dict[str, Any] = field(default_factory=dict)
+    page: StartPage = field(default_factory=StartPage)
+    reused: bool = False  # the data folder held an earlier run's data, kept as it was
+    data_dir: Path = Path("datavagt-demo")
+    # vendor -> (ticket row id, external id, subject id): the tickets the start page opens,
+    # which the demo's retention run and erasure must leave alone.
+    linked: dict[str, tuple[int, str, str | None]] = field(default_factory=dict)
+
+    @property
+    def start_url(self) -> str:
+        """The one URL the demo prints."""
+        return self.url.rstrip("/") + self.page.path
 
     def stop(self) -> None:
         """Stop the scheduler, the sidecar and the simulators."""
@@ -63,10 +82,35 @@ def _check_port_free(host: str, port: int) -> None:
             probe.bind((host, port))
 
 
-def start(data_dir: Path, host: str, port: int) -> Demo:
-    """Simulators on free ports, then the sidecar on ``host:port`` configured to call them."""
+def prepare_data_dir(data_dir: Path, reset: bool) -> bool:
+    """Make the data folder ready; True when it holds an earlier run's data to reuse.
+
+    ``reset`` wipes a folder the demo made (it carries MARKER, or an older demo's
+    database); any other non-empty folder is refused rather than deleted.
+    """
+    database, keys = data_dir / "datavagt.db", data_dir / "datavagt.keys"
+    if data_dir.exists() and any(data_dir.iterdir()):
+        # The marker, or an older demo's default folder holding only what a demo writes.
+        ours = (data_dir / MARKER).exists() or (
+            data_dir.name == "datavagt-demo"
+            and all(entry.name.startswith(DEMO_FILES) for entry in data_dir.iterdir())
+        )
+        if not ours:
+            raise ConfigError(
+                f"--data-dir: {data_dir} holds files the demo did not make — "
+                "choose an empty or new folder"
+            )
+        if reset or not (database.exists() and keys.exists()):
+            shutil.rmtree(data_dir)  # asked for, or half a run that cannot be reused
     data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / MARKER).write_text("made by `datavagt demo`; --reset deletes this folder\n")
+    return database.exists() and keys.exists()
+
+
+def start(data_dir: Path, host: str, port: int, reset: bool = False) -> Demo:
+    """Simulators on free ports, then the sidecar on ``host:port`` configured to call them."""
     _check_port_free(host, port)
+    reused = prepare_data_dir(data_dir, reset)
     simulators = {vendor: simulator_class(vendor)(host=host).start() for vendor in VENDORS}
     config: dict[str, Any] = {
         "database_url": f"sqlite:///{(data_dir / 'datavagt.db').resolve()}",
@@ -80,11 +124,43 @@ def start(data_dir: Path, host: str, port: int) -> Demo:
         database.upgrade(app.config["SQLALCHEMY_DATABASE_URI"])
         sync_purposes(app.extensions["datavagt.manifest"])
         seed_now(app)
+    # The demo's mail (portal links, message notices) goes to a sink its mail viewer shows.
+    init_mail(app).sink = MailSink()
+    page = StartPage()
+    register(app, page)
     sidecar = SimulatorServer(app, host=host, port=port).start()
     for vendor, sim in simulators.items():
         sim.configure(webhook_url=_webhook_url(sidecar.url, vendor, sim.sidecar_settings()))
     start_for_server(app)
-    return Demo(app=app, url=sidecar.url, sidecar=sidecar, simulators=simulators)
+    return Demo(
+        app=app,
+        url=sidecar.url,
+        sidecar=sidecar,
+        simulators=simulators,
+        page=page,
+        reused=reused,
+        data_dir=data_dir,
+    )
+
+
+def held_counts(demo: Demo) -> dict[str, int]:
+    """What the sidecar holds (live tickets, vaulted findings, parked events)."""
+    with demo.app.app_context():
+        counts = {
+            "tickets": db.session.scalar(
+                sa.select(sa.func.count()).select_from(Ticket).where(Ticket.deleted_at.is_(None))
+            )
+            or 0,
+            "findings": db.session.scalar(sa.select(sa.func.count()).select_from(Finding)) or 0,
+            "parked": db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(InboxEvent)
+                .where(InboxEvent.status == "parked")
+            )
+            or 0,
+        }
+        db.session.remove()
+    return counts
 
 
 def seed_and_ingest(demo: Demo, timeout: float = 90.0) -> dict[str, int]:
@@ -127,23 +203,39 @@ def seed_and_ingest(demo: Demo, timeout: float = 90.0) -> dict[str, int]:
     return counts
 
 
-def first_ticket(app: Flask, vendor: str) -> str | None:
-    """The external id of an ingested ticket of ``vendor`` with findings, for the widget URL."""
+def first_ticket(app: Flask, vendor: str) -> tuple[int, str, str | None] | None:
+    """(row id, external id, subject id) of the first live ticket of ``vendor`` with
+    findings and a person not erased: the ticket the start page's widget links open."""
     with app.app_context():
-        ticket = db.session.scalar(
-            sa.select(Ticket.external_id)
+        row = db.session.execute(
+            sa.select(Ticket.id, Ticket.external_id, Ticket.subject_id)
             .join(Finding, Finding.ticket_id == Ticket.id)
-            .where(Ticket.vendor == vendor)
+            .outerjoin(DataSubject, DataSubject.id == Ticket.subject_id)
+            .where(
+                Ticket.vendor == vendor,
+                Ticket.deleted_at.is_(None),
+                DataSubject.erased_at.is_(None),
+            )
             .order_by(Ticket.id)
             .limit(1)
-        )
+        ).first()
         db.session.remove()
-        return ticket
+        return (row[0], row[1], row[2]) if row is not None else None
+
+
+def link_tickets(demo: Demo) -> None:
+    """Choose the ticket per vendor the start page links to (before retention or erasure)."""
+    for vendor in demo.simulators:
+        found = first_ticket(demo.app, vendor)
+        if found is not None:
+            demo.linked[vendor] = found
+            demo.page.tickets[vendor] = found[1]
 
 
 def retention_run(demo: Demo) -> dict[str, Any]:
     """Back-date a few tickets past their rule, then sweep and execute through the vendors."""
-    refs = seed_due(demo.app)
+    # Never the tickets the start page opens: the demo must not delete what it links to.
+    refs = seed_due(demo.app, exclude={row_id for row_id, _, _ in demo.linked.values()})
     counts = sweep_job(demo.app)
     with demo.app.app_context():
         evidence = db.session.scalar(
@@ -164,11 +256,17 @@ def erasure_run(demo: Demo, timeout: float = 90.0) -> dict[str, Any]:
 
     with demo.app.app_context():
         try:
+            # Someone whose tickets the start page does not open (the last one seeded).
+            keep = {subject for _, _, subject in demo.linked.values() if subject}
             subject_id = db.session.scalar(
                 sa.select(Ticket.subject_id)
                 .join(Finding, Finding.ticket_id == Ticket.id)
-                .where(Ticket.vendor == "freshdesk", Ticket.subject_id.is_not(None))
-                .order_by(Ticket.id)
+                .where(
+                    Ticket.vendor == "freshdesk",
+                    Ticket.subject_id.is_not(None),
+                    Ticket.subject_id.not_in(keep),
+                )
+                .order_by(Ticket.id.desc())
                 .limit(1)
             )
             if subject_id is None:

@@ -67,12 +67,36 @@ class SigningKey:
 class Keyring:
     """Loads, creates and rotates the keys in one JSON file readable only by its owner."""
 
-    def __init__(self, path: Path, master_key_b64: str | None = None) -> None:
+    def __init__(
+        self, path: Path, master_key_b64: str | None = None, *, create: bool = True
+    ) -> None:
         self.path = Path(path)
         self._env_master = _unb64(master_key_b64) if master_key_b64 else None
         if self._env_master is not None and len(self._env_master) != 32:
             raise KeyringError("DATAVAGT_MASTER_KEY: expected 32 bytes, base64-encoded")
-        self._data = self._load_or_create()
+        # create=False (commands that must not create files): a missing file is reported
+        # on first use, so configuration errors found later in start-up are named first.
+        self._loaded: dict[str, Any] | None = (
+            self._load_or_create() if create or self.path.exists() else None
+        )
+
+    @property
+    def missing(self) -> bool:
+        """True when the key file was not there and was not created (``create=False``)."""
+        return self._loaded is None
+
+    @property
+    def _data(self) -> dict[str, Any]:
+        if self._loaded is None:
+            raise KeyringError(
+                f"no key file at {self.path} — set DATAVAGT_KEY_FILE to this database's key "
+                "file (`datavagt db upgrade` creates one for a new database)"
+            )
+        return self._loaded
+
+    @_data.setter
+    def _data(self, value: dict[str, Any]) -> None:
+        self._loaded = value
 
     # -- file handling -------------------------------------------------------------
     @contextmanager
@@ -111,6 +135,10 @@ class Keyring:
         os.replace(tmp, self.path)
 
     def _load_or_create(self) -> dict[str, Any]:
+        # An existing file is read without the lock (it is only ever replaced whole, by
+        # os.replace), so reading keys never leaves a ``.lock`` file behind.
+        if self.path.exists():
+            return self._read()
         with self._locked():
             if self.path.exists():
                 return self._read()
@@ -124,9 +152,8 @@ class Keyring:
             return data
 
     def reload(self) -> None:
-        """Re-read the file (another process may have rotated keys)."""
-        with self._locked():
-            self._data = self._read()
+        """Re-read the file (another process may have rotated keys; it is replaced whole)."""
+        self._data = self._read()
 
     @staticmethod
     def _new_master(now: datetime | None = None) -> dict[str, Any]:

@@ -71,11 +71,13 @@ class Mailer:
     def __init__(self, settings: MailSettings, workers: int = 2) -> None:
         self.settings = settings
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="datavagt-mail")
+        # The demo's built-in sink (plugin.mail.sink.MailSink): messages kept, not sent.
+        self.sink: Any = None
 
     @property
     def enabled(self) -> bool:
-        """Whether an SMTP host is configured."""
-        return bool(self.settings.host)
+        """Whether an SMTP host (or the demo's sink) is configured."""
+        return bool(self.settings.host) or self.sink is not None
 
     def build(self, to: str, subject: str, text: str) -> EmailMessage:
         """The message as sent: plain text, our own Message-ID, no tracking."""
@@ -94,6 +96,9 @@ class Mailer:
         if not self.enabled:
             raise MailError("mail is not configured (DATAVAGT_SMTP_HOST)")
         message = self.build(to, subject, text)
+        if self.sink is not None:
+            self.sink.deliver(message)
+            return
         s = self.settings
         try:
             with smtplib.SMTP(str(s.host), s.port, timeout=TIMEOUT_SECONDS) as smtp:

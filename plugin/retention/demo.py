@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -13,8 +14,9 @@ from plugin.models.types import utcnow
 from plugin.retention.due import plan_tickets
 
 
-def seed_due(app: Flask, count: int = 3) -> list[str]:
-    """Back-date ``count`` live tickets past their rule (closed ones first); returns their refs."""
+def seed_due(app: Flask, count: int = 3, exclude: Collection[int] = ()) -> list[str]:
+    """Back-date ``count`` live tickets past their rule (closed ones first), never the ticket
+    rows in ``exclude`` (the demo's own links open them); returns their refs."""
     with app.app_context():
         purposes = app.extensions["datavagt.manifest"].purposes
         # Consent-based rules count from a withdrawal, which back-dating cannot fake.
@@ -28,6 +30,7 @@ def seed_due(app: Flask, count: int = 3) -> list[str]:
                     Ticket.deleted_at.is_(None),
                     Ticket.legal_hold.is_(False),
                     Ticket.purpose.in_(eligible),
+                    Ticket.id.not_in(list(exclude)),
                 )
                 .order_by(Ticket.closed_at.is_(None), Ticket.id)
                 .limit(count)

@@ -21,6 +21,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
 def test_policy_show_json(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["policy", "show", "--format", "json"], env=_env(tmp_path))
     assert result.exit_code == 0, result.output
+    assert list(tmp_path.iterdir()) == []  # read from the manifest: no database or key file
     data = json.loads(result.output)
     assert data["matrix"]["agent"]["special"] == "hidden"
     assert data["matrix"]["team_lead"]["identity"] == "clear"

@@ -117,6 +117,9 @@ def test_restore_refuses_a_foreign_key_file(
     from plugin.cli.main import cli
 
     db.session.remove()
+    from plugin.keys import Keyring
+
+    Keyring(tmp_path / "other" / "datavagt.keys")  # another installation's key file
     env = {
         "DATAVAGT_DATABASE_URL": settings.database_url,
         "DATAVAGT_KEY_FILE": str(tmp_path / "other" / "datavagt.keys"),
