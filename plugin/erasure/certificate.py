@@ -549,3 +549,9 @@ def verification_failed(subject_id: str) -> bool:
         return False
     verification = _document(latest)["claims"].get("verification") or {}
     return verification.get("ok") is False
+
+
+def latest_claims(subject_id: str) -> dict[str, Any] | None:
+    """The claims of the latest signed version (None before the first)."""
+    latest = _latest(subject_id)
+    return _document(latest)["claims"] if latest is not None else None

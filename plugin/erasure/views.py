@@ -109,6 +109,24 @@ def _planned(subject_id: str, now: datetime) -> list[dict[str, Any]]:
     return entries
 
 
+def _checked(subject_id: str, rows: list[dict[str, Any]], w: dict[str, str]) -> None:
+    """Per vendor store, what the vendors said when the latest signed version was issued
+    (``erasure verify``), in words."""
+    from plugin.erasure.certificate import latest_claims
+
+    signed = latest_claims(subject_id)
+    verification = (signed or {}).get("verification")
+    if not signed or not verification:
+        return
+    said = {(s.get("vendor"), s["store"]): s["verify"] for s in signed["stores"] if s.get("verify")}
+    day = verification["checked_at"][:10]
+    for row in rows:
+        outcome = said.get((row["vendor"], row["store"]))
+        if outcome:
+            row["verify"] = outcome
+            row["verify_label"] = f"{w['verify_checked']} {day}: {w['verify_' + outcome]}"
+
+
 def truth(subject_id: str, lang: str, now: datetime | None = None) -> dict[str, Any]:
     """What the person (portal) and the DPO (console) see, in ``lang`` (da or en)."""
     now = now or utcnow()
@@ -128,6 +146,8 @@ def truth(subject_id: str, lang: str, now: datetime | None = None) -> dict[str, 
     else:
         entries = []
     rows = [_row(e, lang) for e in entries]
+    if certificate is not None:
+        _checked(subject_id, rows, w)
     return {
         "state": status["state"],
         "state_label": w["state_" + status["state"]],

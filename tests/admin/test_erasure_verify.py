@@ -8,6 +8,7 @@ import re
 
 from flask import Flask
 
+from plugin.erasure.certificate import issue
 from plugin.extensions import db
 from plugin.models import AdminSession
 from plugin.retention.dispatcher import Dispatcher
@@ -62,6 +63,15 @@ def test_verify_shows_each_store_in_words_in_both_languages_and_is_audited(
     assert "Only copies the certificate names, until the vendor drops them" in en
     for value in (EMAIL, CPR, "Holm"):
         assert value not in da.text + en
+    # The signed certificate's own check shows on each vendor store of the page too.
+    issue(person.subject_id)
+    shown = client.get(f"{page}?lang=da").text
+    recycle = re.search(r'data-store="recycle_bin" data-vendor="hubspot".*?</tr>', shown, re.S)
+    assert recycle is not None and 'data-verify="expected"' in recycle.group(0)
+    assert "Kontrolleret " in _text(recycle.group(0))
+    assert "Kun kopier, som certifikatet nævner" in _text(recycle.group(0))
+    record = re.search(r'data-store="record" data-vendor="dynamics".*?</tr>', shown, re.S)
+    assert record is not None and "Intet tilbage" in _text(record.group(0))
     audited = _verifications()
     assert len(audited) == 2 and audited[0].actor_id == "dpo-anne"
     assert audited[0].subject_id == person.subject_id

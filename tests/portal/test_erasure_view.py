@@ -9,8 +9,8 @@ from datetime import timedelta
 from flask import Flask
 
 from plugin.extensions import db
-from plugin.models import Ticket
 from plugin.keys.epochs import JOB_SLACK
+from plugin.models import Ticket
 from plugin.models.types import utcnow
 from tests.portal.helpers import login
 from tests.portal.mailbox import Mailbox
