@@ -252,21 +252,29 @@ def erasure_run(demo: Demo, timeout: float = 90.0) -> dict[str, Any]:
     jobs, and issue the signed certificate (which names what remains where, until when)."""
     from plugin.erasure.certificate import issue
     from plugin.erasure.errors import ErasureError
+    from plugin.erasure.scope import exemption
     from plugin.erasure.service import erasure_status, request_erasure
 
     with demo.app.app_context():
         try:
-            # Someone whose tickets the start page does not open (the last one seeded).
+            # Someone whose tickets the start page does not open and who has no case kept
+            # under Art. 17(3) (so the demo shows a whole erasure), most findings first.
             keep = {subject for _, _, subject in demo.linked.values() if subject}
+            kept = {
+                t.subject_id
+                for t in db.session.scalars(sa.select(Ticket).where(Ticket.subject_id.is_not(None)))
+                if exemption(t.purpose)
+            }
             subject_id = db.session.scalar(
                 sa.select(Ticket.subject_id)
                 .join(Finding, Finding.ticket_id == Ticket.id)
                 .where(
                     Ticket.vendor == "freshdesk",
                     Ticket.subject_id.is_not(None),
-                    Ticket.subject_id.not_in(keep),
+                    Ticket.subject_id.not_in(keep | kept),
                 )
-                .order_by(Ticket.id.desc())
+                .group_by(Ticket.subject_id)
+                .order_by(sa.func.count(Finding.id).desc(), sa.func.max(Ticket.id).desc())
                 .limit(1)
             )
             if subject_id is None:
