@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
@@ -56,9 +57,13 @@ def _ticket(subject_id: str, purpose: str, *categories: str, **extra: object) ->
 
 
 @pytest.fixture
-def seeded(app: Flask) -> Flask:
-    seed_now(app)
-    return app
+def seeded(make_app: Callable[..., Flask]) -> Iterator[Flask]:
+    """Seeded texts; a withdrawal's erasure jobs are only queued (no background dispatch
+    outliving the test)."""
+    app = make_app(erasure_dispatch="off")
+    with app.app_context():
+        seed_now(app)
+        yield app
 
 
 def test_special_categories_need_explicit_consent_or_declared_basis(seeded: Flask) -> None:
