@@ -31,7 +31,11 @@ __all__ = [
     "publish_text",
     "withdraw",
 ]
-EVIDENCE_KEYS = frozenset({"form", "ip_hash", "user_agent", "agent_id", "note_ref"})
+# identifier_verified: whether the e-mail a form gave was already verified for the person
+# (by a vendor record or a My pages sign-in) when the consent was given.
+EVIDENCE_KEYS = frozenset(
+    {"form", "ip_hash", "user_agent", "agent_id", "note_ref", "identifier_verified"}
+)
 
 
 class ConsentError(ValueError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app
 
 from plugin import audit
@@ -15,9 +16,10 @@ from plugin.errors import ApiError
 from plugin.extensions import db
 from plugin.forms.definition import ConsentBox, FormDefinition
 from plugin.forms.pseudonymise import Piece, pseudonymise
-from plugin.models import ConsentText, Finding, Ticket
+from plugin.models import ConsentText, Finding, SubjectIdentifier, Ticket
 from plugin.models.types import utcnow
-from plugin.subjects.identity import resolve_contact
+from plugin.subjects.groups import group_ids
+from plugin.subjects.identity import blind_index, resolve_contact
 from plugin.subjects.pseudonym import requester_address
 from plugin.vault import get_vault
 from plugin.vendors.contract import Adapter, VendorContact
@@ -135,6 +137,26 @@ def _store(ticket: Ticket, subject_id: str, pieces: list[Piece], allowed: list[s
     return over
 
 
+def _email_verified(subject_id: str, email: str | None) -> bool:
+    """Whether the person holds ``email`` as a verified identifier (merges followed)."""
+    if not email:
+        return False
+    index = blind_index(current_app.extensions["datavagt.keyring"], "email", email)
+    return bool(
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(SubjectIdentifier)
+            .where(
+                SubjectIdentifier.kind == "email",
+                SubjectIdentifier.vendor == "",
+                SubjectIdentifier.blind_index == index,
+                SubjectIdentifier.subject_id.in_(group_ids(subject_id)),
+                SubjectIdentifier.verified.is_(True),
+            )
+        )
+    )
+
+
 def submit(sub: Submission) -> dict[str, Any]:
     """Handle one submission end to end; one transaction, committed after the vendor call."""
     ticked = check_consents(sub)
@@ -189,6 +211,8 @@ def submit(sub: Submission) -> dict[str, Any]:
             "form": sub.form.name,
             "ip_hash": consents.hash_ip(sub.ip),
             "user_agent": sub.user_agent,
+            # A typed e-mail proves nothing by itself: say whether it was already verified.
+            "identifier_verified": _email_verified(subject.id, contact.email),
         }
         given = [
             consents.give(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
@@ -56,9 +57,13 @@ def _ticket(subject_id: str, purpose: str, *categories: str, **extra: object) ->
 
 
 @pytest.fixture
-def seeded(app: Flask) -> Flask:
-    seed_now(app)
-    return app
+def seeded(make_app: Callable[..., Flask]) -> Iterator[Flask]:
+    """Seeded texts; a withdrawal's erasure jobs are only queued (no background dispatch
+    outliving the test)."""
+    app = make_app(erasure_dispatch="off")
+    with app.app_context():
+        seed_now(app)
+        yield app
 
 
 def test_special_categories_need_explicit_consent_or_declared_basis(seeded: Flask) -> None:
@@ -80,8 +85,18 @@ def test_special_categories_need_explicit_consent_or_declared_basis(seeded: Flas
     assert {t["subject_id"] for t in check["tickets"]} == {bare, implicit}
     assert next(t for t in check["tickets"] if t["subject_id"] == bare)["findings"] == 2
 
+    # The shipped wording promises erasure on withdrawal (issue 19): the health data goes
+    # with the consent, so nothing is left without a basis.
     withdrawn = service.active(consented, "support")
     service.withdraw(withdrawn.id, channel="portal", actor=AGENT)
+    assert report()["special_without_basis"]["total"] == 2
+    # A wording that promises only to stop leaves the data, which now lacks a basis.
+    stop = service.publish_text("support", "da", "Samtykke uden sletning.", AGENT, "stop")
+    kept = _subject()
+    _ticket(kept, "support", "special")
+    consent = service.give(kept, "support", stop.id, channel="form", explicit=True, actor=AGENT)
+    assert report()["special_without_basis"]["total"] == 2
+    service.withdraw(consent.id, channel="portal", actor=AGENT)
     assert report()["special_without_basis"]["total"] == 3
 
 

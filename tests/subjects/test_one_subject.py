@@ -144,6 +144,14 @@ def test_every_order_of_forms_consents_and_tickets_ends_with_one_person(
             if r.subject_id in ids and r.kind == "email"
         ]
         assert [r.verified for r in email_rows] == [True], order
+        # Each form consent says whether the typed e-mail was already verified then.
+        typed = {
+            c.evidence["form"]: c.evidence["identifier_verified"]
+            for c in mine
+            if c.evidence.get("form")
+        }
+        assert typed["contact"] is (order.index("ticket") < order.index("form")), order
+        assert typed["newsletter"] is (order.index("ticket") < order.index("newsletter")), order
         orphans = find_orphans()
         assert not orphans, (order, orphans)
     live = db.session.scalar(
