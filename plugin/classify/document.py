@@ -8,7 +8,7 @@ from functools import cached_property
 from operator import methodcaller
 
 from plugin.classify.finding import Hints
-from plugin.classify.language import detect_language, resolve_language
+from plugin.classify.language import detect_language, language_votes, resolve_language
 
 # Digits joined by at most two separators: every number-shaped identifier lies in one run.
 _DIGIT_RUN = re.compile(r"\d(?:[ \-.+()/:\u00a0]{0,2}\d)*")
@@ -36,6 +36,7 @@ class Document:
     lang: str = "auto"
     hints: Hints = field(default_factory=Hints)
     _block_languages: dict[int, str] = field(default_factory=dict, init=False, repr=False)
+    _block_votes: dict[int, tuple[int, int]] = field(default_factory=dict, init=False, repr=False)
     _runs: dict[tuple[int, int], list[tuple[int, int]]] = field(
         default_factory=dict, init=False, repr=False
     )
@@ -66,11 +67,22 @@ class Document:
         if self.lang != "auto" or len(self.text) <= 3 * _LOCAL_LANGUAGE_WINDOW:
             return self.language
         block = position // _LOCAL_LANGUAGE_WINDOW
-        if block not in self._block_languages:
-            start = max(0, (block - 1) * _LOCAL_LANGUAGE_WINDOW)
-            sample = self.text[start : (block + 2) * _LOCAL_LANGUAGE_WINDOW]
-            self._block_languages[block] = detect_language(sample)
-        return self._block_languages[block]
+        found = self._block_languages.get(block)
+        if found is None:
+            # The block and its two neighbours vote; each block is counted once per text.
+            da = en = 0
+            for near in range(max(0, block - 1), block + 2):
+                votes = self._block_votes.get(near)
+                if votes is None:
+                    start = near * _LOCAL_LANGUAGE_WINDOW
+                    stop = start + _LOCAL_LANGUAGE_WINDOW
+                    votes = self._block_votes[near] = language_votes(
+                        self.text[start:stop], self.lower[start:stop]
+                    )
+                da += votes[0]
+                en += votes[1]
+            found = self._block_languages[block] = "en" if en > da else "da"
+        return found
 
     @cached_property
     def digit_runs(self) -> list[tuple[int, int, int]]:

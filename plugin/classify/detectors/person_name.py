@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from typing import ClassVar
 
 from plugin.classify.detector import Detector
@@ -34,12 +35,21 @@ _TOKEN = rf"(?:[{_UP}]['’])?[{_UP}][{_LOW}]*[{_UP}]?[{_LOW}]+(?:-[{_UP}][{_LOW
 _NAMES = rf"(?P<name>{_TOKEN}(?:[ -]{_TOKEN}){{0,3}})"
 _LOWER = rf"(?P<name>[{_LOW}]{{2,}}(?: [{_LOW}]{{2,}})?)(?![\w@])"
 _CAPS = rf"[{_UP}]{{2,}}(?:-[{_UP}]{{2,}})?"
+# re scans fast only when a pattern opens with a character class, not a look-behind: the
+# look-behind of a scanning pattern is placed after its first capital.
+_TOKEN_TAIL = rf"(?:['’][{_UP}])?[{_LOW}]*[{_UP}]?[{_LOW}]+(?:-[{_UP}][{_LOW}]+)?"
 _SPLIT = re.compile(r"([ -])")
 Span = tuple[int, int, float]
 TITLES = frozenset(
     "mr mrs ms miss dr prof sir lady hr fru frk herr frau mme mlle m prins prinsesse "
     "kronprins dronning kong king queen prince princess doctor doktor".split()
 )
+
+
+@cache
+def _never_alone() -> frozenset[str]:
+    """Folded words that are never a name on their own: everyday words and street words."""
+    return stop_words() | STREET_WORDS
 
 
 class PersonNameDetector(Detector):
@@ -88,9 +98,12 @@ class PersonNameDetector(Detector):
         rf"[ \t]+(?P<name>{_TOKEN}(?: {_TOKEN}){{0,2}})(?=[ \t]*(?::|,|\r?\n|$))",
         re.MULTILINE,
     )
-    CAPITALISED: ClassVar[re.Pattern[str]] = re.compile(rf"(?<![\w'’@/.-]){_TOKEN}(?![\w@])")
+    #: A run of capitalised words separated by single spaces, found in one pass.
+    CHAIN: ClassVar[re.Pattern[str]] = re.compile(
+        rf"[{_UP}](?<![\w'’@/.-].){_TOKEN_TAIL}(?![\w@])(?: {_TOKEN}(?![\w@]))*"
+    )
     ALL_CAPS: ClassVar[re.Pattern[str]] = re.compile(
-        rf"(?<![\w@]){_CAPS}(?: {_CAPS}){{1,2}}(?![\w@])"
+        rf"[{_UP}](?<![\w@].)[{_UP}]+(?:-[{_UP}]{{2,}})?(?: {_CAPS}){{1,2}}(?![\w@])"
     )
     SURNAME_FIRST: ClassVar[re.Pattern[str]] = re.compile(
         rf"^[ \t]*(?:[^\n:]{{0,20}}:[ \t]*)?(?P<last>{_TOKEN}), (?P<first>{_TOKEN})"
@@ -104,9 +117,6 @@ class PersonNameDetector(Detector):
     NOT_A_PERSON_BEFORE: ClassVar[re.Pattern[str]] = re.compile(
         r"(?:&|\d[A-Za-z]?,?|\b(?:rue|chemin|avenue|allée|impasse|place|boulevard|quai|via|"
         r"calle|the|The|de|del|St\.?|Sankt|Saint))[ \t]\Z"
-    )
-    TITLE_BEFORE: ClassVar[re.Pattern[str]] = re.compile(
-        rf"\b(?i:{'|'.join(sorted(TITLES, key=len, reverse=True))})\.? \Z"
     )
     SENTENCE_END: ClassVar[str] = '.!?\n"«»(:;-–•*'
     PAIR_SCORE: ClassVar[float] = 0.85
@@ -173,22 +183,28 @@ class PersonNameDetector(Detector):
     def _chains(self, doc: Document) -> Iterator[Span]:
         """Runs of capitalised words separated by single spaces."""
         text = doc.text
-        first = first_names()
-        title = self.TITLE_BEFORE.search
-        chain: list[tuple[int, int]] = []
-        for match in self.CAPITALISED.finditer(text):
+        first, last, never = first_names(), last_names(), _never_alone()
+        title = self._after_title
+        for match in self.CHAIN.finditer(text):
             start, end = match.span()
-            if chain and start - chain[-1][1] == 1 and text[chain[-1][1]] == " ":
-                chain.append((start, end))
+            value = match.group()
+            if " " not in value:
+                # Most capitalised words stand alone and are no name: settle those here.
+                word = fold(value)
+                if word in never:
+                    continue  # "The", "My", "Vej": _judge would skip them too
+                if word not in first and not title(text, start):
+                    if text[end : end + 1] != " ":
+                        continue
+                    if word not in last and not (word.endswith("s") and word[:-1] in last):
+                        continue
+                yield from self._judge(doc, [(start, end)])
                 continue
-            if chain:
-                yield from self._judge(doc, chain)
-            chain = [(start, end)]
-            # Most capitalised words stand alone and are no name: settle those here.
-            if text[end : end + 1] != " " and fold(match.group()) not in first:
-                if not title(text, max(0, start - 14), start):
-                    chain = []
-        if chain:
+            chain = []
+            offset = start
+            for part in value.split(" "):
+                chain.append((offset, offset + len(part)))
+                offset += len(part) + 1
             yield from self._judge(doc, chain)
 
     def _judge(self, doc: Document, chain: list[tuple[int, int]]) -> Iterator[Span]:
@@ -207,11 +223,7 @@ class PersonNameDetector(Detector):
                     return
             if word not in first:
                 # An unknown word is a name only right after a title ("Fru Baumann").
-                if not (
-                    titled
-                    or i == 0
-                    and self.TITLE_BEFORE.search(text, max(0, chain[0][0] - 14), chain[0][0])
-                ):
+                if not (titled or i == 0 and self._after_title(text, chain[0][0])):
                     continue
                 titled = True
             j = i + 1
@@ -280,6 +292,19 @@ class PersonNameDetector(Detector):
             and not self._starts_sentence(text, start)
             and not self._company(text, start, end)
         )
+
+    @staticmethod
+    def _after_title(text: str, start: int) -> bool:
+        """Tell whether a title ("Mr.", "fru", "Dr") and one space come right before ``start``."""
+        end = start - 1
+        if end < 1 or text[end] != " ":
+            return False
+        if text[end - 1] == ".":
+            end -= 1
+        begin = end
+        while begin > 0 and end - begin < 12 and text[begin - 1].isalpha():
+            begin -= 1
+        return begin < end and text[begin:end].lower() in TITLES
 
     def _company(self, text: str, start: int, end: int) -> bool:
         """Tell whether a name is part of a firm's or a street's name ("Bach & Søn ApS",
