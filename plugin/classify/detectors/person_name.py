@@ -110,6 +110,7 @@ class PersonNameDetector(Detector):
         rf"(?P<rest>(?: {_TOKEN})?)(?=[ \t]*(?:$|\r?\n| here\b| her\b))",
         re.MULTILINE,
     )
+    COMMA_CAPITAL: ClassVar[re.Pattern[str]] = re.compile(rf", [{_UP}]")
     COMPANY_AFTER: ClassVar[re.Pattern[str]] = re.compile(
         r",? ?(?:&|(?:LLC|Inc|Ltd|PLC|plc|A/S|ApS|GmbH|AG|AB|AS|SA|SE|KG|e\.V|"
         r"Group|Holding|Corp|Co\b|& Co))"
@@ -200,9 +201,15 @@ class PersonNameDetector(Detector):
                         continue
                 yield from self._judge(doc, [(start, end)])
                 continue
+            parts = value.split(" ")
+            # Without a given name or a title in or before it, a run names nobody
+            # ("Customer Care", "Hidden Nook"): _judge would find nothing in it.
+            if not any(fold(part) in first or fold(part) in TITLES for part in parts):
+                if not title(text, start):
+                    continue
             chain = []
             offset = start
-            for part in value.split(" "):
+            for part in parts:
                 chain.append((offset, offset + len(part)))
                 offset += len(part) + 1
             yield from self._judge(doc, chain)
@@ -274,7 +281,17 @@ class PersonNameDetector(Detector):
     def _reversed(self, doc: Document) -> Iterator[Span]:
         """Surname first on a line of its own or after a label: "Jensen, Mette"."""
         first, stop = first_names(), stop_words()
-        for match in self.SURNAME_FIRST.finditer(doc.text):
+        text = doc.text
+        line_done = -1
+        # Only lines holding ", " and a capital can match: find those by a literal scan.
+        for comma in self.COMMA_CAPITAL.finditer(text):
+            line = text.rfind("\n", 0, comma.start()) + 1
+            if line == line_done:
+                continue
+            line_done = line
+            match = self.SURNAME_FIRST.match(text, line)
+            if match is None:
+                continue
             given, family = fold(match.group("first")), fold(match.group("last"))
             if given in first and family not in stop and given not in stop:
                 yield match.start("last"), match.end("rest"), self.CONTEXT_SCORE
