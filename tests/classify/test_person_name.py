@@ -62,3 +62,26 @@ CASES = [
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_person_name(text: str, expected: list[str]) -> None:
     assert spans("person_name", text) == [("person_name", e) for e in expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A run of people in a list is several names, two words each.
+        (
+            "Present: Ingrid Holm Oskar Lind Wilma Berg Tage Nyström",
+            ["Ingrid Holm", "Oskar Lind", "Wilma Berg", "Tage Nyström"],
+        ),
+        # Danish genitive of a given name or a family name.
+        ("Det gik fint. Torbens forslag blev vedtaget i går.", ["Torbens"]),
+        ("Vi ventede længe. Karen Mikkelsens svar kom i dag.", ["Karen Mikkelsens"]),
+        # A title before a given name that is also a word ("Dr. Cooper", "fru Rose").
+        ("We saw Dr. Cooper twice last month.", ["Cooper"]),
+        # A given name opening a sentence and addressed with a comma.
+        ("Thanks for the file. Tom, please send the invoice too.", ["Tom"]),
+        # … but not a word opening a sentence before a comma.
+        ("Bill, invoice and receipt are attached.", []),
+    ],
+)
+def test_person_name_context_rules(text: str, expected: list[str]) -> None:
+    assert spans("person_name", text) == [("person_name", name) for name in expected]

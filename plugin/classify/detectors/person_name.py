@@ -46,6 +46,15 @@ TITLES = frozenset(
 )
 
 
+#: Words that follow "Name, " when someone is addressed ("Tom, please send …").
+_ADDRESSED = frozenset("you i we please thanks thank could can would sorry".split())
+
+
+def _surname(word: str, last: frozenset[str]) -> bool:
+    """A known family name, also in the genitive ("Madsens udvisning")."""
+    return word in last or word.endswith("s") and word[:-1] in last
+
+
 @cache
 def _never_alone() -> frozenset[str]:
     """Folded words that are never a name on their own: everyday words and street words."""
@@ -195,16 +204,19 @@ class PersonNameDetector(Detector):
                 if word in never:
                     continue  # "The", "My", "Vej": _judge would skip them too
                 if word not in first and not title(text, start):
-                    if text[end : end + 1] != " ":
-                        continue
-                    if word not in last and not (word.endswith("s") and word[:-1] in last):
-                        continue
+                    # "Kelds" may be a Danish genitive: _judge decides by the language.
+                    if not (word.endswith("s") and word[:-1] in first):
+                        if text[end : end + 1] != " " or not _surname(word, last):
+                            continue
                 yield from self._judge(doc, [(start, end)])
                 continue
             parts = value.split(" ")
             # Without a given name or a title in or before it, a run names nobody
             # ("Customer Care", "Hidden Nook"): _judge would find nothing in it.
-            if not any(fold(part) in first or fold(part) in TITLES for part in parts):
+            if not any(
+                fold(part) in first or fold(part) in TITLES or fold(part)[:-1] in first
+                for part in parts
+            ):
                 if not title(text, start):
                     continue
             chain = []
@@ -222,7 +234,12 @@ class PersonNameDetector(Detector):
         for i, word in enumerate(words):
             if word in stop or word in STREET_WORDS:
                 continue
-            titled = i > 0 and words[i - 1] in TITLES
+            titled = (
+                i > 0 and words[i - 1] in TITLES or i == 0 and self._after_title(text, chain[0][0])
+            )
+            if word not in first and word.endswith("s") and word[:-1] in first:
+                if doc.language_at(chain[i][0]) == "da":
+                    word = word[:-1]  # Danish genitive: "Kelds oplæg"
             if len(words) == 1 and word not in first:
                 # A lone family name mid-sentence ("billeder af Clinton og Gore").
                 if self._lone_surname(doc, word, *chain[0]):
@@ -230,12 +247,13 @@ class PersonNameDetector(Detector):
                     return
             if word not in first:
                 # An unknown word is a name only right after a title ("Fru Baumann").
-                if not (titled or i == 0 and self._after_title(text, chain[0][0])):
+                if not titled:
                     continue
-                titled = True
             j = i + 1
             while j < len(words) and j - i < 4 and words[j] not in stop:
                 j += 1
+            if j - i == 4 and all(w in first or w in last for w in words[i:j]):
+                j = i + 2  # "Pam Butler Renee Ratcliff …": a list of people, two words each
             if j < len(words) and words[j] in STREET_WORDS or words[j - 1] in STREET_WORDS:
                 return  # a street named after a person
             start, end = chain[i][0], chain[j - 1][1]
@@ -244,13 +262,15 @@ class PersonNameDetector(Detector):
             if j - i == 1 and self.DATE_AFTER.match(text, end):
                 return  # "Jan. 9", "Dec 3"
             if j - i >= 2:
-                known = any(w in last for w in words[i + 1 : j])
+                known = any(_surname(w, last) for w in words[i + 1 : j])
                 score = self.PAIR_SCORE if known else self.UNKNOWN_SURNAME_SCORE
-                if word in ambiguous and not known:
+                if word in ambiguous and not known and not titled:
                     if self._starts_sentence(text, start):
                         continue  # "Til København", "Per Stk."
                     score -= 0.1
                 yield start, end, score
+                if j < len(words):  # a list of people: judge the rest of the run
+                    yield from self._judge(doc, chain[j:])
             elif titled:
                 yield start, end, self.UNKNOWN_SURNAME_SCORE
             elif (
@@ -260,6 +280,8 @@ class PersonNameDetector(Detector):
             ):
                 # Danish capitalises no common noun: "ud til Søren" is a name.
                 yield start, end, self.SINGLE_SCORE
+            elif self._vocative(text, start, end) and word not in towns:
+                yield start, end, self.SINGLE_SCORE  # "Tom, please call Vernon"
             elif not (
                 word in ambiguous
                 or word in towns
@@ -269,6 +291,14 @@ class PersonNameDetector(Detector):
             ):
                 yield start, end, self.SINGLE_SCORE
             return
+
+    def _vocative(self, text: str, start: int, end: int) -> bool:
+        """A given name that opens a sentence and is followed by a comma and a capital or
+        a pronoun addresses someone ("Tom, Please contact", "Bryan, you're in")."""
+        if not text.startswith(", ", end) or not self._starts_sentence(text, start):
+            return False
+        following = text[end + 2 : end + 8]
+        return following[:1].isupper() or following.split(" ")[0] in _ADDRESSED
 
     def _caps(self, doc: Document) -> Iterator[Span]:
         """All-caps runs whose first word is a given name ("JANET SALAZAR")."""
