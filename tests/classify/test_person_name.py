@@ -81,6 +81,18 @@ def test_person_name(text: str, expected: list[str]) -> None:
         ("Thanks for the file. Tom, please send the invoice too.", ["Tom"]),
         # … but not a word opening a sentence before a comma.
         ("Bill, invoice and receipt are attached.", []),
+        # Reported speech: a family name before "said", a name after a Danish verb.
+        ('"We will refund it," Holloway said on Monday.', ["Holloway"]),
+        ('"Det klarer vi," sagde Birthe Lauridsen i går.', ["Birthe Lauridsen"]),
+        ("The company said the parcel was lost.", []),
+        # An office before a name, also a name that is a town elsewhere.
+        ("The letter was signed by Senator Griffin himself.", ["Griffin"]),
+        # Initials and a family name.
+        ("Brevet er underskrevet af K. B. Petersen og dateret i går.", ["K. B. Petersen"]),
+        ("P.S. Thanks again for the quick help.", []),
+        # A byline names a person only with a known given name.
+        ("Posted by Annika Strand on the forum", ["Annika Strand"]),
+        ("Posted by Cosy Corner on the forum", []),
     ],
 )
 def test_person_name_context_rules(text: str, expected: list[str]) -> None:
