@@ -61,6 +61,13 @@ REPORTING = sorted(
 )
 
 
+#: A name right after one of these is a street's, a place's or a firm's ("rue Philippine
+#: Michel", "the Bush administration", "Sankt Hans"): compared case-sensitively.
+_NOT_A_PERSON_WORDS = frozenset(
+    "rue chemin avenue allée impasse place boulevard quai via calle the The de del St St. "
+    "Sankt Saint".split()
+)
+
 #: Words that follow "Name, " when someone is addressed ("Tom, please send …").
 _ADDRESSED = frozenset("you i we please thanks thank could can would sorry".split())
 
@@ -157,10 +164,6 @@ class PersonNameDetector(Detector):
     COMPANY_AFTER: ClassVar[re.Pattern[str]] = re.compile(
         r",? ?(?:&|(?:LLC|Inc|Ltd|PLC|plc|A/S|ApS|GmbH|AG|AB|AS|SA|SE|KG|e\.V|"
         r"Group|Holding|Corp|Co\b|& Co))"
-    )
-    NOT_A_PERSON_BEFORE: ClassVar[re.Pattern[str]] = re.compile(
-        r"(?:&|\d[A-Za-z]?,?|\b(?:rue|chemin|avenue|allée|impasse|place|boulevard|quai|via|"
-        r"calle|the|The|de|del|St\.?|Sankt|Saint))[ \t]\Z"
     )
     SENTENCE_END: ClassVar[str] = '.!?\n"«»(:;-–•*'
     PAIR_SCORE: ClassVar[float] = 0.85
@@ -446,10 +449,24 @@ class PersonNameDetector(Detector):
     def _company(self, text: str, start: int, end: int) -> bool:
         """Tell whether a name is part of a firm's or a street's name ("Bach & Søn ApS",
         "749 Baker Circles", "rue Philippine Michel")."""
-        return bool(
-            self.COMPANY_AFTER.match(text, end)
-            or self.NOT_A_PERSON_BEFORE.search(text, max(0, start - 12), start)
-        )
+        if self.COMPANY_AFTER.match(text, end):
+            return True
+        # The word before and one space: "&", a house number ("12 ", "12B, "), or a street
+        # or article word (_NOT_A_PERSON_WORDS), checked without a regex search (hot path).
+        if start < 2 or text[start - 1] not in " \t":
+            return False
+        before = text[max(0, start - 13) : start - 1]
+        if before.endswith("&"):
+            return True
+        number = before[:-1] if before.endswith(",") else before
+        if number[-1:].isalpha() and number[-2:-1].isdigit() or number[-1:].isdigit():
+            return True
+        index = len(before)
+        while index and (before[index - 1].isalpha() or before[index - 1] == "."):
+            index -= 1
+        if index and before[index - 1].isalnum():
+            return False
+        return before[index:] in _NOT_A_PERSON_WORDS
 
     def _starts_sentence(self, text: str, start: int) -> bool:
         index = start - 1

@@ -17,7 +17,7 @@ import phonenumbers.re_util
 
 from plugin.classify.detector import Detector
 from plugin.classify.detectors.phone_numbering import national_rules, quick_validity
-from plugin.classify.document import Document, words_pattern
+from plugin.classify.document import Document, Phrases, words_pattern
 from plugin.classify.finding import Finding
 
 # Candidate windows hold only digits and these separators (see CANDIDATE).
@@ -66,12 +66,12 @@ class PhoneDetector(Detector):
     GROUPED: ClassVar[re.Pattern[str]] = re.compile(r"[ \-().]")
     EXTENSION: ClassVar[re.Pattern[str]] = re.compile(r" ?(?:x|ext\.?|extn\.?) ?\d{1,5}(?!\d)")
     GROUP: ClassVar[re.Pattern[str]] = re.compile(r"\+?\d+")
-    CONTEXT: ClassVar[re.Pattern[str]] = words_pattern(
+    CONTEXT: ClassVar[Phrases] = words_pattern(
         ["tlf", "tel", "telefon", "telefonnummer", "mobil", "mobilnummer", "mobilnr", "phone",
          "mobile", "cell", "call", "ring", "ringe", "sms", "fax", "whatsapp", "reached on",
          "kontaktes på", "my number", "mit nummer", "phone number"]
     )  # fmt: skip
-    NEGATIVE: ClassVar[re.Pattern[str]] = words_pattern(
+    NEGATIVE: ClassVar[Phrases] = words_pattern(
         ["ordre", "ordrenummer", "ordrenummeret", "ordrenr", "order", "order no", "order number",
          "faktura", "fakturanummer", "invoice", "tracking", "sporing", "sporingsnummer", "pakke",
          "parcel", "kundenummer", "kundenr", "customer no", "sag", "sagsnummer", "case",

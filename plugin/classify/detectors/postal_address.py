@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from plugin.classify.detector import Detector
 from plugin.classify.detectors.street_grammar import ENGLISH, NORDIC, NORDIC_ENDINGS, hints
-from plugin.classify.document import Document, words_pattern
+from plugin.classify.document import Document, Phrases, words_pattern
 from plugin.classify.finding import Finding
 
 _UP = "A-ZÆØÅÄÖÜÉ"
@@ -58,7 +58,7 @@ class PostalAddressDetector(Detector):
     )
     WINDOW: ClassVar[int] = 90
     STREET_SCORE: ClassVar[float] = 0.65
-    CONTEXT: ClassVar[re.Pattern[str]] = words_pattern(
+    CONTEXT: ClassVar[Phrases] = words_pattern(
         ["adresse", "address", "bor på", "bor i", "sendes til", "send til", "leveres til",
          "leveringsadresse", "deliver to", "moving to", "moved to", "live at", "lives at",
          "new address", "ny adresse", "flyttet til", "sende varen til"]
