@@ -90,6 +90,9 @@ def test_person_name(text: str, expected: list[str]) -> None:
         # Initials and a family name.
         ("Brevet er underskrevet af K. B. Petersen og dateret i går.", ["K. B. Petersen"]),
         ("P.S. Thanks again for the quick help.", []),
+        # A Danish sentence opening with a family name and a finite verb.
+        ("Pakken kom i går. Mortensen gav mig en kvittering.", ["Mortensen"]),
+        ("Pakken kom i går. Mortensen.", []),
         # A byline names a person only with a known given name.
         ("Posted by Annika Strand on the forum", ["Annika Strand"]),
         ("Posted by Cosy Corner on the forum", []),

@@ -68,6 +68,15 @@ _NOT_A_PERSON_WORDS = frozenset(
     "Sankt Saint".split()
 )
 
+#: Common finite Danish verbs: after a family name opening a sentence they make it a person.
+_DANISH_VERBS = frozenset(
+    "har havde er var blev bliver gav giver fik får kom kommer gik går sagde siger mener "
+    "mente tror troede lagde lægger tog tager ser så ville vil kan kunne skal skulle må "
+    "måtte fortæller fortalte nikkede smilede svarede spurgte kritiserede hævder kalder "
+    "skriver skrev står stod sidder sad ligger lå bor boede arbejder spiller spillede vandt "
+    "vinder tabte mødte begyndte valgte vælger føler følte ønsker håber elsker".split()
+)
+
 #: Words that follow "Name, " when someone is addressed ("Tom, please send …").
 _ADDRESSED = frozenset("you i we please thanks thank could can would sorry".split())
 
@@ -429,9 +438,18 @@ class PersonNameDetector(Detector):
             and word not in ambiguous_last_names()
             and word not in places()
             and word not in stop_words()
-            and not self._starts_sentence(text, start)
+            and (not self._starts_sentence(text, start) or self._verb_after(doc, start, end))
             and not self._company(text, start, end)
         )
+
+    @staticmethod
+    def _verb_after(doc: Document, start: int, end: int) -> bool:
+        """A Danish sentence that opens with a family name and a finite verb is about that
+        person ("Madsen gav mig opskriften", "Lentz lægger ikke skjul på")."""
+        if doc.text[end : end + 1] != " " or doc.language_at(start) != "da":
+            return False
+        following = doc.lower[end + 1 : end + 16].split(" ", 1)[0]
+        return following in _DANISH_VERBS
 
     @staticmethod
     def _after_title(text: str, start: int) -> bool:
