@@ -296,6 +296,7 @@ class PersonNameDetector(Detector):
         """Runs of capitalised words separated by single spaces."""
         text = doc.text
         first, last, never = first_names(), last_names(), _never_alone()
+        ambiguous = ambiguous_names()
         title = self._after_title
         for match in self.CHAIN.finditer(text):
             start, end = match.span()
@@ -308,8 +309,19 @@ class PersonNameDetector(Detector):
                 if word not in first and not title(text, start):
                     # "Kelds" may be a Danish genitive: _judge decides by the language.
                     if not (word.endswith("s") and word[:-1] in first):
+                        # Otherwise only a lone family name is left (what _judge would do).
                         if text[end : end + 1] != " " or not _surname(word, last):
                             continue
+                        if self._lone_surname(doc, word, start, end):
+                            yield start, end, self.SURNAME_SCORE
+                        continue
+                elif (
+                    word in ambiguous
+                    and text[end : end + 2] != ", "
+                    and not title(text, start)
+                    and (doc.language_at(start) != "da" or self._starts_sentence(text, start))
+                ):
+                    continue  # "Bill me later", "Mark the parcel": _judge would skip it
                 yield from self._judge(doc, [(start, end)])
                 continue
             parts = value.split(" ")
