@@ -79,6 +79,7 @@ def test_person_name(text: str, expected: list[str]) -> None:
         ("We saw Dr. Cooper twice last month.", ["Cooper"]),
         # A given name opening a sentence and addressed with a comma.
         ("Thanks for the file. Tom, please send the invoice too.", ["Tom"]),
+        ("Pakken er sendt. Rose, du må gerne ringe i morgen.", ["Rose"]),
         # … but not a word opening a sentence before a comma.
         ("Bill, invoice and receipt are attached.", []),
         # Reported speech: a family name before "said", a name after a Danish verb.

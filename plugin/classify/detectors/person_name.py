@@ -78,7 +78,9 @@ _DANISH_VERBS = frozenset(
 )
 
 #: Words that follow "Name, " when someone is addressed ("Tom, please send …").
-_ADDRESSED = frozenset("you i we please thanks thank could can would sorry".split())
+_ADDRESSED = frozenset(
+    "you i we please thanks thank could can would sorry jeg du vi tak kan vil".split()
+)
 
 
 def _surname(word: str, last: frozenset[str]) -> bool:
