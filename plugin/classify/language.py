@@ -25,16 +25,24 @@ def detect_language(text: str, lower: str | None = None) -> str:
     ``lower`` is the text already lower-cased (the document keeps one), to save redoing it.
     """
     sample = text[:_SAMPLE]
-    lowered = (sample.lower() if lower is None else lower[:_SAMPLE]).encode("utf-8")
+    da, en = language_votes(sample, sample.lower() if lower is None else lower[:_SAMPLE])
+    return "en" if en > da else "da"
+
+
+def language_votes(sample: str, lowered: str) -> tuple[int, int]:
+    """(Danish, English) votes of a sample: stop words, and 2 for any Danish letter.
+
+    Votes add up, so a long text's neighbouring blocks can be judged together.
+    """
     # Bytes: one C-level translate and split instead of a regex tokenizer (5x faster); the
     # UTF-8 bytes of "æøå" stay inside their words.
-    words = lowered.translate(_WORD_BYTES).split()
+    words = lowered.encode("utf-8").translate(_WORD_BYTES).split()
     da = sum(map(_DA.__contains__, words))
     en = sum(map(_EN.__contains__, words))
     # Danish letters are a strong hint that stop words alone may miss in short texts.
     if any(c in sample for c in "æøåÆØÅ"):
         da += 2
-    return "en" if en > da else "da"
+    return da, en
 
 
 def resolve_language(text: str, lang: str) -> str:

@@ -62,3 +62,42 @@ CASES = [
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_person_name(text: str, expected: list[str]) -> None:
     assert spans("person_name", text) == [("person_name", e) for e in expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A run of people in a list is several names, two words each.
+        (
+            "Present: Ingrid Holm Oskar Lind Wilma Berg Tage Nyström",
+            ["Ingrid Holm", "Oskar Lind", "Wilma Berg", "Tage Nyström"],
+        ),
+        # Danish genitive of a given name or a family name.
+        ("Det gik fint. Torbens forslag blev vedtaget i går.", ["Torbens"]),
+        ("Vi ventede længe. Karen Mikkelsens svar kom i dag.", ["Karen Mikkelsens"]),
+        # A title before a given name that is also a word ("Dr. Cooper", "fru Rose").
+        ("We saw Dr. Cooper twice last month.", ["Cooper"]),
+        # A given name opening a sentence and addressed with a comma.
+        ("Thanks for the file. Tom, please send the invoice too.", ["Tom"]),
+        ("Pakken er sendt. Rose, du må gerne ringe i morgen.", ["Rose"]),
+        # … but not a word opening a sentence before a comma.
+        ("Bill, invoice and receipt are attached.", []),
+        # Reported speech: a family name before "said", a name after a Danish verb.
+        ('"We will refund it," Holloway said on Monday.', ["Holloway"]),
+        ('"Det klarer vi," sagde Birthe Lauridsen i går.', ["Birthe Lauridsen"]),
+        ("The company said the parcel was lost.", []),
+        # An office before a name, also a name that is a town elsewhere.
+        ("The letter was signed by Senator Griffin himself.", ["Griffin"]),
+        # Initials and a family name.
+        ("Brevet er underskrevet af K. B. Petersen og dateret i går.", ["K. B. Petersen"]),
+        ("P.S. Thanks again for the quick help.", []),
+        # A Danish sentence opening with a family name and a finite verb.
+        ("Pakken kom i går. Mortensen gav mig en kvittering.", ["Mortensen"]),
+        ("Pakken kom i går. Mortensen.", []),
+        # A byline names a person only with a known given name.
+        ("Posted by Annika Strand on the forum", ["Annika Strand"]),
+        ("Posted by Cosy Corner on the forum", []),
+    ],
+)
+def test_person_name_context_rules(text: str, expected: list[str]) -> None:
+    assert spans("person_name", text) == [("person_name", name) for name in expected]

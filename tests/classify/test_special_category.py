@@ -126,3 +126,29 @@ def test_every_lexicon_type_is_a_special_type() -> None:
     for lang in ("da", "en"):
         kinds = {kind for kind, _ in load_pairs(f"special_{lang}.txt")}
         assert kinds == set(SPECIAL_TYPES), lang
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Terms with everyday senses need their person right before them ("!" in the lexicon).
+        ("I signed up for the charity race and my card was charged twice.", []),
+        ("My father had a stroke last spring, so I handle his account.", ["stroke"]),
+        ("Jeg har svært ved at tro, at pakken er væk, og min søn venter.", []),
+        ("Det strider mod min tro at spise svinekød.", ["tro"]),
+        ("Der er sket misbrug af mit kort, og jeg vil have pengene tilbage.", []),
+        ("I disabled two-factor login on my account by mistake.", []),
+        ("My son is disabled, so please deliver to the door.", ["disabled"]),
+        ("My daughter is blind and uses a screen reader.", ["blind"]),
+        ("The surgery opening hours on your site are wrong, I rang twice.", []),
+        # A Danish-only term in an English text is no Danish term ("abort", "medicin").
+        ("I had to abort the checkout because my card was declined.", []),
+        # A capitalised term inside a sentence is a name: "Kristen" mid-sentence in Danish.
+        ("Jeg har talt med Kristen fra jeres lager om min ordre.", []),
+        ("I bought my wife a Christian Dior perfume.", []),
+        ("As a Muslim I only eat halal.", ["Muslim", "halal"]),
+    ],
+)
+def test_art9_person_in_the_sentence(text: str, expected: list[str]) -> None:
+    found = Classifier({"enabled": ["special_category"]}).classify(text)
+    assert [f.value_in(text) for f in found] == expected

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from plugin.classify.detector import Detector
-from plugin.classify.document import Document, words_pattern
+from plugin.classify.document import Document, Phrases, words_pattern
 from plugin.classify.finding import Finding
 
 
@@ -28,7 +28,7 @@ class BankAccountDetector(Detector):
         re.IGNORECASE,
     )
     # Without any of these words nearby a 4+10 digit number is just as likely a reference.
-    CONTEXT: ClassVar[re.Pattern[str]] = words_pattern(
+    CONTEXT: ClassVar[Phrases] = words_pattern(
         ["reg", "reg.nr", "reg. nr", "regnr", "reg.-nr", "reg-nr", "registreringsnummer",
          "konto", "kontonr", "kontonummer", "kontonummeret", "bankkonto", "bankkontonummer",
          "account", "account number", "account no", "bank account", "sort code"]

@@ -10,7 +10,7 @@ from stdnum.dk import cpr
 from stdnum.exceptions import ValidationError
 
 from plugin.classify.detector import Detector
-from plugin.classify.document import Document, words_pattern
+from plugin.classify.document import Document, Phrases, words_pattern
 from plugin.classify.finding import Finding
 
 
@@ -24,11 +24,11 @@ class CprDetector(Detector):
 
     PATTERN: ClassVar[re.Pattern[str]] = re.compile(r"(?<![\d-])(\d{6})([- ]?)(\d{4})(?![\d-])")
     DIGITS: ClassVar[int] = 10
-    CONTEXT: ClassVar[re.Pattern[str]] = words_pattern(
+    CONTEXT: ClassVar[Phrases] = words_pattern(
         ["cpr", "cpr-nr", "cpr-nummer", "cprnr", "cpr.nr", "personnummer", "personnr",
          "cpr nummer", "personal id", "civil registration", "social security", "ssn"]
     )  # fmt: skip
-    NEGATIVE: ClassVar[re.Pattern[str]] = words_pattern(
+    NEGATIVE: ClassVar[Phrases] = words_pattern(
         ["ordre", "ordrenummer", "order", "faktura", "invoice", "tracking", "sporing",
          "telefon", "tlf", "phone", "mobil", "kundenummer", "ref", "sagsnummer", "konto"]
     )  # fmt: skip

@@ -9,7 +9,7 @@ from typing import ClassVar
 from stdnum.dk import cvr
 
 from plugin.classify.detector import Detector
-from plugin.classify.document import Document, words_pattern
+from plugin.classify.document import Document, Phrases, words_pattern
 from plugin.classify.finding import Finding
 
 
@@ -24,7 +24,7 @@ class CvrDetector(Detector):
     PATTERN: ClassVar[re.Pattern[str]] = re.compile(
         r"(?<![\w-])(DK[ -]?)?(\d{2} ?\d{2} ?\d{2} ?\d{2})(?![\w-])"
     )
-    CONTEXT: ClassVar[re.Pattern[str]] = words_pattern(
+    CONTEXT: ClassVar[Phrases] = words_pattern(
         ["cvr", "cvr-nr", "cvr-nummer", "cvrnr", "cvr.nr", "se-nr", "moms", "momsnummer",
          "vat", "vat no", "company number", "virksomhed", "firma", "enkeltmandsvirksomhed"]
     )  # fmt: skip

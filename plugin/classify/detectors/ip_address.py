@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from plugin.classify.detector import Detector
-from plugin.classify.document import Document, words_pattern
+from plugin.classify.document import Document, Phrases, words_pattern
 from plugin.classify.finding import Finding
 
 
@@ -29,7 +29,7 @@ class IpAddressDetector(Detector):
     # leading literal colon lets the scan skip ahead quickly.
     V6_HINT: ClassVar[re.Pattern[str]] = re.compile(r":[0-9A-Fa-f]{0,4}:")
     # Version strings look like addresses ("version 1.2.3.4"); they say so just before.
-    NEGATIVE: ClassVar[re.Pattern[str]] = words_pattern(
+    NEGATIVE: ClassVar[Phrases] = words_pattern(
         ["version", "versionsnummer", "ver", "v", "build", "release", "firmware", "app-version"]
     )
 

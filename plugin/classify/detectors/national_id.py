@@ -16,7 +16,7 @@ from stdnum.se import personnummer
 from stdnum.us import ssn
 
 from plugin.classify.detector import Detector
-from plugin.classify.document import Document, words_pattern
+from plugin.classify.document import Document, Phrases, words_pattern
 from plugin.classify.finding import Finding
 
 _SEPARATORS = str.maketrans("", "", " -+")
@@ -84,14 +84,14 @@ class NationalIdDetector(Detector):
     category = "identity"
     base_score = 0.7
 
-    CONTEXT: ClassVar[re.Pattern[str]] = words_pattern(
+    CONTEXT: ClassVar[Phrases] = words_pattern(
         ["ssn", "social security", "social security number", "national insurance", "ni number",
          "nino", "personnummer", "personnr", "fødselsnummer", "fodselsnummer", "fnr",
          "steuer-id", "steuerid", "steuer-identifikationsnummer", "idnr", "steuernummer",
          "tax id", "tax number", "tin", "id no", "id number", "id", "identification number",
          "personal number", "identity number", "national id"]
     )  # fmt: skip
-    NEGATIVE: ClassVar[re.Pattern[str]] = words_pattern(
+    NEGATIVE: ClassVar[Phrases] = words_pattern(
         ["order", "ordre", "invoice", "faktura", "tracking", "phone", "tel", "tlf", "mobile",
          "ref", "reference", "konto", "account", "kode", "code"]
     )  # fmt: skip

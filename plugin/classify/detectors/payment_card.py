@@ -10,7 +10,7 @@ from typing import ClassVar
 from stdnum import luhn
 
 from plugin.classify.detector import Detector
-from plugin.classify.document import Document, words_pattern
+from plugin.classify.document import Document, Phrases, words_pattern
 from plugin.classify.finding import Finding
 
 # Issuer identification ranges: (first digits low, high, allowed lengths, scheme), from
@@ -64,11 +64,11 @@ class PaymentCardDetector(Detector):
     GROUPING: ClassVar[re.Pattern[str]] = re.compile(
         r"\d{4}([ -])\d{4}\1\d{4}(?:\1\d{1,7})?|\d{4}([ -])\d{6}\2\d{4,5}|\d{12,19}"
     )
-    CONTEXT: ClassVar[re.Pattern[str]] = words_pattern(
+    CONTEXT: ClassVar[Phrases] = words_pattern(
         ["kort", "kortnummer", "kreditkort", "betalingskort", "dankort", "visa", "mastercard",
          "amex", "card", "credit card", "debit card", "card number", "kortet", "maestro"]
     )  # fmt: skip
-    NEGATIVE: ClassVar[re.Pattern[str]] = words_pattern(
+    NEGATIVE: ClassVar[Phrases] = words_pattern(
         ["ordre", "ordrenummer", "order", "faktura", "invoice", "tracking", "sporing",
          "sporingsnummer", "pakke", "parcel", "shipment", "forsendelse", "ean", "gln", "sscc"]
     )  # fmt: skip

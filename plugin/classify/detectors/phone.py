@@ -17,7 +17,7 @@ import phonenumbers.re_util
 
 from plugin.classify.detector import Detector
 from plugin.classify.detectors.phone_numbering import national_rules, quick_validity
-from plugin.classify.document import Document, words_pattern
+from plugin.classify.document import Document, Phrases, words_pattern
 from plugin.classify.finding import Finding
 
 # Candidate windows hold only digits and these separators (see CANDIDATE).
@@ -56,6 +56,9 @@ class PhoneDetector(Detector):
     # "2024-1362" is how invoices and bookings are numbered by year, not how phones are written.
     YEAR_SERIAL: ClassVar[re.Pattern[str]] = re.compile(r"(?:19|20)\d\d-\d{3,6}")
     SEVERAL: ClassVar[re.Pattern[str]] = re.compile(r"/| - |.\+|\d{8,}\D+\d{8}")
+    # Where a window of several numbers is cut ("20 12 34 56 / 30 12 34 56", "… +45 …").
+    SEVERAL_CUT: ClassVar[re.Pattern[str]] = re.compile(r"/| - |(?<=.)(?=\+)")
+    GLUED_RUNS: ClassVar[re.Pattern[str]] = re.compile(r"\d{8,}\D+\d{8}")
     CPR_SHAPE: ClassVar[re.Pattern[str]] = re.compile(r"\d{6}-\d{4}")
     NOT_A_NUMBER: ClassVar[re.Pattern[str]] = re.compile(
         rf"(?:{DATE_LIKE.pattern}|{CPR_SHAPE.pattern})\Z|{ISO_DATE.pattern}"
@@ -63,12 +66,12 @@ class PhoneDetector(Detector):
     GROUPED: ClassVar[re.Pattern[str]] = re.compile(r"[ \-().]")
     EXTENSION: ClassVar[re.Pattern[str]] = re.compile(r" ?(?:x|ext\.?|extn\.?) ?\d{1,5}(?!\d)")
     GROUP: ClassVar[re.Pattern[str]] = re.compile(r"\+?\d+")
-    CONTEXT: ClassVar[re.Pattern[str]] = words_pattern(
+    CONTEXT: ClassVar[Phrases] = words_pattern(
         ["tlf", "tel", "telefon", "telefonnummer", "mobil", "mobilnummer", "mobilnr", "phone",
          "mobile", "cell", "call", "ring", "ringe", "sms", "fax", "whatsapp", "reached on",
          "kontaktes på", "my number", "mit nummer", "phone number"]
     )  # fmt: skip
-    NEGATIVE: ClassVar[re.Pattern[str]] = words_pattern(
+    NEGATIVE: ClassVar[Phrases] = words_pattern(
         ["ordre", "ordrenummer", "ordrenummeret", "ordrenr", "order", "order no", "order number",
          "faktura", "fakturanummer", "invoice", "tracking", "sporing", "sporingsnummer", "pakke",
          "parcel", "kundenummer", "kundenr", "customer no", "sag", "sagsnummer", "case",
@@ -155,7 +158,7 @@ class PhoneDetector(Detector):
         found = found or self._split(window, regions)
         if region is not None and not self._glued(window, found, home):
             return [(0, len(window), region)]
-        if not found and self.SEVERAL.search(window):
+        if not found and self._several(window):
             # Numbers glued by other punctuation: phonenumbers' matcher, home regions only.
             for region in regions[:2]:
                 matcher = phonenumbers.PhoneNumberMatcher(
@@ -165,6 +168,17 @@ class PhoneDetector(Detector):
                 if found:
                     break
         return found
+
+    def _several(self, window: str) -> bool:
+        """Tell whether a window may hold two numbers: two pieces of at least 7 digits
+        between "/", " - " or "+", or two glued runs of 8 digits (the matcher is slow,
+        and a URL path such as "2005.09/20050919032951" holds no phone)."""
+        if self.SEVERAL.search(window) is None:
+            return False
+        if self.GLUED_RUNS.search(window):
+            return True
+        pieces = self.SEVERAL_CUT.split(window)
+        return sum(len(piece.translate(_NON_DIGITS)) >= 7 for piece in pieces) >= 2
 
     @staticmethod
     def _glued(window: str, found: list[tuple[int, int, str]], home: tuple[str, ...]) -> bool:

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from plugin.classify.detector import Detector
-from plugin.classify.detectors.street_grammar import ENGLISH, HINTS, NORDIC, NORDIC_ENDINGS
-from plugin.classify.document import Document, words_pattern
+from plugin.classify.detectors.street_grammar import ENGLISH, NORDIC, NORDIC_ENDINGS, hints
+from plugin.classify.document import Document, Phrases, words_pattern
 from plugin.classify.finding import Finding
 
 _UP = "A-ZÆØÅÄÖÜÉ"
@@ -58,7 +58,7 @@ class PostalAddressDetector(Detector):
     )
     WINDOW: ClassVar[int] = 90
     STREET_SCORE: ClassVar[float] = 0.65
-    CONTEXT: ClassVar[re.Pattern[str]] = words_pattern(
+    CONTEXT: ClassVar[Phrases] = words_pattern(
         ["adresse", "address", "bor på", "bor i", "sendes til", "send til", "leveres til",
          "leveringsadresse", "deliver to", "moving to", "moved to", "live at", "lives at",
          "new address", "ny adresse", "flyttet til", "sende varen til"]
@@ -75,19 +75,19 @@ class PostalAddressDetector(Detector):
         for anchor in self.in_digit_runs(doc, self.US_ANCHOR, 5, 9, before=3, after=2):
             if anchor.group(1) in _US_STATES:
                 yield from self._backwards(doc, anchor.start(), anchor.end(), self.EN_STREET)
-        for hint, on_lower, grammar in HINTS:
+        for grammar, spots in hints(doc):
             last_end = 0
-            for found in hint.finditer(doc.lower if on_lower else text):
-                if found.start() < last_end:
+            for hint_start, hint_end in spots:
+                if hint_start < last_end:
                     continue
                 if grammar is NORDIC and not doc.lower.endswith(
-                    NORDIC_ENDINGS, max(0, found.start() - 20), found.start() + 1
+                    NORDIC_ENDINGS, max(0, hint_start - 20), hint_start + 1
                 ):
                     continue
                 # The street line starts at most a few words before the hint.
-                window = max(last_end, found.start() - 60)
-                for match in grammar.finditer(text, window, found.end() + 70):
-                    if match.end() <= found.start() or match.start() > found.end():
+                window = max(last_end, hint_start - 60)
+                for match in grammar.finditer(text, window, hint_end + 70):
+                    if match.end() <= hint_start or match.start() > hint_end:
                         continue
                     start, end = match.span()
                     last_end = end

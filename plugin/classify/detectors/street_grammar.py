@@ -12,6 +12,9 @@ flat or studio ("Flat 3, Amanda Ridges"); French ones start with the street kind
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+
+from plugin.classify.document import Document
 
 # USPS Publication 28 (appendix C1) street suffixes and their British siblings: "Amanda
 # Ridges" is a street, not a woman (person_name uses the list too).
@@ -75,15 +78,49 @@ FRENCH: re.Pattern[str] = re.compile(
 )
 
 # Cheap hints that a street line may end here; the full grammar runs only around them.
-# (hint, searched in the lower-cased text?, grammar); case-insensitive alternations are
-# several times slower in re than a case-sensitive one over the lower-cased copy.
-HINTS: tuple[tuple[re.Pattern[str], bool, re.Pattern[str]], ...] = (
-    (re.compile(r"[a-zæøåäöüßé.] \d"), True, NORDIC),
-    (re.compile(r"\d[A-Za-z]? [A-Z]|(?:Flat|Studio|Apartment|Unit) \w{1,4}, [A-Z]"), False,
-     ENGLISH),
-    (re.compile(r"(?:rue|avenue|boulevard|chemin|allée|impasse|place|quai|route|cours|square)"
-                r" [A-Zd]"), False, FRENCH),
-)  # fmt: skip
+# Nordic and English hints sit at the document's digit runs (found once for every detector,
+# see ``hints``); only the French one and English flats need a scan of their own.
+_NORDIC_BEFORE = frozenset("abcdefghijklmnopqrstuvwxyzæøåäöüßé.")
+_FLAT_HINT = re.compile(r"(?:Flat|Studio|Apartment|Unit) \w{1,4}, [A-Z]")
+_FLAT_WORDS = ("Flat ", "Studio ", "Apartment ", "Unit ")
+_FRENCH_HINT = re.compile(
+    r"(?:rue|avenue|boulevard|chemin|allée|impasse|place|quai|route|cours|square) [A-Zd]"
+)
+_FRENCH_WORDS = ("rue ", "avenue ", "boulevard ", "chemin ", "allée ", "impasse ", "place ",
+                 "quai ", "route ", "cours ", "square ")  # fmt: skip
+
+
+def hints(doc: Document) -> Iterator[tuple[re.Pattern[str], list[tuple[int, int]]]]:
+    """(grammar, [(start, end) of each hint in text order]) for the three grammars.
+
+    Nordic: a lower-case letter or full stop, a space, a digit ("gade 12", "sal. 2").
+    English: a digit, an optional letter, a space, a capital ("12 Baker", "4B High"), or a
+    flat/studio/unit before the number. French: "rue"/"avenue"/… and a capital or "d".
+    """
+    text, lower = doc.text, doc.lower
+    nordic: list[tuple[int, int]] = []
+    english: list[tuple[int, int]] = []
+    for start, end, _digits in doc.digit_runs:
+        if start > 1 and text[start - 1] == " " and lower[start - 2] in _NORDIC_BEFORE:
+            nordic.append((start - 2, start + 1))
+        inner = text.find(". ", start, end)
+        while inner != -1:  # ". 2" inside a run ("1. 2"): a floor after a number
+            if inner + 2 < end:
+                nordic.append((inner, inner + 3))
+            inner = text.find(". ", inner + 2, end)
+        after = end
+        if text[after : after + 1].isascii() and text[after : after + 1].isalpha():
+            after += 1
+        if text[after : after + 1] == " " and "A" <= text[after + 1 : after + 2] <= "Z":
+            english.append((end - 1, after + 2))
+    if any(word in text for word in _FLAT_WORDS):
+        english.extend(m.span() for m in _FLAT_HINT.finditer(text))
+        english.sort()
+    yield NORDIC, nordic
+    yield ENGLISH, english
+    if any(word in text for word in _FRENCH_WORDS):
+        yield FRENCH, [m.span() for m in _FRENCH_HINT.finditer(text)]
+
 
 #: Word endings a Nordic/German street line has right before its house number (checked in
 #: Python on each NORDIC hint, cheaper than an alternation scanned over the whole text).
