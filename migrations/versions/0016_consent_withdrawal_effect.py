@@ -1,6 +1,6 @@
 """what withdrawing a consent does (per text version) and what it did (per consent)
 
-Revision ID: consent_0016_withdrawal_effect
+Revision ID: 0016_consent_withdrawal_effect
 Revises: 0015_audit_queue
 Create Date: 2026-12-07 23:50:00
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "consent_0016_withdrawal_effect"
+revision = "0016_consent_withdrawal_effect"
 down_revision = "0015_audit_queue"
 branch_labels = None
 depends_on = None
