@@ -4,7 +4,7 @@
 import React, { useState } from "react";
 import { Button, Flex, Text, hubspot } from "@hubspot/ui-extensions";
 
-const DATAVAGT = "https://datavagt.example.com";
+const DATAVAGT = "{{DATAVAGT_PUBLIC_URL}}"; // filled in by static/embed/build.py
 
 hubspot.extend(({ context, actions }) => <DatavagtCard context={context} actions={actions} />);
 
