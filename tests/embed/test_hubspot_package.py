@@ -147,8 +147,15 @@ def test_no_latest_pins_and_no_placeholder_host():
             text = path.read_text(encoding="utf-8")
             assert "example.com" not in text, path
             if path.name == "package.json":
-                for version in _json(path).get("dependencies", {}).values():
-                    assert version != "latest" and re.match(r"^[\^~]?\d", version), version
+                package = _json(path)
+                pins = package.get("dependencies", {}) | package.get("devDependencies", {})
+                for version in pins.values():
+                    assert re.fullmatch(r"\d+\.\d+\.\d+", version), version
+                # `hs project lint` needs these (HubSpot CLI 8.14 lists them when missing)
+                assert {"eslint", "@hubspot/eslint-config-ui-extensions"} <= set(pins)
+                lock = _json(path.with_name("package-lock.json"))["packages"]
+                for name, version in pins.items():
+                    assert lock[f"node_modules/{name}"]["version"] == version, name
 
 
 def test_build_fills_in_the_installation_url(embed_build, tmp_path):
