@@ -53,6 +53,9 @@ SCALARS: dict[str, Any] = {
     "key_file": None,  # derived: beside the database
     "master_key": None,  # base64 key from the environment instead of the key file
     "public_url": None,
+    # Browser origins of the CRMs that call the exchange and agent API directly (the Dynamics
+    # web resource: https://<org>.crm4.dynamics.com); comma-separated. Empty: no CORS at all.
+    "crm_origins": None,
     "manifest": str(ROOT / "manifest.yaml"),
     "log_level": "INFO",
     "max_request_bytes": 1024 * 1024,
@@ -104,6 +107,7 @@ class Settings:
     smtp: dict[str, Any] = field(
         default_factory=dict, repr=False
     )  # SMTP_SETTINGS without the prefix
+    crm_origins: tuple[str, ...] = ()
     # DATAVAGT_* variables as read, for third-party adapters whose names we can't know.
     environ: dict[str, str] = field(default_factory=dict, repr=False)
 
@@ -204,6 +208,7 @@ def _resolve(
             raise ConfigError(
                 "DATAVAGT_ALERT_WEBHOOK_URL: expected an https URL (http only to loopback)"
             )
+    crm_origins = _origins(values["crm_origins"])
     if values["scheduler"] not in ("on", "off"):
         raise ConfigError("DATAVAGT_SCHEDULER: expected 'on' or 'off'")
     if values["audit_sequencer"] not in ("thread", "inline", "off"):
@@ -224,6 +229,7 @@ def _resolve(
         extra=merged,
         smtp={name.removeprefix("smtp_"): values[name] for name in SMTP_SETTINGS},
         environ=environ,
+        crm_origins=crm_origins,
     )
 
 
@@ -247,6 +253,30 @@ def _absolute_sqlite(database_url: str) -> str:
     if not path or path == ":memory:" or path.startswith("file:") or Path(path).is_absolute():
         return database_url
     return url.set(database=str(Path.cwd() / path)).render_as_string(hide_password=False)
+
+
+def _origins(value: Any) -> tuple[str, ...]:
+    """DATAVAGT_CRM_ORIGINS: exact origins (scheme, host, port), https unless loopback."""
+    if not value:
+        return ()
+    items = value if isinstance(value, list | tuple) else str(value).replace(",", " ").split()
+    origins = []
+    for item in items:
+        text = str(item).strip()
+        parts = urlsplit(text)
+        loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+        plain = parts.path in ("", "/") and not (parts.query or parts.fragment or parts.username)
+        if not parts.hostname or not plain or "*" in text:
+            raise ConfigError(
+                f"DATAVAGT_CRM_ORIGINS: {text!r} is not an origin such as "
+                "https://contoso.crm4.dynamics.com (no path, no wildcard)"
+            )
+        if not (parts.scheme == "https" or (parts.scheme == "http" and loopback)):
+            raise ConfigError(
+                f"DATAVAGT_CRM_ORIGINS: {text!r} must use https (http only to loopback)"
+            )
+        origins.append(f"{parts.scheme}://{parts.netloc.lower()}")
+    return tuple(dict.fromkeys(origins))
 
 
 def _beside_database(database_url: str) -> Path:

@@ -8,6 +8,7 @@ from plugin.access.mapping import EXTENSION as MAPPING_EXTENSION
 from plugin.access.mapping import load_mapping
 from plugin.access.policy import EXTENSION as POLICY_EXTENSION
 from plugin.access.policy import Policy
+from plugin.agents import cors
 from plugin.agents.exchange.routes import bp as exchange_bp
 from plugin.agents.routes import bp as tickets_bp
 from plugin.agents.widget import bp as widget_bp
@@ -23,6 +24,7 @@ def init_app(app: Flask) -> None:
         settings.extra.get("agent_mapping"),
         manifest.roles,
     )
+    cors.init_app(app)
     app.register_blueprint(tickets_bp)
     app.register_blueprint(exchange_bp)
     app.register_blueprint(widget_bp)

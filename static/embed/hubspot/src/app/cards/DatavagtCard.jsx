@@ -1,10 +1,10 @@
 // HubSpot UI-extension card: hubspot.fetch signs the request (signature v3) and appends
 // userId, userEmail and portalId; Datavagt verifies that and answers with a short-lived JWT.
 // The widget then opens in an iframe modal with the token in the URL fragment.
-import React, { useState } from "react";
+import { useState } from "react";
 import { Button, Flex, Text, hubspot } from "@hubspot/ui-extensions";
 
-const DATAVAGT = "https://datavagt.example.com";
+const DATAVAGT = "{{DATAVAGT_PUBLIC_URL}}"; // filled in by static/embed/build.py
 
 hubspot.extend(({ context, actions }) => <DatavagtCard context={context} actions={actions} />);
 
@@ -32,7 +32,7 @@ const DatavagtCard = ({ context, actions }) => {
         width: 480,
         height: 800,
       });
-    } catch (error) {
+    } catch {
       setMessage(lang === "da" ? "Datavagt svarer ikke." : "Datavagt is not reachable.");
     }
   };
