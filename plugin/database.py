@@ -44,15 +44,61 @@ def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# A pooled PostgreSQL connection idle longer than this is pinged before use (below).
+PING_IDLE_SECONDS = 1.0
+
+
+def ping_when_idle(engine: Engine, idle_seconds: float | None = None) -> None:
+    """Check a pooled connection on checkout only when it sat idle: ``pool_pre_ping`` costs a
+    round trip per request, which under load is a sizeable share of a short request (an
+    audit append, the agent view: bench/audit.py, bench/agent_view.py).
+
+    A connection given back less than ``idle_seconds`` (default ``PING_IDLE_SECONDS``) ago
+    was working then; one idle longer (a server restart or an idle timeout may have closed
+    it meanwhile) is pinged, and a dead one is replaced before the request sees it (the
+    pool retries on DisconnectionError).
+    """
+
+    def connected(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_USED_AT] = time.monotonic()
+
+    def checkin(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info[_USED_AT] = time.monotonic()
+
+    def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        bound = PING_IDLE_SECONDS if idle_seconds is None else idle_seconds
+        if time.monotonic() - record.info.get(_USED_AT, 0.0) <= bound:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # noqa: BLE001 - any failure: drop it, the pool reconnects
+            raise sa.exc.DisconnectionError("idle connection failed its ping") from exc
+        record.info[_USED_AT] = time.monotonic()
+
+    sa.event.listen(engine, "connect", connected)
+    sa.event.listen(engine, "checkin", checkin)
+    sa.event.listen(engine, "checkout", checkout)
+
+
+_USED_AT = "datavagt.used_at"
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-SQLAlchemy to the configured URL."""
     settings = app.extensions["datavagt.settings"]
     app.config["SQLALCHEMY_DATABASE_URI"] = settings.database_url
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(settings.database_url)
+    options = engine_options(settings.database_url)
+    sqlite = settings.database_url.startswith("sqlite")
+    if not sqlite:
+        options["pool_pre_ping"] = False  # ping_when_idle instead
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
-    if settings.database_url.startswith("sqlite"):
-        with app.app_context():
+    with app.app_context():
+        if sqlite:
             sa.event.listen(db.engine, "connect", sqlite_pragmas)
+        else:
+            ping_when_idle(db.engine)
 
 
 # What an erasure leaves in PostgreSQL's files, and the statement that removes it. A plain

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from plugin.access.levels import MASKED
+from plugin.subjects.restrictions import (  # noqa: F401 - the agent view's one query
+    PURPOSE_PARAM,
+    SUBJECT_PARAM,
+    restricted_clause,
+)
 from plugin.subjects.restrictions import is_restricted as _flagged
 
 # While processing is restricted agents see tokens at most and cannot reveal.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import sqlalchemy as sa
 from flask import g, has_request_context
 
 from plugin.audit.actions import ACTIONS
@@ -16,6 +17,7 @@ from plugin.extensions import db
 from plugin.models.audit import AuditQueued
 from plugin.models.types import utcnow
 
+_INSERT = sa.insert(AuditQueued.__table__)
 _TICKET_REF = re.compile(r"^[a-z0-9_-]{1,32}:[^\s:][^\s]{0,136}$")
 
 
@@ -29,8 +31,8 @@ def record(
     reason: str | None = None,
     details: dict[str, Any] | None = None,
     source: str | None = None,
-) -> AuditQueued:
-    """Queue an event in the caller's transaction and flush (caller commits).
+) -> int:
+    """Queue an event in the caller's transaction (caller commits); returns its queue id.
 
     The sequencer chains it (seq, prev_hash, hash) within ``audit.sequence_interval_ms``
     of the commit; readers that need it at once call ``plugin.audit.sequencer.flush``.
@@ -48,22 +50,25 @@ def record(
     check_details(details)
     check_free_text(reason)  # PersonalDataInText: the caller's transaction rolls back
     session = db.session
-    # One INSERT, no lock: the sequencer gives the event its seq and hash after the commit.
-    event = AuditQueued(
-        occurred_at=utcnow(),
-        actor_id=actor.id,
-        actor_role=actor.role,
-        vendor_user=actor.vendor_user,
-        action=action,
-        subject_id=subject_id,
-        ticket_ref=ticket_ref,
-        field=field,
-        reason=reason,
-        request_id=g.get("request_id") if has_request_context() else None,
-        source=source or actor.source,
-        details=details,
+    session.flush()  # the caller's own pending rows first, as before (nothing to do: free)
+    # One INSERT, no lock, no ORM unit of work: the sequencer gives the event its seq and
+    # hash after the commit. One cached statement, so the driver prepares it once.
+    result = session.connection().execute(
+        _INSERT,
+        {
+            "occurred_at": utcnow(),
+            "actor_id": actor.id,
+            "actor_role": actor.role,
+            "vendor_user": actor.vendor_user,
+            "action": action,
+            "subject_id": subject_id,
+            "ticket_ref": ticket_ref,
+            "field": field,
+            "reason": reason,
+            "request_id": g.get("request_id") if has_request_context() else None,
+            "source": source or actor.source,
+            "details": details,
+        },
     )
-    session.add(event)
-    session.flush()
     session.info[PENDING] = True
-    return event
+    return int(result.inserted_primary_key[0])

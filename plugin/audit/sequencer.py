@@ -245,13 +245,22 @@ def _own_engine(app: Flask) -> Engine:
     return engine
 
 
+_STARTING = threading.Lock()
+
+
 def sequencer_for(app: Flask) -> SequencerThread:
     """This process's sequencer thread for ``app``, started on first use."""
     thread = app.extensions.get(EXTENSION)
-    if thread is None or not thread.is_alive():
-        thread = SequencerThread(app)
-        app.extensions[EXTENSION] = thread
-        thread.start()
+    if thread is not None and thread.is_alive():
+        return thread
+    # Requests commit concurrently: without the lock several would each start a thread, and
+    # only the last would be known (and stopped) by the app.
+    with _STARTING:
+        thread = app.extensions.get(EXTENSION)
+        if thread is None or not thread.is_alive():
+            thread = SequencerThread(app)
+            app.extensions[EXTENSION] = thread
+            thread.start()
     return thread
 
 

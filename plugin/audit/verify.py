@@ -110,12 +110,14 @@ def verify_chain(
         # Core rows (no ORM loading) turned into plain dicts once: the hot loop of verify.
         rows = [
             _Event(zip(_NAMES, row, strict=True))
-            for row in session.connection().execute(
+            for row in session.connection()
+            .execute(
                 sa.select(*_COLUMNS)
                 .where(AuditEvent.seq > last_seq)
                 .order_by(AuditEvent.seq)
                 .limit(page_size)
             )
+            .fetchall()  # one driver call per page, not one per row
         ]
         if not rows:
             break

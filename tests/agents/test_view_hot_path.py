@@ -72,6 +72,8 @@ def test_one_query_and_decrypt_only_what_is_shown(
     assert not [s for s in statements if "from findings" in s and "from tickets" not in s]
     vault_reads = [s for s in statements if "from vault_items" in s]
     assert len(vault_reads) == (1 if shown else 0)
+    # Restriction (merges followed) and consent in one more: three reads in all at most.
+    assert len([s for s in statements if s.startswith(("select", "with"))]) == 2 + len(vault_reads)
     # The audit write is one insert into the queue; no chain lock on the request path.
     assert [s for s in statements if s.startswith("insert")] == [
         s for s in statements if s.startswith("insert into audit_queue")
