@@ -143,21 +143,18 @@ def start(data_dir: Path, host: str, port: int, reset: bool = False) -> Demo:
     )
 
 
+def _count(model: type, *where: Any) -> int:
+    """Rows of ``model`` matching ``where`` (in the current app context)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where)) or 0
+
+
 def held_counts(demo: Demo) -> dict[str, int]:
     """What the sidecar holds (live tickets, vaulted findings, parked events)."""
     with demo.app.app_context():
         counts = {
-            "tickets": db.session.scalar(
-                sa.select(sa.func.count()).select_from(Ticket).where(Ticket.deleted_at.is_(None))
-            )
-            or 0,
-            "findings": db.session.scalar(sa.select(sa.func.count()).select_from(Finding)) or 0,
-            "parked": db.session.scalar(
-                sa.select(sa.func.count())
-                .select_from(InboxEvent)
-                .where(InboxEvent.status == "parked")
-            )
-            or 0,
+            "tickets": _count(Ticket, Ticket.deleted_at.is_(None)),
+            "findings": _count(Finding),
+            "parked": _count(InboxEvent, InboxEvent.status == "parked"),
         }
         db.session.remove()
     return counts
@@ -190,14 +187,9 @@ def seed_and_ingest(demo: Demo, timeout: float = 90.0) -> dict[str, int]:
             time.sleep(0.5)
         counts = {
             "seeded": seeded,
-            "tickets": db.session.scalar(sa.select(sa.func.count()).select_from(Ticket)) or 0,
-            "findings": db.session.scalar(sa.select(sa.func.count()).select_from(Finding)) or 0,
-            "parked": db.session.scalar(
-                sa.select(sa.func.count())
-                .select_from(InboxEvent)
-                .where(InboxEvent.status == "parked")
-            )
-            or 0,
+            "tickets": _count(Ticket),
+            "findings": _count(Finding),
+            "parked": _count(InboxEvent, InboxEvent.status == "parked"),
         }
         db.session.remove()
     return counts
