@@ -97,7 +97,15 @@ def test_export_is_audited_and_lists_who_accessed(vendor_app: Flask, person: Per
     assert len(exports) == 1
     assert exports[0].actor_id == "dpo-anne" and exports[0].subject_id == person.subject_id
     second = _export(vendor_app, person).get_json()["export"]
-    assert [(a["agent"], a["action"]) for a in second["accessed_by"]] == [("dpo-anne", "export")]
+    # Roles, not employee ids (Art. 15 names recipients, not staff), unless configured.
+    assert [(a["by"], a["role"], a["action"]) for a in second["accessed_by"]] == [
+        ("employee", "dpo", "export")
+    ]
+    assert "dpo-anne" not in json.dumps(second)
+    assert "dpo-anne" not in _export(vendor_app, person, format="html", lang="da").text
+    vendor_app.config["EXPORT_NAME_EMPLOYEES"] = True
+    named = _export(vendor_app, person).get_json()["export"]
+    assert named["accessed_by"][0]["agent"] == "dpo-anne"
     assert EMAIL not in json.dumps([e.details for e in events()])
 
 
