@@ -16,7 +16,7 @@ from plugin.auth.guard import Actor
 from plugin.extensions import db
 from plugin.models.types import utcnow
 from plugin.rights import holdings
-from plugin.rights.answers import ANSWER_KEYS, summarise
+from plugin.rights.answers import summarise
 from plugin.rights.i18n import LANGUAGES, labels
 from plugin.rights.page import view
 from plugin.rights.signature import PAGE_TAG, sign_document, sign_page
@@ -100,7 +100,7 @@ def render_html(envelope: dict[str, Any], lang: str = "en") -> str:
 
 
 def _provided(document: dict[str, Any]) -> list[dict[str, Any]]:
-    """What the person gave us themselves (Art. 20): identifiers, form fields, messages, consents."""
+    """What the person gave us (Art. 20): identifiers, form fields, messages, consents."""
     rows: list[dict[str, Any]] = []
     for i in document["identifiers"]:
         if i["state"] == "held" and i["kind"] in ("email", "phone"):

@@ -12,6 +12,7 @@ from plugin.audit.queries import accessed_by
 from plugin.consent.service import history
 from plugin.extensions import db
 from plugin.inventory import inventory_for_subject, inventory_for_ticket
+from plugin.messages.threads import messages_of
 from plugin.models import (
     DataSubjectRequest,
     Finding,
@@ -20,7 +21,6 @@ from plugin.models import (
     Ticket,
     VaultItem,
 )
-from plugin.messages.threads import messages_of
 from plugin.rights.lookup import get_subject, group_ids
 from plugin.vault import VaultError, VaultShredded, get_vault
 

@@ -15,7 +15,6 @@ from plugin.forms import notice
 from plugin.manifest import Manifest
 from plugin.rights.i18n import WORDS, labels
 
-
 try:
     LOCAL = ZoneInfo("Europe/Copenhagen")  # the controller's (Danish) time for dates shown
 except ZoneInfoNotFoundError:  # pragma: no cover - no tz database: stay in UTC

@@ -102,7 +102,9 @@ def conversation(portal_app: Flask, customer: Customer) -> Customer:
 
 
 @pytest.fixture
-def signed_in(portal_app: Flask, conversation: Customer, mailbox: Mailbox) -> tuple[FlaskClient, str]:
+def signed_in(
+    portal_app: Flask, conversation: Customer, mailbox: Mailbox
+) -> tuple[FlaskClient, str]:
     client = portal_app.test_client()
     return client, login(client, mailbox, EMAIL)
 
@@ -142,7 +144,7 @@ def test_danish_export_has_the_messages_and_every_art15_item(
     for heading in (
         "(a) Hvorfor vi behandler dine oplysninger: formål og retsgrundlag",
         "(b) Hvilke slags personoplysninger",
-        "(c) Hvem der modtager dem",
+        "(c) Hvem de er delt med",
         "(d) Hvor længe vi opbevarer dem",
         "(e) Dine rettigheder",
         "(f) Din ret til at klage",
