@@ -146,12 +146,15 @@ def _consents(ids: list[str]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda c: c["given_at"])
 
 
+_SYSTEM_ACTORS = ("scheduler", "system", "datavagt")  # jobs acting without a person
+
+
 def _who(agent: str | None, role: str | None) -> str:
     if agent and agent.startswith("subject:"):
         return "you"
-    if role or (agent and not agent.startswith(("system", "datavagt"))):
-        return "employee"
-    return "system"
+    if not agent or agent.startswith(_SYSTEM_ACTORS):
+        return "system"
+    return "employee"
 
 
 def _accessed_by(ids: list[str]) -> list[dict[str, Any]]:
