@@ -58,8 +58,15 @@ _UI: dict[str, dict[str, str]] = {
         "consent_given_ok": "Tak. Samtykket er registreret, og din kvittering kan hentes nedenfor.",
         "requests_title": "Dine anmodninger",
         "export_title": "Hent dine data",
-        "export_intro": "Du får alle dine oplysninger som en signeret JSON-fil.",
+        "export_intro": "Du får alle dine oplysninger som en signeret JSON-fil eller som "
+        "en signeret side, du kan læse og gemme.",
         "export": "Hent mine data",
+        "export_html": "Hent som læsbar side",
+        "portability_title": "Tag dine data med",
+        "portability_intro": "De oplysninger, du selv har givet os (formularer, beskeder, "
+        "kontaktoplysninger, samtykker), i et maskinlæsbart format (art. 20).",
+        "portability_json": "Hent som JSON",
+        "portability_csv": "Hent som CSV",
         "erasure_title": "Slet mine data",
         "erasure_intro": "Vi sletter dine oplysninger hos os og i de systemer, vi bruger, "
         "medmindre loven kræver, at vi gemmer dem. Vi svarer inden for en måned.",
@@ -166,8 +173,15 @@ _UI: dict[str, dict[str, str]] = {
         "consent_given_ok": "Thank you. Your consent is recorded; its receipt is below.",
         "requests_title": "Your requests",
         "export_title": "Download your data",
-        "export_intro": "You get all your data as a signed JSON file.",
+        "export_intro": "You get all your data as a signed JSON file or as a signed page "
+        "you can read and keep.",
         "export": "Download my data",
+        "export_html": "Download as a readable page",
+        "portability_title": "Take your data with you",
+        "portability_intro": "The data you gave us yourself (forms, messages, contact "
+        "details, consents) in a machine-readable format (Art. 20).",
+        "portability_json": "Download as JSON",
+        "portability_csv": "Download as CSV",
         "erasure_title": "Delete my data",
         "erasure_intro": "We delete your data with us and in the systems we use, unless the "
         "law requires us to keep it. We answer within one month.",

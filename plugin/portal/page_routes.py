@@ -14,7 +14,7 @@ from plugin.messages import service as messages
 from plugin.messages import threads
 from plugin.models.types import utcnow
 from plugin.portal import service, views, web
-from plugin.rights.export import to_json
+from plugin.rights.export import render_html, to_json
 
 bp = Blueprint("portal", __name__, url_prefix="/portal", template_folder="templates")
 MAX_TEXT_FIELD = 10000
@@ -121,9 +121,32 @@ def requests_page() -> ResponseReturnValue:
 @bp.post("/requests/export")
 @web.login_required
 def export() -> ResponseReturnValue:
-    """The signed export (JSON) as a download; recorded as a completed access request."""
+    """The signed export as a download (JSON, or the signed page in the person's language);
+    recorded as a completed access request."""
+    fmt = request.form.get("format", "json")
+    if fmt not in ("json", "html"):
+        raise ApiError(422, "validation_failed", "Unknown format")
     envelope = service.export(web.subject_id(), web.lang())
-    return _download(to_json(envelope), f"my-data-{utcnow().date().isoformat()}.json")
+    day = utcnow().date().isoformat()
+    if fmt == "html":
+        page = Response(render_html(envelope, web.lang()), mimetype="text/html")
+        page.headers["Content-Disposition"] = f'attachment; filename="my-data-{day}.html"'
+        return page
+    return _download(to_json(envelope), f"my-data-{day}.json")
+
+
+@bp.post("/requests/portability")
+@web.login_required
+def portability() -> ResponseReturnValue:
+    """Art. 20: what the person gave us, machine-readable (JSON or CSV), as a download."""
+    fmt = request.form.get("format", "json")
+    if fmt not in ("json", "csv"):
+        raise ApiError(422, "validation_failed", "Unknown format")
+    body, mimetype = service.portability(web.subject_id(), fmt)
+    response = Response(body, mimetype=mimetype)
+    name = f"my-data-portable-{utcnow().date().isoformat()}.{fmt}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @bp.post("/requests/<kind>")

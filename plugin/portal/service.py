@@ -81,6 +81,15 @@ def export(subject_id: str, lang: str) -> dict[str, Any]:
     return envelope
 
 
+def portability(subject_id: str, fmt: str) -> tuple[str, str]:
+    """A portability request (Art. 20) answered at once: JSON or CSV, audited, completed."""
+    actor = subject_actor(subject_id)
+    row = requests.create("portability", actor, subject_id=subject_id, channel="portal")
+    body = exports.portability(subject_id, actor, fmt)
+    requests.close(row.id, "completed", actor, "Portable copy downloaded from My pages")
+    return body
+
+
 def ask(subject_id: str, kind: str, note: str = "") -> DataSubjectRequest:
     """Register an erasure or correction request; a note is sealed as a secure message."""
     if kind not in PORTAL_KINDS:

@@ -59,6 +59,49 @@ def _categories(held: dict[str, Any]) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
+# Art. 15(1)(f): the Danish supervisory authority (www.datatilsynet.dk, "Kontakt").
+COMPLAINT_AUTHORITY = {
+    "name": "Datatilsynet",
+    "address": "Carl Jacobsens Vej 35, 2500 Valby, Denmark",
+    "web": "https://www.datatilsynet.dk",
+}
+
+
+def _sources(held: dict[str, Any]) -> list[dict[str, Any]]:
+    """Art. 15(1)(g): each distinct source of the data held (form, case, conversation, ...)."""
+    seen: dict[tuple[Any, ...], dict[str, Any]] = {}
+    items = [i["source"] for i in held["identifiers"]]
+    items += [f["source"] for t in held["tickets"] for f in t["findings"]]
+    items += [
+        {"kind": "message", "vendor": None, "ticket": None, "at": m["at"]}
+        for m in held.get("messages", [])
+        if m["direction"] == "in"
+    ]
+    for source in items:
+        key = (source["kind"], source.get("vendor"), source.get("ticket"), source.get("at"))
+        seen.setdefault(key, source)
+    return list(seen.values())
+
+
+def _art15(
+    held: dict[str, Any],
+    purposes: list[dict[str, Any]],
+    categories: dict[str, int],
+    recipients: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The Art. 15(1)(a)-(h) items, each under its letter (machine-readable)."""
+    return {
+        "a": [{"purpose": p["code"], "legal_basis": p["legal_basis"]} for p in purposes],
+        "b": sorted(categories),
+        "c": recipients,
+        "d": [{"purpose": p["code"], **p["retention"]} for p in purposes],
+        "e": ["rectification", "erasure", "restriction", "objection", "portability"],
+        "f": COMPLAINT_AUTHORITY,
+        "g": _sources(held),
+        "h": {"automated_decisions": False, "profiling": False},
+    }
+
+
 def summarise(held: dict[str, Any], manifest: Manifest) -> dict[str, Any]:
     """Categories, purposes, retention, recipients and the seven answers for ``held``."""
     purposes = _purposes(held, manifest)
@@ -92,6 +135,7 @@ def summarise(held: dict[str, Any], manifest: Manifest) -> dict[str, Any]:
         "shared_with": recipients,
     }
     return {
+        "art15": _art15(held, purposes, categories, recipients),
         "categories": categories,
         "purposes": purposes,
         "retention": retention,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -14,11 +16,14 @@ from plugin.auth.guard import Actor
 from plugin.extensions import db
 from plugin.models.types import utcnow
 from plugin.rights import holdings
-from plugin.rights.answers import ANSWER_KEYS, summarise
+from plugin.rights.answers import summarise
 from plugin.rights.i18n import LANGUAGES, labels
-from plugin.rights.signature import sign_document
+from plugin.rights.page import view
+from plugin.rights.signature import PAGE_TAG, sign_document, sign_page
 
 EXPORT_TYPE = "datavagt.access_export"
+PORTABILITY_TYPE = "datavagt.portability"
+PORTABILITY_COLUMNS = ("kind", "at", "field", "type", "value", "case")
 _TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"]),
@@ -66,16 +71,113 @@ def to_json(envelope: dict[str, Any]) -> str:
 
 
 def render_answers(document: dict[str, Any], lang: str = "en") -> str:
-    """Only the seven-answers section of a document (for the admin subject page)."""
+    """Only the answers section of a document (for the admin subject page)."""
+    lang = lang if lang in LANGUAGES else "en"
+    manifest = current_app.extensions["datavagt.manifest"]
     return _TEMPLATES.get_template("answers.html").render(
-        doc=document, t=labels(lang if lang in LANGUAGES else "en")
+        v=view(document, manifest, lang), t=labels(lang)
     )
 
 
 def render_html(envelope: dict[str, Any], lang: str = "en") -> str:
-    """The readable page (Danish or English) of a signed export, signature included."""
+    """The readable page (Danish or English) of a signed export, itself signed.
+
+    The page carries the export's JWS and a ``datavagt-signature`` tag over its own bytes
+    (plugin.rights.signature.sign_page), so ``datavagt verify page.html`` checks it as saved.
+    """
     if lang not in LANGUAGES:
         lang = "en"
-    return _TEMPLATES.get_template("export.html").render(
-        doc=envelope["export"], jws=envelope["jws"], t=labels(lang), lang=lang, keys=ANSWER_KEYS
+    manifest = current_app.extensions["datavagt.manifest"]
+    document = envelope["export"]
+    html = _TEMPLATES.get_template("export.html").render(
+        v=view(document, manifest, lang),
+        jws=envelope["jws"],
+        t=labels(lang),
+        lang=lang,
+        signature_tag=PAGE_TAG.format(""),
     )
+    return sign_page(current_app.extensions["datavagt.keyring"], html, document, lang)
+
+
+def _provided(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """What the person gave us (Art. 20): identifiers, form fields, messages, consents."""
+    rows: list[dict[str, Any]] = []
+    for i in document["identifiers"]:
+        if i["state"] == "held" and i["kind"] in ("email", "phone"):
+            rows.append(
+                {
+                    "kind": "identifier",
+                    "at": i["source"]["at"],
+                    "field": i["kind"],
+                    "type": i["kind"],
+                    "value": i["value"],
+                    "case": None,
+                }
+            )
+    for t in document["tickets"]:
+        for f in t["findings"]:
+            if f["source"]["kind"] == "form" and f["state"] == "held":
+                rows.append(
+                    {
+                        "kind": "form",
+                        "at": t["created_at"],
+                        "field": f["field"].removeprefix("form."),
+                        "type": f["type"],
+                        "value": f["value"],
+                        "case": f"{t['vendor']}:{t['external_id']}",
+                    }
+                )
+    for m in document.get("messages", []):
+        if m["direction"] == "in" and m["state"] == "held":
+            case = f"{m['ticket']['vendor']}:{m['ticket']['id']}" if m.get("ticket") else None
+            rows.append(
+                {
+                    "kind": "message",
+                    "at": m["at"],
+                    "field": "message",
+                    "type": "text",
+                    "value": m["body"],
+                    "case": case,
+                }
+            )
+    for c in document["consents"]:
+        rows.append(
+            {
+                "kind": "consent",
+                "at": c["given_at"],
+                "field": c["purpose"],
+                "type": "consent_withdrawn" if c.get("withdrawn_at") else "consent_given",
+                "value": (c.get("text") or {}).get("text"),
+                "case": None,
+            }
+        )
+    return rows
+
+
+def portability(subject_id: str, actor: Actor, fmt: str = "json") -> tuple[str, str]:
+    """Art. 20: the data the person provided, as JSON or CSV (audited); (body, mimetype)."""
+    document = build(subject_id)
+    rows = _provided(document)
+    audit.record(
+        audit.actions.EXPORT,
+        actor=actor,
+        subject_id=document["subject_id"],
+        reason="Art. 20 portability export",
+        details={"format": fmt, "portability": True, "rows": len(rows)},
+    )
+    db.session.commit()
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=PORTABILITY_COLUMNS, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return out.getvalue(), "text/csv"
+    body = {
+        "type": PORTABILITY_TYPE,
+        "version": 1,
+        "generated_at": document["generated_at"],
+        "controller": document["controller"]["name"],
+        "columns": list(PORTABILITY_COLUMNS),
+        "items": rows,
+    }
+    return json.dumps(body, indent=2, ensure_ascii=False), "application/json"

@@ -6,11 +6,13 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 
 from plugin.audit.queries import accessed_by
 from plugin.consent.service import history
 from plugin.extensions import db
 from plugin.inventory import inventory_for_subject, inventory_for_ticket
+from plugin.messages.threads import messages_of
 from plugin.models import (
     DataSubjectRequest,
     Finding,
@@ -49,7 +51,19 @@ def _identifiers(ids: list[str]) -> list[dict[str, Any]]:
         .order_by(SubjectIdentifier.id)
     )
     return [
-        {"id": r.id, "kind": r.kind, "vendor": r.vendor or None, "verified": r.verified}
+        {
+            "id": r.id,
+            "kind": r.kind,
+            "vendor": r.vendor or None,
+            "verified": r.verified,
+            # Art. 15(1)(g): where it came from (a case in the vendor's helpdesk, else given
+            # to us directly: a form, My pages or an e-mail), and since when.
+            "source": {
+                "kind": "vendor" if r.vendor else "direct",
+                "vendor": r.vendor or None,
+                "at": _iso(r.created_at),
+            },
+        }
         | _clear(r.vault_item_id)
         for r in rows
     ]
@@ -74,14 +88,33 @@ def _exported(inventory: dict[str, Any], vault_items: dict[int, str | None]) -> 
     retention = inventory["retention"]
     # The requester's internal subject id is left out: on someone else's ticket it is theirs.
     entry = {k: v for k, v in inventory.items() if k not in ("ticket", "subject_id")}
+    vendor = inventory["ticket"]["vendor"]
+    external_id = inventory["ticket"]["external_id"]
+    created = inventory["created_at"] or inventory["ingested_at"]
     return entry | {
-        "vendor": inventory["ticket"]["vendor"],
-        "external_id": inventory["ticket"]["external_id"],
-        "created_at": inventory["created_at"] or inventory["ingested_at"],
+        "vendor": vendor,
+        "external_id": external_id,
+        "created_at": created,
         "retention_due_at": retention["due_at"],
         "legal_hold": retention["legal_hold"],
-        "findings": [f | _clear(vault_items.get(f["id"])) for f in inventory["findings"]],
+        "findings": [
+            f
+            | _clear(vault_items.get(f["id"]))
+            | {"source": source_of(f["field"], vendor, external_id, created)}
+            for f in inventory["findings"]
+        ],
     }
+
+
+def source_of(field: str, vendor: str, external_id: str, at: str | None) -> dict[str, Any]:
+    """Where a value came from (Art. 15(1)(g)): a form, the case's text, or its conversation."""
+    if field.startswith("form."):
+        kind = "form"
+    elif field.startswith(("conversation", "comment", "reply", "note")):
+        kind = "conversation"
+    else:
+        kind = "case"
+    return {"kind": kind, "vendor": vendor, "ticket": external_id, "at": at}
 
 
 def _tickets(ids: list[str]) -> list[dict[str, Any]]:
@@ -113,10 +146,58 @@ def _consents(ids: list[str]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda c: c["given_at"])
 
 
+_SYSTEM_ACTORS = ("scheduler", "system", "datavagt")  # jobs acting without a person
+
+
+def _who(agent: str | None, role: str | None) -> str:
+    if agent and agent.startswith("subject:"):
+        return "you"
+    if not agent or agent.startswith(_SYSTEM_ACTORS):
+        return "system"
+    return "employee"
+
+
 def _accessed_by(ids: list[str]) -> list[dict[str, Any]]:
-    """Who accessed the person's data, from the audit trail (audit.queries.accessed_by)."""
-    rows = [e for sid in ids for e in accessed_by(sid)]
+    """Who accessed the person's data (audit.queries.accessed_by): by role, not employee id.
+
+    Employee ids, vendor user ids and internal reasons stay out unless the controller sets
+    ``EXPORT_NAME_EMPLOYEES`` (then ``agent`` is added to each row).
+    """
+    named = bool(current_app.config.get("EXPORT_NAME_EMPLOYEES"))
+    rows = []
+    for sid in ids:
+        for event in accessed_by(sid):
+            row = {
+                "by": _who(event["agent"], event["role"]),
+                "role": event["role"],
+                "action": event["action"],
+                "at": event["at"],
+                "field": event["field"],
+            }
+            if named:
+                row["agent"] = event["agent"]
+            rows.append(row)
     return sorted(rows, key=lambda e: e["at"])
+
+
+def _messages(subject_id: str) -> list[dict[str, Any]]:
+    """Every secure message to or from the person, decrypted, oldest first.
+
+    ``direction`` is "in" (the person wrote it) or "out" (the controller wrote it); the
+    author's employee id is left out, like in ``accessed_by``.
+    """
+    return [
+        {
+            "id": m["id"],
+            "direction": m["direction"],
+            "at": m["created_at"],
+            "ticket": m["ticket"],
+            "request_id": m["request_id"],
+            "body": m["body"],
+            "state": "held" if m["body"] is not None else "erased",
+        }
+        for m in messages_of(subject_id)
+    ]
 
 
 def _restrictions(ids: list[str]) -> list[dict[str, Any]]:
@@ -169,6 +250,7 @@ def gather(subject_id: str) -> dict[str, Any]:
         "identifiers": _identifiers(ids),
         "tickets": _tickets(ids),
         "consents": _consents(ids),
+        "messages": _messages(subject.id),
         "accessed_by": _accessed_by(ids),
         "restrictions": _restrictions(ids),
         "requests": _requests(ids),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 LANGUAGES = ("da", "en")
 
 _LABELS: dict[str, dict[str, str]] = {
@@ -43,6 +45,29 @@ _LABELS: dict[str, dict[str, str]] = {
         "signature": "Signature",
         "signature_note": "This export is signed (JWS, EdDSA). Verify it against the "
         "controller's public keys at /.well-known/jwks.json.",
+        "a": "(a) Why we process your data: purposes and legal basis",
+        "b": "(b) Which kinds of personal data",
+        "c": "(c) Who it was shared with: recipients and our suppliers",
+        "d": "(d) How long we keep it",
+        "e": "(e) Your rights: correction, erasure, restriction and objection",
+        "f": "(f) Your right to complain",
+        "g": "(g) Where the data came from",
+        "h": "(h) Automated decisions",
+        "art15": "Your answer under GDPR Art. 15(1)(a)-(h)",
+        "messages": "Messages between you and us",
+        "direction_col": "From",
+        "case": "Case",
+        "source": "Where it came from",
+        "count": "Pieces",
+        "kind": "Kind",
+        "service": "Service",
+        "opened": "Opened",
+        "portability": "Data you gave us (portability, Art. 20)",
+        "portability_note": "The data you gave us yourself is also available as JSON and CSV "
+        "files on My pages.",
+        "signature_page": "This page is signed. To check that it is unchanged, run "
+        "'datavagt verify' on the saved file (or follow the procedure in the README, "
+        "'Rights/export'); the public keys are at /.well-known/jwks.json.",
     },
     "da": {
         "title": "Dine personoplysninger",
@@ -83,6 +108,29 @@ _LABELS: dict[str, dict[str, str]] = {
         "signature": "Signatur",
         "signature_note": "Udtrækket er signeret (JWS, EdDSA). Kontrollér det mod den "
         "dataansvarliges offentlige nøgler på /.well-known/jwks.json.",
+        "a": "(a) Hvorfor vi behandler dine oplysninger: formål og retsgrundlag",
+        "b": "(b) Hvilke slags personoplysninger",
+        "c": "(c) Hvem de er delt med: modtagere og vores leverandører",
+        "d": "(d) Hvor længe vi opbevarer dem",
+        "e": "(e) Dine rettigheder: berigtigelse, sletning, begrænsning og indsigelse",
+        "f": "(f) Din ret til at klage",
+        "g": "(g) Hvor oplysningerne kommer fra",
+        "h": "(h) Automatiske afgørelser",
+        "art15": "Dit svar efter databeskyttelsesforordningens art. 15, stk. 1, litra a-h",
+        "messages": "Beskeder mellem dig og os",
+        "direction_col": "Fra",
+        "case": "Sag",
+        "source": "Hvor det kommer fra",
+        "count": "Antal",
+        "kind": "Slags",
+        "service": "Tjeneste",
+        "opened": "Oprettet",
+        "portability": "Oplysninger, du selv har givet os (dataportabilitet, art. 20)",
+        "portability_note": "De oplysninger, du selv har givet os, kan du også hente som JSON- "
+        "og CSV-filer på Mine sider.",
+        "signature_page": "Siden er signeret. Du kan kontrollere, at den er uændret, ved at "
+        "køre 'datavagt verify' på den gemte fil (eller følge fremgangsmåden i README, "
+        "'Rights/export'); de offentlige nøgler findes på /.well-known/jwks.json.",
     },
 }
 
@@ -90,3 +138,218 @@ _LABELS: dict[str, dict[str, str]] = {
 def labels(lang: str) -> dict[str, str]:
     """The label table for ``lang`` (English when unknown)."""
     return _LABELS.get(lang, _LABELS["en"])
+
+
+# Words for the codes a document carries (categories, types, fields, actions, roles, sources).
+WORDS: dict[str, dict[str, Any]] = {
+    "en": {
+        "months": "January February March April May June July August September October "
+        "November December".split(),
+        "categories": {
+            "identity": "Identity (name, CPR number, date of birth)",
+            "contact": "Contact details",
+            "location": "Address",
+            "financial": "Financial information",
+            "online": "Online identifiers",
+            "special": "Sensitive information (Art. 9)",
+            "indirect": "Indirect information (age, profession, family)",
+            "other": "Other information",
+        },
+        "types": {
+            "cpr": "CPR number",
+            "cvr": "CVR number",
+            "email": "E-mail address",
+            "phone": "Phone number",
+            "person_name": "Name",
+            "postal_address": "Postal address",
+            "iban": "IBAN",
+            "payment_card": "Payment card number",
+            "bank_account": "Bank account number",
+            "passport": "Passport number",
+            "ip_address": "IP address",
+            "date_of_birth": "Date of birth",
+            "health": "Health information",
+            "other": "Personal information",
+        },
+        "identifier_kinds": {
+            "email": "E-mail address",
+            "phone": "Phone number",
+            "vendor_contact": "Your contact record in our helpdesk",
+            "other": "Identifier",
+        },
+        "fields": {
+            "form": "Form",
+            "subject": "Subject",
+            "description": "Description",
+            "conversation": "Conversation",
+            "message": "Secure message",
+            "identifier": "Contact details",
+            "other": "Text of the case",
+        },
+        "sources": {
+            "form": "the form you sent on {date}",
+            "case": "your message of {date} (case {ticket}, {service})",
+            "conversation": "the conversation in case {ticket} ({service}), {date}",
+            "vendor": "your contact record in {service}, since {date}",
+            "direct": "you gave it to us (a form, My pages or an e-mail), {date}",
+            "message": "your secure message of {date}",
+        },
+        "actions": {
+            "view": "saw your data",
+            "reveal": "showed a masked value",
+            "reveal_denied": "was refused to see a masked value",
+            "export": "made a copy of your data for you",
+            "rectify": "corrected your data",
+            "erase": "erased your data",
+            "restrict": "restricted the processing",
+            "object": "registered an objection",
+            "consent_given": "registered a consent",
+            "consent_withdrawn": "registered a withdrawn consent",
+            "retention_delete": "deleted data at the end of its retention",
+            "retention_anonymise": "anonymised data at the end of its retention",
+            "message_sent": "sent a secure message",
+            "subject_merge": "joined two records of you into one",
+            "subject_split": "separated your record from someone else's",
+            "request_created": "registered a request from you",
+            "request_updated": "handled a request from you",
+            "pseudonymise": "replaced your data with codes in the helpdesk",
+            "login": "signed in to My pages",
+            "other": "handled your data",
+        },
+        "roles": {
+            "agent": "Customer service employee",
+            "senior_agent": "Senior customer service employee",
+            "team_lead": "Team lead in customer service",
+            "dpo": "Data protection officer",
+            "admin": "System administrator",
+            "employee": "Employee",
+        },
+        "by": {"you": "You (My pages)", "system": "Automatic (the system)"},
+        "recipient_roles": {
+            "processor": "processes data for us (processor)",
+            "controller": "independent controller",
+            "other": "recipient",
+        },
+        "restriction_kinds": {
+            "restriction": "Restriction",
+            "objection": "Objection",
+            "other": "Restriction",
+        },
+        "direction": {"in": "You", "out": "Us"},
+        "states": {"erased": "erased", "not_stored": "not kept", "unreadable": "cannot be read"},
+        "case_ref": "case {ticket} ({service})",
+        "helpdesk": "our helpdesk",
+        "no_purpose": "Not yet assigned to a purpose",
+        "in_eea": "within the EU/EEA",
+        "all": "all purposes",
+        "rights_text": "You can have wrong data corrected (Art. 16) and data erased (Art. 17), "
+        "have the processing restricted (Art. 18), object to processing based on our "
+        "legitimate interests (Art. 21) and receive the data you gave us (Art. 20). Use My "
+        "pages or write to {contact}.",
+    },
+    "da": {
+        "months": "januar februar marts april maj juni juli august september oktober "
+        "november december".split(),
+        "categories": {
+            "identity": "Identitet (navn, CPR-nummer, fødselsdato)",
+            "contact": "Kontaktoplysninger",
+            "location": "Adresse",
+            "financial": "Økonomiske oplysninger",
+            "online": "Onlineidentifikatorer",
+            "special": "Følsomme oplysninger (art. 9)",
+            "indirect": "Indirekte oplysninger (alder, erhverv, familie)",
+            "other": "Andre oplysninger",
+        },
+        "types": {
+            "cpr": "CPR-nummer",
+            "cvr": "CVR-nummer",
+            "email": "E-mailadresse",
+            "phone": "Telefonnummer",
+            "person_name": "Navn",
+            "postal_address": "Postadresse",
+            "iban": "IBAN",
+            "payment_card": "Betalingskortnummer",
+            "bank_account": "Kontonummer",
+            "passport": "Pasnummer",
+            "ip_address": "IP-adresse",
+            "date_of_birth": "Fødselsdato",
+            "health": "Helbredsoplysninger",
+            "other": "Personoplysning",
+        },
+        "identifier_kinds": {
+            "email": "E-mailadresse",
+            "phone": "Telefonnummer",
+            "vendor_contact": "Din kontaktpost i vores helpdesk",
+            "other": "Identifikator",
+        },
+        "fields": {
+            "form": "Formular",
+            "subject": "Emne",
+            "description": "Beskrivelse",
+            "conversation": "Samtale",
+            "message": "Sikker besked",
+            "identifier": "Kontaktoplysninger",
+            "other": "Sagens tekst",
+        },
+        "sources": {
+            "form": "formularen, du sendte {date}",
+            "case": "din henvendelse af {date} (sag {ticket}, {service})",
+            "conversation": "samtalen i sag {ticket} ({service}), {date}",
+            "vendor": "din kontaktpost i {service} siden {date}",
+            "direct": "du gav os den (formular, Mine sider eller e-mail) {date}",
+            "message": "din sikre besked af {date}",
+        },
+        "actions": {
+            "view": "så dine oplysninger",
+            "reveal": "viste en maskeret værdi",
+            "reveal_denied": "fik afslag på at se en maskeret værdi",
+            "export": "lavede en kopi af dine oplysninger til dig",
+            "rectify": "rettede dine oplysninger",
+            "erase": "slettede dine oplysninger",
+            "restrict": "begrænsede behandlingen",
+            "object": "registrerede en indsigelse",
+            "consent_given": "registrerede et samtykke",
+            "consent_withdrawn": "registrerede et tilbagetrukket samtykke",
+            "retention_delete": "slettede oplysninger, da opbevaringstiden udløb",
+            "retention_anonymise": "anonymiserede oplysninger, da opbevaringstiden udløb",
+            "message_sent": "sendte en sikker besked",
+            "subject_merge": "lagde to registreringer af dig sammen",
+            "subject_split": "adskilte din registrering fra en andens",
+            "request_created": "registrerede en anmodning fra dig",
+            "request_updated": "behandlede en anmodning fra dig",
+            "pseudonymise": "erstattede dine oplysninger med koder i helpdesken",
+            "login": "loggede ind på Mine sider",
+            "other": "behandlede dine oplysninger",
+        },
+        "roles": {
+            "agent": "Medarbejder i kundeservice",
+            "senior_agent": "Erfaren medarbejder i kundeservice",
+            "team_lead": "Teamleder i kundeservice",
+            "dpo": "Databeskyttelsesrådgiver",
+            "admin": "Systemadministrator",
+            "employee": "Medarbejder",
+        },
+        "by": {"you": "Dig (Mine sider)", "system": "Automatisk (systemet)"},
+        "recipient_roles": {
+            "processor": "behandler oplysninger for os (databehandler)",
+            "controller": "selvstændig dataansvarlig",
+            "other": "modtager",
+        },
+        "restriction_kinds": {
+            "restriction": "Begrænsning",
+            "objection": "Indsigelse",
+            "other": "Begrænsning",
+        },
+        "direction": {"in": "Dig", "out": "Os"},
+        "states": {"erased": "slettet", "not_stored": "ikke gemt", "unreadable": "kan ikke læses"},
+        "case_ref": "sag {ticket} ({service})",
+        "helpdesk": "vores helpdesk",
+        "no_purpose": "Endnu ikke knyttet til et formål",
+        "in_eea": "inden for EU/EØS",
+        "all": "alle formål",
+        "rights_text": "Du kan få forkerte oplysninger rettet (art. 16) og oplysninger slettet "
+        "(art. 17), få behandlingen begrænset (art. 18), gøre indsigelse mod behandling på "
+        "grundlag af vores legitime interesser (art. 21) og få udleveret de oplysninger, du "
+        "selv har givet os (art. 20). Brug Mine sider, eller skriv til {contact}.",
+    },
+}

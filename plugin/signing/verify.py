@@ -29,6 +29,13 @@ VERIFIERS: dict[str, str | Verifier] = {
 }
 
 
+# Signed files that are not JSON (e.g. the readable export page): a marker in the text and
+# the verifier taking ``(text: str, keys: KeySource)``.
+TEXT_VERIFIERS: dict[str, str] = {
+    'name="datavagt-signature"': "plugin.rights.signature:verify_page_text",
+}
+
+
 class VerificationError(Exception):
     """The file is not what it claims; the message names the first problem."""
 
@@ -57,9 +64,19 @@ def verify_document(document: Any, keys: KeySource) -> str:
 def verify_file(path: Path, keys: KeySource) -> str:
     """Read a JSON file and verify it; VerificationError for unreadable or bad files."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_bytes().decode("utf-8")
     except OSError as exc:
         raise VerificationError(f"cannot read {path} ({exc.strerror})") from exc
     except ValueError as exc:
+        raise VerificationError(f"{path} is not a JSON file") from exc
+    try:
+        document = json.loads(text)
+    except ValueError as exc:
+        for marker, entry in TEXT_VERIFIERS.items():
+            if marker in text:
+                try:
+                    return _resolve(entry)(text, keys)  # type: ignore[arg-type]
+                except SignatureError as bad:
+                    raise VerificationError(str(bad)) from bad
         raise VerificationError(f"{path} is not a JSON file") from exc
     return verify_document(document, keys)

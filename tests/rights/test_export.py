@@ -12,7 +12,10 @@ from joserfc import jws
 from joserfc.errors import BadSignatureError, SecurityWarning
 from joserfc.jwk import KeySet
 
-from plugin.rights.signature import verify_document
+from plugin.auth.guard import Actor
+from plugin.extensions import db
+from plugin.messages import service as messages
+from plugin.rights.signature import verify_document, verify_page
 from plugin.signing.jws import SignatureError, canonical
 from tests.agents.helpers import bearer, events
 from tests.rights.seeding import CPR, EMAIL, Person
@@ -97,7 +100,15 @@ def test_export_is_audited_and_lists_who_accessed(vendor_app: Flask, person: Per
     assert len(exports) == 1
     assert exports[0].actor_id == "dpo-anne" and exports[0].subject_id == person.subject_id
     second = _export(vendor_app, person).get_json()["export"]
-    assert [(a["agent"], a["action"]) for a in second["accessed_by"]] == [("dpo-anne", "export")]
+    # Roles, not employee ids (Art. 15 names recipients, not staff), unless configured.
+    assert [(a["by"], a["role"], a["action"]) for a in second["accessed_by"]] == [
+        ("employee", "dpo", "export")
+    ]
+    assert "dpo-anne" not in json.dumps(second)
+    assert "dpo-anne" not in _export(vendor_app, person, format="html", lang="da").text
+    vendor_app.config["EXPORT_NAME_EMPLOYEES"] = True
+    named = _export(vendor_app, person).get_json()["export"]
+    assert named["accessed_by"][0]["agent"] == "dpo-anne"
     assert EMAIL not in json.dumps([e.details for e in events()])
 
 
@@ -125,3 +136,29 @@ def test_unknown_subject_404(vendor_app: Flask) -> None:
 @pytest.mark.parametrize("query", [{"format": "xml"}, {"lang": "de"}, {"bogus": "1"}])
 def test_bad_query_422(vendor_app: Flask, person: Person, query: dict[str, str]) -> None:
     assert _export(vendor_app, person, **query).status_code == 422
+
+
+def test_export_answers_art15_with_messages_and_sources(vendor_app: Flask, person: Person) -> None:
+    agent = Actor(id="agent-7", role="agent", source="api")
+    sent, _ = messages.store_for_subject(agent, person.subject_id, "Vi har brug for dit kundenr.")
+    db.session.commit()
+    messages.reply(person.subject_id, sent.id, "Det er 4711.")
+    doc = _export(vendor_app, person).get_json()["export"]
+    assert [(m["direction"], m["body"]) for m in doc["messages"]] == [
+        ("out", "Vi har brug for dit kundenr."),
+        ("in", "Det er 4711."),
+    ]
+    assert "agent-7" not in json.dumps(doc)
+    assert set(doc["art15"]) == set("abcdefgh")
+    assert doc["art15"]["a"][0] == {"purpose": "support", "legal_basis": "contract"}
+    assert doc["art15"]["f"]["name"] == "Datatilsynet"
+    assert doc["art15"]["h"] == {"automated_decisions": False, "profiling": False}
+    assert {s["kind"] for s in doc["art15"]["g"]} >= {"case", "message"}
+    assert all(
+        f["source"]["ticket"] == t["external_id"] for t in doc["tickets"] for f in t["findings"]
+    )
+    page = _export(vendor_app, person, format="html", lang="da").get_data(as_text=True)
+    jwks = vendor_app.test_client().get("/.well-known/jwks.json").get_json()
+    assert verify_page(page, jwks)["subject_id"] == person.subject_id
+    with pytest.raises(SignatureError):
+        verify_page(page.replace("Det er 4711.", "Det er 4712."), jwks)

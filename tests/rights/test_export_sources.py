@@ -38,10 +38,12 @@ def test_accessed_by_is_the_audit_query(vendor_app: Flask, person: Person) -> No
     audit.record(audit.actions.REVEAL, actor=agent, subject_id=person.subject_id, field="content")
     db.session.commit()
     doc = build(person.subject_id)
-    assert doc["accessed_by"] == accessed_by(person.subject_id)
-    assert [(a["agent"], a["vendor_user"], a["field"]) for a in doc["accessed_by"]] == [
-        ("agent-7", "u-7", "content")
+    (event,) = accessed_by(person.subject_id)
+    # The audit query's rows, by role: no employee id, vendor user id or internal reason.
+    assert doc["accessed_by"] == [
+        {k: event[k] for k in ("role", "action", "at", "field")} | {"by": "employee"}
     ]
+    assert "agent-7" not in json.dumps(doc) and "u-7" not in json.dumps(doc)
 
 
 def test_merged_subjects_access_and_consents_are_included(
@@ -90,3 +92,18 @@ def test_someone_elses_ticket_shows_only_the_persons_data(
     assert theirs["categories"] == ["contact"] and theirs["types"] == ["email"]
     text = json.dumps(doc)
     assert requester.id not in text and "010203-4567" not in text
+
+
+def test_accessed_by_names_the_scheduler_and_the_person_not_as_employees(
+    vendor_app: Flask, person: Person
+) -> None:
+    job = Actor(id="scheduler", role="admin", source="job")
+    audit.record(audit.actions.RETENTION_DELETE, actor=job, subject_id=person.subject_id)
+    you = Actor(id=f"subject:{person.subject_id}", role=None, source="portal")
+    audit.record(audit.actions.LOGIN, actor=you, subject_id=person.subject_id)
+    db.session.commit()
+    rows = build(person.subject_id)["accessed_by"]
+    assert [(a["by"], a["action"]) for a in rows] == [
+        ("system", "retention_delete"),
+        ("you", "login"),
+    ]
