@@ -20,7 +20,8 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from plugin import audit
-from plugin.admin import data
+from plugin.admin import data, request_words
+from plugin.admin.lang import page_lang
 from plugin.admin.session import admin_required, check_csrf, login, revoke
 from plugin.alerts.rules import count_failed_signin
 from plugin.audit.free_text import refusal
@@ -28,6 +29,7 @@ from plugin.auth.guard import Actor
 from plugin.auth.tokens import TokenError
 from plugin.extensions import db
 from plugin.models.request import REQUEST_KINDS
+from plugin.models.types import utcnow
 from plugin.rights import export, lookup, rectify, requests, restrictions
 from plugin.rights.errors import RightsError
 
@@ -87,11 +89,23 @@ def logout(actor: Actor) -> ResponseReturnValue:
 @bp.get("/requests")
 @admin_required
 def requests_page(actor: Actor) -> ResponseReturnValue:
-    """The requests queue with deadlines, overdue first."""
-    rows = [requests.serialise(r) for r in requests.list_requests()]
+    """The requests queue with deadlines, overdue first, in Danish or English (?lang=)."""
+    lang = page_lang()
+    today = utcnow().date()
+    rows = [
+        request_words.describe(requests.serialise(r, today), lang, today)
+        for r in requests.list_requests(today=today)
+    ]
     rows.sort(key=lambda r: (r["status"] not in requests.OPEN, r["due_on"]))
     return render_template(
-        "admin/requests.html", rows=rows, kinds=REQUEST_KINDS, reminders=requests.reminders(7)
+        "admin/requests.html",
+        rows=rows,
+        kinds=REQUEST_KINDS,
+        reminders=requests.reminders(7, today),
+        lang=lang,
+        W=request_words.PAGE[lang],
+        K=request_words.KINDS[lang],
+        C=request_words.CHANNELS[lang],
     )
 
 
@@ -100,6 +114,7 @@ def requests_page(actor: Actor) -> ResponseReturnValue:
 def requests_action(actor: Actor) -> ResponseReturnValue:
     """Create a request or move one on."""
     form = request.form
+    lang = page_lang()
     try:
         if form.get("action") == "create":
             received = form.get("received_on") or None
@@ -120,9 +135,11 @@ def requests_action(actor: Actor) -> ResponseReturnValue:
                 int(form.get("months", "2") or 2),
                 form.get("reason", ""),
             )
-    except (RightsError, ValueError) as exc:
-        flash(getattr(exc, "message", "Invalid date or number"), "error")
-    return redirect(url_for("admin.requests_page"))
+    except RightsError as exc:
+        flash(request_words.error_text(exc.code, exc.message, lang), "error")
+    except ValueError:
+        flash(request_words.PAGE[lang]["bad_input"], "error")
+    return redirect(url_for("admin.requests_page", lang=lang))
 
 
 @bp.route("/subjects", methods=["GET", "POST"])

@@ -14,6 +14,8 @@ TITLES: dict[str, dict[str, str]] = {
         "(limit {limit})",
         "audit_verification": "The audit trail failed verification: {problem}",
         "breach_deadline": "Incident {breach}: {mark_text} to notify the Datatilsynet",
+        "request_due": "Request {request} ({kind_text}) is due on {due}: {days} days left",
+        "request_overdue": "Request {request} ({kind_text}) is overdue: it was due on {due}",
     },
     "da": {
         "bulk_reveal": "{agent} ({role}) viste {count} værdier inden for {window} (grænse {limit})",
@@ -22,6 +24,10 @@ TITLES: dict[str, dict[str, str]] = {
         "(grænse {limit})",
         "audit_verification": "Revisionsloggen bestod ikke kontrollen: {problem}",
         "breach_deadline": "Sikkerhedsbrud {breach}: {mark_text} til at anmelde til Datatilsynet",
+        "request_due": "Anmodning {request} ({kind_text}) skal besvares senest {due}: "
+        "{days} dage tilbage",
+        "request_overdue": "Anmodning {request} ({kind_text}) er over fristen: "
+        "den skulle besvares senest {due}",
     },
 }
 SURFACES = {
@@ -92,6 +98,24 @@ MARKS = {
         "overdue": "de 72 timer er gået",
     },
 }
+REQUEST_KINDS = {
+    "en": {
+        "access": "access",
+        "rectification": "rectification",
+        "erasure": "erasure",
+        "restriction": "restriction",
+        "objection": "objection",
+        "portability": "data portability",
+    },
+    "da": {
+        "access": "indsigt",
+        "rectification": "berigtigelse",
+        "erasure": "sletning",
+        "restriction": "begrænsning",
+        "objection": "indsigelse",
+        "portability": "dataportabilitet",
+    },
+}
 # Danish names of the shipped roles; other roles show the manifest's name.
 ROLE_NAMES_DA = {
     "agent": "Medarbejder",
@@ -139,5 +163,6 @@ def title(rule: str, params: dict[str, Any], lang: str) -> str:
         "mark_text": MARKS[lang].get(params.get("mark", ""), ""),
         "breach": str(params.get("breach", ""))[:8],
         "surface_name": SURFACES[lang].get(params.get("surface", ""), params.get("surface", "")),
+        "kind_text": REQUEST_KINDS[lang].get(params.get("kind", ""), params.get("kind", "")),
     }
     return TITLES[lang][rule].format(**values)

@@ -31,8 +31,13 @@ class DataSubjectRequest(db.Model):
     # Art. 12(3): extendable once, by up to two further months, with a reason told to the person.
     extended_on: Mapped[date | None] = mapped_column(sa.Date)
     extension_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    extension_months: Mapped[int | None] = mapped_column(sa.Integer)
+    # The deadline job's marks: the DPO reminded (7 days before) and the escalation (overdue).
+    reminded_on: Mapped[date | None] = mapped_column(sa.Date)
+    escalated_on: Mapped[date | None] = mapped_column(sa.Date)
     status: Mapped[str] = mapped_column(sa.String(16), default="received")
     resolution: Mapped[str | None] = mapped_column(sa.String(500))
     created_by: Mapped[str] = mapped_column(sa.String(128))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_by: Mapped[str | None] = mapped_column(sa.String(128))

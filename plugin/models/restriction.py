@@ -30,3 +30,7 @@ class ProcessingRestriction(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     lifted_by: Mapped[str | None] = mapped_column(sa.String(128))
+    # Art. 18(3): when the person was told the restriction will be lifted (before lifted_at).
+    lift_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Art. 21(1): the DPO's compelling legitimate grounds that override an objection.
+    compelling_grounds: Mapped[str | None] = mapped_column(sa.String(500))

@@ -12,6 +12,7 @@ from plugin.auth.guard import Actor
 from plugin.extensions import db
 from plugin.ingest.tokens import token_for
 from plugin.models import Finding, SubjectIdentifier, Ticket, VaultItem
+from plugin.rights import notices
 from plugin.rights.errors import RightsError, not_found
 from plugin.rights.lookup import get_subject, group_ids
 from plugin.subjects import blind_index
@@ -64,8 +65,34 @@ def rectify(
     except RightsError:
         db.session.rollback()  # nothing of a refused correction may be committed later
         raise
+    _tell_recipients(actor, ids, finding_id, result)
     db.session.commit()
+    notices.mail_pending()
     return result
+
+
+def recipient_names(vendors: list[str]) -> list[str]:
+    """The manifest's recipient names (and service) for vendor keys, for the person to read."""
+    recipients = current_app.extensions["datavagt.manifest"].data.get("recipients", {})
+    names = []
+    for vendor in vendors:
+        entry = recipients.get(vendor) or {}
+        name = entry.get("name", vendor)
+        names.append(f"{name} ({entry['service']})" if entry.get("service") else name)
+    return names
+
+
+def _tell_recipients(
+    actor: Actor, ids: list[str], finding_id: int | None, result: dict[str, Any]
+) -> None:
+    """Art. 19: tell the person which recipients were told of the correction."""
+    if finding_id is not None:
+        finding = db.session.get(Finding, finding_id)
+        ticket = db.session.get(Ticket, finding.ticket_id) if finding else None
+        vendors = [ticket.vendor] if ticket is not None and result.get("vendor_updated") else []
+    else:
+        vendors = list(result.get("vendors_updated") or [])
+    notices.recipients(actor, ids[0], "rectification", recipient_names(vendors))
 
 
 def _rectify_finding(

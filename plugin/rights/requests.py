@@ -1,4 +1,9 @@
-"""Request tracking: one month to answer, extendable once by up to two months (Art. 12(3))."""
+"""Request tracking: one month to answer, extendable once by up to two months (Art. 12(3)).
+
+The extension must be decided within the first month and is told to the person; a daily
+job (``request_watch``) reminds the DPO before the deadline, escalates when it passes and
+closes requests that are done (erasure carried out, export delivered, ...).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask import Flask
 
 from plugin import audit
 from plugin.auth.guard import Actor
@@ -19,6 +25,8 @@ from plugin.rights.lookup import get_subject
 
 OPEN = ("received", "in_progress")
 MAX_EXTENSION_MONTHS = 2
+REMIND_DAYS = 7
+SYSTEM = "request_watch"
 
 
 def add_months(day: date, months: int) -> date:
@@ -36,14 +44,13 @@ def get(request_id: str) -> DataSubjectRequest:
     return row
 
 
-def _record(row: DataSubjectRequest, action: str, actor: Actor, reason: str | None) -> None:
-    audit.record(
-        action,
-        actor=actor,
-        subject_id=row.subject_id,
-        reason=reason,
-        details={"request": row.id, "kind": row.kind, "status": row.status},
-    )
+def _record(
+    row: DataSubjectRequest, action: str, actor: Actor, reason: str | None, step: str = ""
+) -> None:
+    details = {"request": row.id, "kind": row.kind, "status": row.status}
+    if step:
+        details["step"] = step
+    audit.record(action, actor=actor, subject_id=row.subject_id, reason=reason, details=details)
 
 
 def create(
@@ -95,8 +102,17 @@ def start(request_id: str, actor: Actor) -> DataSubjectRequest:
     return row
 
 
-def extend(request_id: str, months: int, reason: str, actor: Actor) -> DataSubjectRequest:
-    """Extend the deadline once, by one or two months, with the reason given to the person."""
+def extend(
+    request_id: str, months: int, reason: str, actor: Actor, today: date | None = None
+) -> DataSubjectRequest:
+    """Extend the deadline once, by one or two months, with the reason told to the person.
+
+    Art. 12(3): the person must be told "within one month of receipt of the request", so an
+    extension decided after the first month is refused (409), as is a second one.
+    """
+    from plugin.rights import notices
+
+    today = today or utcnow().date()
     row = _open(request_id)
     if row.extended_on is not None:
         raise RightsError(409, "conflict", "The deadline was already extended once")
@@ -104,11 +120,23 @@ def extend(request_id: str, months: int, reason: str, actor: Actor) -> DataSubje
         raise RightsError(422, "validation_failed", "months must be 1 or 2")
     if not reason.strip():
         raise RightsError(422, "validation_failed", "An extension needs a reason")
-    row.due_on = add_months(row.due_on, months)
-    row.extended_on = utcnow().date()
+    first_month_ends = add_months(row.received_on, 1)
+    if today > first_month_ends:
+        raise RightsError(
+            409,
+            "extension_too_late",
+            f"An extension must be decided and told to the person within one month of receipt "
+            f"(by {first_month_ends.isoformat()}, Art. 12(3)); it is too late to extend",
+        )
+    row.due_on = add_months(row.received_on, 1 + months)
+    row.extended_on = today
+    row.extension_months = months
     row.extension_reason = reason.strip()
-    _record(row, audit.actions.REQUEST_UPDATED, actor, reason.strip())
+    row.reminded_on = None  # the new deadline gets its own reminder
+    _record(row, audit.actions.REQUEST_UPDATED, actor, reason.strip(), step="extended")
+    notices.extension(actor, row)
     db.session.commit()
+    notices.mail_pending()
     return row
 
 
@@ -122,7 +150,8 @@ def close(request_id: str, status: str, actor: Actor, resolution: str = "") -> D
     row.status = status
     row.resolution = resolution.strip() or None
     row.closed_at = utcnow()
-    _record(row, audit.actions.REQUEST_UPDATED, actor, row.resolution)
+    row.closed_by = actor.id
+    _record(row, audit.actions.REQUEST_UPDATED, actor, row.resolution, step="closed")
     db.session.commit()
     return row
 
@@ -184,9 +213,128 @@ def serialise(row: DataSubjectRequest, today: date | None = None) -> dict[str, A
         "days_left": (row.due_on - today).days,
         "overdue": row.status in OPEN and row.due_on < today,
         "extended_on": row.extended_on.isoformat() if row.extended_on else None,
+        "extension_months": row.extension_months,
         "extension_reason": row.extension_reason,
+        "extendable_until": add_months(row.received_on, 1).isoformat(),
         "status": row.status,
         "resolution": row.resolution,
         "created_by": row.created_by,
         "closed_at": row.closed_at.isoformat() if row.closed_at else None,
+        "closed_by": row.closed_by,
     }
+
+
+def _done(row: DataSubjectRequest) -> str | None:
+    """Why an open request is done, from what the system did after it arrived; None if not."""
+    from plugin.models import AuditEvent, DataSubject, ProcessingRestriction
+
+    if row.subject_id is None:
+        return None
+    subject = db.session.get(DataSubject, row.subject_id)
+    if row.kind == "erasure":
+        if subject is not None and subject.erased_at is not None:
+            return "Erasure carried out"
+        return None
+    if row.kind in ("restriction", "objection"):
+        flag = db.session.scalars(
+            sa.select(ProcessingRestriction.id).where(
+                ProcessingRestriction.subject_id == row.subject_id,
+                ProcessingRestriction.kind
+                == ("restriction" if row.kind == "restriction" else "objection"),
+                ProcessingRestriction.created_at >= row.created_at,
+            )
+        ).first()
+        return (
+            ("Restriction set" if row.kind == "restriction" else "Objection recorded")
+            if flag
+            else None
+        )
+    action = {
+        "access": audit.actions.EXPORT,
+        "portability": audit.actions.EXPORT,
+        "rectification": audit.actions.RECTIFY,
+    }[row.kind]
+    event = db.session.scalars(
+        sa.select(AuditEvent.id).where(
+            AuditEvent.subject_id == row.subject_id,
+            AuditEvent.action == action,
+            AuditEvent.occurred_at >= row.created_at,
+        )
+    ).first()
+    if event is None:
+        return None
+    return {"access": "Export delivered", "portability": "Export delivered"}.get(
+        row.kind, "Data corrected"
+    )
+
+
+def watch(today: date | None = None) -> dict[str, list[str]]:
+    """One run of the deadline job: close what is done, remind the DPO ``REMIND_DAYS`` before
+    the deadline, escalate once when it has passed; each step audited, each alert delivered.
+    The caller commits."""
+    from plugin.alerts.service import raise_alert
+    from plugin.audit.sequencer import flush
+
+    flush()  # exports and corrections recorded a moment ago count as done
+    today = today or utcnow().date()
+    system = Actor.system(SYSTEM)
+    done: dict[str, list[str]] = {"closed": [], "reminded": [], "escalated": []}
+    rows = db.session.scalars(
+        sa.select(DataSubjectRequest)
+        .where(DataSubjectRequest.status.in_(OPEN))
+        .order_by(DataSubjectRequest.due_on, DataSubjectRequest.id)
+    )
+    for row in list(rows):
+        why = _done(row)
+        if why:
+            row.status, row.resolution = "completed", why
+            row.closed_at, row.closed_by = utcnow(), system.id
+            _record(row, audit.actions.REQUEST_UPDATED, system, why, step="closed_automatically")
+            done["closed"].append(row.id)
+            continue
+        days_left = (row.due_on - today).days
+        if days_left < 0 and row.escalated_on is None:
+            row.escalated_on = today
+            _record(row, audit.actions.REQUEST_UPDATED, system, None, step="escalated")
+            raise_alert(
+                "request_overdue",
+                f"request_overdue:{row.id}",
+                {
+                    "request": row.id[:8],
+                    "kind": row.kind,
+                    "due": row.due_on.isoformat(),
+                    "window_end": row.due_on.isoformat(),
+                },
+                open_incident=False,
+            )
+            done["escalated"].append(row.id)
+        elif 0 <= days_left <= REMIND_DAYS and row.reminded_on is None:
+            row.reminded_on = today
+            _record(row, audit.actions.REQUEST_UPDATED, system, None, step="reminded")
+            raise_alert(
+                "request_due",
+                f"request_due:{row.id}:{row.due_on.isoformat()}",
+                {
+                    "request": row.id[:8],
+                    "kind": row.kind,
+                    "due": row.due_on.isoformat(),
+                    "days": days_left,
+                    "window_end": row.due_on.isoformat(),
+                },
+                open_incident=False,
+            )
+            done["reminded"].append(row.id)
+    return done
+
+
+def watch_job(app: Flask) -> None:
+    """Scheduler entry (job ``request_watch``): one run of ``watch``, committed."""
+    with app.app_context():
+        try:
+            watch()
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+        finally:
+            db.session.remove()

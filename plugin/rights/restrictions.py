@@ -48,6 +48,8 @@ def serialise(row: ProcessingRestriction) -> dict[str, Any]:
         "created_by": row.created_by,
         "created_at": row.created_at.isoformat(),
         "lifted_at": row.lifted_at.isoformat() if row.lifted_at else None,
+        "lift_notice_at": row.lift_notice_at.isoformat() if row.lift_notice_at else None,
+        "compelling_grounds": row.compelling_grounds,
     }
 
 
@@ -106,13 +108,34 @@ def restrict(
     return row
 
 
+def _purpose_name(purpose: str | None) -> str | None:
+    if purpose is None:
+        return None
+    return current_app.extensions["datavagt.manifest"].purposes[purpose].get("name", purpose)
+
+
 def lift(restriction_id: int, reason: str, actor: Actor) -> ProcessingRestriction:
-    """End a flag (e.g. the accuracy was verified); audited."""
+    """End a flag (e.g. the accuracy was verified); audited.
+
+    Art. 18(3): the person is told before a restriction is lifted, so the notice (a secure
+    message, then the "message waits" e-mail) is recorded first and the lift after it.
+    """
+    from plugin.rights import notices
+
     row = db.session.get(ProcessingRestriction, restriction_id)
     if row is None:
         raise not_found("restriction")
     if row.lifted_at is not None:
         raise RightsError(409, "conflict", "The restriction was already lifted")
+    if row.kind == "restriction":
+        if notices.lifting(actor, row.subject_id, _purpose_name(row.purpose), reason.strip()):
+            row.lift_notice_at = utcnow()
+            audit.record(
+                audit.actions.RESTRICT,
+                actor=actor,
+                subject_id=row.subject_id,
+                details={"restriction": row.id, "lift_notice": True},
+            )
     row.lifted_at = utcnow()
     row.lifted_by = actor.id
     audit.record(
@@ -121,6 +144,37 @@ def lift(restriction_id: int, reason: str, actor: Actor) -> ProcessingRestrictio
         subject_id=row.subject_id,
         reason=reason.strip() or None,
         details={"restriction": row.id, "lifted": True},
+    )
+    db.session.commit()
+    notices.mail_pending()
+    return row
+
+
+def override(restriction_id: int, grounds: str, actor: Actor) -> ProcessingRestriction:
+    """Art. 21(1): processing resumes despite an objection only on compelling legitimate
+    grounds that the DPO records (a reason is required); audited as an objection step."""
+    row = db.session.get(ProcessingRestriction, restriction_id)
+    if row is None:
+        raise not_found("restriction")
+    if row.kind != "objection":
+        raise RightsError(
+            422, "validation_failed", "Compelling grounds apply to an objection (Art. 21) only"
+        )
+    if row.lifted_at is not None:
+        raise RightsError(409, "conflict", "The objection no longer stops processing")
+    if len(grounds.strip()) < 10:
+        raise RightsError(
+            422, "validation_failed", "Describe the compelling legitimate grounds (Art. 21(1))"
+        )
+    row.compelling_grounds = grounds.strip()
+    row.lifted_at = utcnow()
+    row.lifted_by = actor.id
+    audit.record(
+        audit.actions.OBJECT,
+        actor=actor,
+        subject_id=row.subject_id,
+        reason=row.compelling_grounds,
+        details={"restriction": row.id, "compelling_grounds": True},
     )
     db.session.commit()
     return row

@@ -14,6 +14,7 @@ from plugin.rights import split as splitting
 from plugin.rights.schemas import (
     ExportQuerySchema,
     ExportSchema,
+    GroundsSchema,
     LiftSchema,
     MergeSchema,
     RectifyResultSchema,
@@ -227,4 +228,22 @@ def lift_restriction(restriction_id: int) -> ResponseReturnValue:
     """End a flag."""
     body = load_json(LiftSchema())
     row = restrictions.lift(restriction_id, body["reason"], current_actor())
+    return jsonify(restrictions.serialise(row))
+
+
+@bp.post("/restrictions/<int:restriction_id>/compelling-grounds")
+@documented(
+    summary="Resume processing despite an objection on compelling legitimate grounds "
+    "(Art. 21(1); the grounds are recorded and audited)",
+    tags=["rights"],
+    body=GroundsSchema,
+    response=RestrictionSchema,
+    errors=ERRS,
+    auth=AUTH,
+)
+@require_role("dpo")
+def override_objection(restriction_id: int) -> ResponseReturnValue:
+    """End an objection's effect with the DPO's recorded grounds."""
+    body = load_json(GroundsSchema())
+    row = restrictions.override(restriction_id, body["grounds"], current_actor())
     return jsonify(restrictions.serialise(row))

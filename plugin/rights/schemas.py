@@ -116,6 +116,13 @@ class LiftSchema(_Strict):
     reason = fields.String(required=True, validate=_REASON)
 
 
+class GroundsSchema(_Strict):
+    # Art. 21(1): the compelling legitimate grounds that override the person's objection.
+    grounds = fields.String(
+        required=True, validate=[validate.Length(min=10, max=500), NoPersonalData()]
+    )
+
+
 class RestrictionSchema(Schema):
     id = fields.Integer()
     subject_id = fields.String()
@@ -125,6 +132,8 @@ class RestrictionSchema(Schema):
     created_by = fields.String()
     created_at = fields.String()
     lifted_at = fields.String(allow_none=True)
+    lift_notice_at = fields.String(allow_none=True)
+    compelling_grounds = fields.String(allow_none=True)
 
 
 class RequestCreateSchema(_Strict):
@@ -161,11 +170,14 @@ class RequestSchema(Schema):
     days_left = fields.Integer()
     overdue = fields.Boolean()
     extended_on = fields.String(allow_none=True)
+    extension_months = fields.Integer(allow_none=True)
     extension_reason = fields.String(allow_none=True)
+    extendable_until = fields.String()
     status = fields.String()
     resolution = fields.String(allow_none=True)
     created_by = fields.String()
     closed_at = fields.String(allow_none=True)
+    closed_by = fields.String(allow_none=True)
 
 
 class RequestListSchema(Schema):

@@ -42,6 +42,7 @@ JOBS: dict[str, str] = {
     "audit_verify": "plugin.alerts.service:audit_verify_job",
     "key_epochs": "plugin.worker.key_epochs:epoch_job",
     "erasure_followup": "plugin.erasure.followup:followup_job",
+    "request_watch": "plugin.rights.requests:watch_job",
 }
 UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 LOCK_NAME = "datavagt-scheduler.lock"

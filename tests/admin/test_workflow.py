@@ -47,6 +47,7 @@ def test_lookup_answers_export_rectify(vendor_app: Flask, person: Person) -> Non
         "export",
         "export",
         "rectify",
+        "message_sent",  # Art. 19: the person is told which recipients were updated
     ]
     assert CPR not in json.dumps([e.details for e in events()])
 
@@ -67,7 +68,7 @@ def test_request_queue_forms(vendor_app: Flask, person: Person) -> None:
     )
     row = db.session.scalars(db.select(DataSubjectRequest)).one()
     page = client.get("/admin/requests").get_data(as_text=True)
-    assert "OVERDUE" in page and 'id="overdue-count">1<' in page
+    assert "Overdue" in page and 'id="overdue-count">1<' in page
     client.post(
         "/admin/requests",
         data={"csrf_token": token, "request_id": row.id, "action": "complete", "reason": "sent"},

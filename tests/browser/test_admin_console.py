@@ -70,11 +70,18 @@ def test_requests_queue(browser: Browser, live: str, vendor_app: Flask) -> None:
     page.fill("#new-request input[name=received_on]", "2020-01-01")
     page.click("#new-request button")
     row = page.locator("#requests tr.overdue")
-    assert row.count() == 1 and "erasure" in row.inner_text()
+    assert row.count() == 1 and "Erasure (Art. 17)" in row.inner_text()
     assert page.inner_text("#overdue-count") == "1"
+    # The DPO reads the queue in Danish: deadline, days overdue, no extension any more.
+    page.click("#lang-da")
+    row = page.locator("#requests tr.overdue")
+    text = row.inner_text()
+    assert "Sletning (art. 17)" in text and "dage over fristen" in text
+    assert "1. februar 2020" in text and "Kan ikke længere forlænges" in text
+    assert row.locator("option[value=extend]").count() == 0
     row.locator("select[name=action]").select_option("complete")
-    row.locator("input[name=reason]").fill("erased")
+    row.locator("input[name=reason]").fill("slettet")
     row.locator("button").click()
     page.wait_for_load_state()
     assert page.locator("#requests tr.overdue").count() == 0
-    assert "completed" in page.inner_text("#requests")
+    assert "Afsluttet" in page.inner_text("#requests")

@@ -54,6 +54,7 @@ def test_mapping_names_real_functions() -> None:
         "audit_verify",
         "key_epochs",
         "erasure_followup",
+        "request_watch",
     }
     for dotted in JOBS.values():
         assert callable(resolve(dotted))

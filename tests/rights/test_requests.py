@@ -35,15 +35,18 @@ def _post(app: Flask, path: str, body: object):  # noqa: ANN202
 
 
 def test_lifecycle(app: Flask) -> None:
-    created = _post(app, "/api/requests", {"kind": "access", "received_on": "2026-01-31"})
+    received = utcnow().date() - timedelta(days=10)
+    created = _post(app, "/api/requests", {"kind": "access", "received_on": received.isoformat()})
     assert created.status_code == 201
     row = created.get_json()
-    assert row["due_on"] == "2026-02-28" and row["status"] == "received"
+    assert row["due_on"] == add_months(received, 1).isoformat() and row["status"] == "received"
     url = f"/api/requests/{row['id']}"
     no_reason = _post(app, url, {"action": "extend", "months": 2})
     assert no_reason.status_code == 422
     extended = _post(app, url, {"action": "extend", "months": 2, "reason": "complex request"})
-    assert extended.get_json()["due_on"] == "2026-04-28"
+    # Counted from receipt by calendar month: one month plus the two further ones.
+    assert extended.get_json()["due_on"] == add_months(received, 3).isoformat()
+    assert extended.get_json()["extension_months"] == 2
     twice = _post(app, url, {"action": "extend", "months": 1, "reason": "again"})
     assert twice.status_code == 409
     assert _post(app, url, {"action": "start"}).get_json()["status"] == "in_progress"
@@ -114,9 +117,13 @@ def test_cli(
     request_id = json.loads(made.output)["id"]
     listed = runner.invoke(cli, ["requests", "list", "--overdue"])
     assert request_id in listed.output
-    extended = runner.invoke(cli, ["requests", "extend", request_id, "--reason", "complex"])
-    assert json.loads(extended.output)["due_on"] == "2020-04-01"
-    again = runner.invoke(cli, ["requests", "extend", request_id, "--reason", "again"])
+    late = runner.invoke(cli, ["requests", "extend", request_id, "--reason", "complex"])
+    assert late.exit_code == 1 and "within one month of receipt" in late.output
+    fresh = json.loads(runner.invoke(cli, ["requests", "create", "--kind", "access"]).output)
+    extended = runner.invoke(cli, ["requests", "extend", fresh["id"], "--reason", "complex"])
+    received = date.fromisoformat(fresh["received_on"])
+    assert json.loads(extended.output)["due_on"] == add_months(received, 3).isoformat()
+    again = runner.invoke(cli, ["requests", "extend", fresh["id"], "--reason", "again"])
     assert again.exit_code == 1 and "already extended" in again.output
     done = runner.invoke(cli, ["requests", "complete", request_id, "--note", "sent"])
     assert json.loads(done.output)["status"] == "completed"
