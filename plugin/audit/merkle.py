@@ -81,6 +81,10 @@ class Tree:
         self._cache = cache if cache is not None else {}
         self._leaves: dict[int, list[bytes]] = {}  # chunk index -> leaves, this tree only
 
+    def preload(self, chunk: int, leaves: list[bytes]) -> None:
+        """The leaf hashes of chunk ``chunk``, read by the caller along with other columns."""
+        self._leaves[chunk] = leaves
+
     def _chunk_leaves(self, chunk: int) -> list[bytes]:
         if chunk not in self._leaves:
             start = chunk * self.chunk
