@@ -22,6 +22,21 @@ from sqlalchemy.engine import Connection
 
 PAGE = 16384  # rows per query (a power of two keeps Merkle blocks aligned)
 
+# After seq, prev_hash, hash: the hashed columns in the order check_rows unpacks them.
+TEXT_COLUMNS = (
+    "action",
+    "actor_id",
+    "actor_role",
+    "details",
+    "field",
+    "occurred_at",
+    "reason",
+    "request_id",
+    "source",
+    "subject_id",
+    "ticket_ref",
+    "vendor_user",
+)
 _COLUMNS = (
     "seq, prev_hash, hash, action, actor_id, actor_role, {details}, field, {stamp}, reason, "
     "request_id, source, subject_id, ticket_ref, vendor_user"
