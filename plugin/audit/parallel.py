@@ -9,21 +9,20 @@ sequential ``verify_chain`` so the message names the first bad item exactly as i
 from __future__ import annotations
 
 import multiprocessing
+from bisect import bisect_right
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from plugin.audit.canonical import GENESIS_HASH, event_hash
+from plugin.audit import scan
+from plugin.audit.canonical import GENESIS_HASH
 from plugin.audit.merkle import Frontier, leaf_hash
 from plugin.audit.verify import (
-    _COLUMNS,
-    _NAMES,
     PAGE_SIZE,
     ChainError,
     VerifyResult,
     _checkpoints,
-    _Event,
     verify_chain,
 )
 from plugin.models.audit import AuditEvent
@@ -41,34 +40,27 @@ class _Range:
 
 
 def _check_range(job: tuple[str, int, int]) -> _Range:
-    """In a worker: hashes, links and seq continuity of events ``low``..``high``."""
+    """In a worker: hashes, links and seq continuity of events ``low``..``high``
+    (``scan``'s fast loop; the parent re-checks exactly on any doubt)."""
     url, low, high = job
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    leaves = bytearray()
+    leaves: list[bytes] = []
     expected, prev, first_prev = low, None, None
     try:
         with engine.connect() as connection:
-            while expected <= high:
-                rows = connection.execute(
-                    sa.select(*_COLUMNS)
-                    .where(AuditEvent.seq >= expected, AuditEvent.seq <= high)
-                    .order_by(AuditEvent.seq)
-                    .limit(PAGE_SIZE)
-                ).all()
-                if not rows:
-                    return _Range(False, low, high, None, None, b"")
-                for values in rows:
-                    row = _Event(zip(_NAMES, values, strict=True))
-                    if row.seq != expected or (prev is not None and row.prev_hash != prev):
-                        return _Range(False, low, high, None, None, b"")
-                    if event_hash(row, row.prev_hash) != row.hash:
-                        return _Range(False, low, high, None, None, b"")
-                    first_prev = row.prev_hash if first_prev is None else first_prev
-                    leaves += leaf_hash(bytes.fromhex(row.hash))
-                    prev, expected = row.hash, expected + 1
+            sqlite = connection.dialect.name == "sqlite"
+            for rows in scan.pages(connection, low - 1, high):
+                if first_prev is None:
+                    first_prev = prev = rows[0][1]
+                leaves += scan.check_rows(rows, expected, prev, sqlite)
+                expected, prev = rows[-1][0] + 1, rows[-1][2]
+    except scan.Mismatch:
+        return _Range(False, low, high, None, None, b"")
     finally:
         engine.dispose()
-    return _Range(True, low, high, first_prev, prev, bytes(leaves))
+    if expected != high + 1:
+        return _Range(False, low, high, None, None, b"")
+    return _Range(True, low, high, first_prev, prev, b"".join(leaves))
 
 
 def verify_parallel(
@@ -85,20 +77,21 @@ def verify_parallel(
     with multiprocessing.get_context("spawn").Pool(len(jobs)) as pool:
         ranges = pool.map(_check_range, jobs)
     frontier, prev = Frontier(), GENESIS_HASH
+    sizes = sorted(checkpoints)
     for part in ranges:
         if not part.ok or part.first_prev != prev:
             return verify_chain(session, keys)  # names the first fault
-        leaves = part.leaves
-        for index in range(0, len(leaves), 32):
-            leaf = leaves[index : index + 32]
-            frontier.append(leaf)
-            checkpoint = checkpoints.get(frontier.size)
-            if checkpoint is None:
-                continue
+        data = part.leaves
+        leaves = [data[index : index + 32] for index in range(0, len(data), 32)]
+        low = frontier.size
+        inside = sizes[bisect_right(sizes, low) : bisect_right(sizes, low + len(leaves))]
+        for size in inside:
             # Equal leaves mean equal event hashes: leaf = SHA-256(0x00 || hash).
-            signed_leaf = leaf_hash(bytes.fromhex(checkpoint.head_hash))
-            root = checkpoint.root_hash
-            if leaf != signed_leaf or (root is not None and frontier.root().hex() != root):
+            if leaves[size - low - 1] != leaf_hash(bytes.fromhex(checkpoints[size].head_hash)):
+                return verify_chain(session, keys)
+        rooted = [size for size in inside if checkpoints[size].root_hash is not None]
+        for size, root in frontier.extend(leaves, rooted).items():
+            if root.hex() != checkpoints[size].root_hash:
                 return verify_chain(session, keys)
         prev = part.last_hash or prev
     for seq, checkpoint in checkpoints.items():

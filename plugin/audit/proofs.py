@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from plugin.audit.canonical import HASHED_FIELDS, format_time
-from plugin.audit.merkle import CHUNKS, ProofError, Tree, leaf_hash
+from plugin.audit.merkle import CHUNK, CHUNKS, ProofError, Tree, leaf_hash
 from plugin.models.audit import AuditCheckpoint, AuditEvent
 
 INCLUSION_TYPE = "datavagt.audit.inclusion"
@@ -116,15 +116,38 @@ def _head(session: Session, size: int | None, at_least: int) -> AuditCheckpoint:
     return found
 
 
+_EVENT_COLUMNS = [getattr(AuditEvent, name) for name in (*HASHED_FIELDS, "prev_hash", "hash")]
+
+
 def inclusion(session: Session, seq: int, size: int | None = None) -> dict[str, Any]:
     """An inclusion proof of event ``seq`` in the signed tree of ``size`` (default: the
-    smallest signed tree containing it)."""
-    event = session.scalars(sa.select(AuditEvent).where(AuditEvent.seq == seq)).first()
+    smallest signed tree containing it).
+
+    Two queries when the tree's complete subtrees are cached (see ``merkle.Tree``): the
+    signed head, and the rows of the event's chunk -- its content and the leaves below
+    the lowest cached subtree on its path.
+    """
+    try:
+        head = _head(session, size, seq)
+    except NotProvable:
+        if session.scalar(sa.select(AuditEvent.id).where(AuditEvent.seq == seq)) is None:
+            raise NotProvable(404, "not_found", f"No audit event with seq {seq}") from None
+        raise
+    low = (seq - 1) // CHUNK * CHUNK  # the chunk's first leaf index
+    high = min(low + CHUNK, head.seq)
+    rows = session.execute(
+        sa.select(*_EVENT_COLUMNS)
+        .where(AuditEvent.seq > low, AuditEvent.seq <= high)
+        .order_by(AuditEvent.seq)
+    ).all()
+    event = next((row for row in rows if row.seq == seq), None)
     if event is None:
         raise NotProvable(404, "not_found", f"No audit event with seq {seq}")
-    head = _head(session, size, seq)
+    proof_tree = tree(session, head.seq)
+    if len(rows) == high - low:
+        proof_tree.preload(low // CHUNK, [leaf_hash(bytes.fromhex(row.hash)) for row in rows])
     try:
-        path = tree(session, head.seq).inclusion_path(seq - 1)
+        path = proof_tree.inclusion_path(seq - 1)
     except ProofError as exc:
         raise NotProvable(409, "not_provable", str(exc)) from exc
     return {

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from plugin.audit import scan
 from plugin.audit.canonical import GENESIS_HASH, HASHED_FIELDS, event_hash
 from plugin.audit.checkpoints import verify_checkpoint
 from plugin.audit.merkle import Frontier, leaf_hash
+from plugin.audit.scan import Mismatch
 from plugin.keys import Keyring
 from plugin.models.audit import AuditCheckpoint, AuditEvent, AuditVerified
 from plugin.signing.jws import KeySource, SignatureError, sign_payload, verify_compact
 
-PAGE_SIZE = 5000
+PAGE_SIZE = scan.PAGE  # rows per query; a power of two keeps Merkle blocks aligned
 VERIFIED_TYP = "datavagt-audit-verified"
 _NAMES = (*HASHED_FIELDS, "id", "prev_hash", "hash")
 _COLUMNS = [getattr(AuditEvent, name) for name in _NAMES]
@@ -105,8 +108,54 @@ def verify_chain(
     else:
         resumed = None
     start_seq = last_seq
+    try:
+        last_seq, prev_hash, count, reached = _scan(
+            session,
+            page_size,
+            last_seq,
+            prev_hash,
+            Frontier.resume(frontier.state()) if frontier else None,
+            checkpoints,
+        )
+    except Mismatch:
+        # Something is off (or written in a shape the fast loop does not spell): the exact
+        # row-by-row check names the first bad item, or finds nothing wrong after all.
+        last_seq, prev_hash, count, reached = _exact(
+            session, page_size, last_seq, prev_hash, frontier, checkpoints
+        )
+    for seq, checkpoint in checkpoints.items():
+        if seq > last_seq and not checkpoint.is_anchor:
+            raise ChainError(
+                f"checkpoint at seq {seq} (id {checkpoint.id}): the chain ends at seq {last_seq}: "
+                "signed events after it were deleted"
+            )
+    if remember and reached is not None and isinstance(keys, Keyring):
+        state = {"seq": reached[0], "head_hash": reached[1], "frontier": reached[2]}
+        session.add(AuditVerified(**state, signature=sign_payload(keys, state, VERIFIED_TYP)))
+        session.flush()
+    return VerifyResult(
+        events=count,
+        checkpoints=len(checkpoints),
+        first_seq=start_seq + 1 if count else None,
+        last_seq=last_seq if count else None,
+        awaiting_prune=skipped,
+        resumed_from=resumed[0] if resumed else None,
+    )
+
+
+def _exact(
+    session: Session,
+    page_size: int,
+    last_seq: int,
+    prev_hash: str,
+    frontier: Frontier | None,
+    checkpoints: dict[int, AuditCheckpoint],
+) -> tuple[int, str, int, tuple[int, str, list] | None]:
+    """Every event through the general encoder, in ORM-typed pages; ChainError at the first
+    fault. (last seq, last hash, events read, the newest signed head passed)."""
+    count = 0
     reached: tuple[int, str, list] | None = None  # the newest signed tree head passed
-    while first is not None:
+    while True:
         # Core rows (no ORM loading) turned into plain dicts once: the hot loop of verify.
         rows = [
             _Event(zip(_NAMES, row, strict=True))
@@ -132,24 +181,44 @@ def verify_chain(
                     _check_root(checkpoint, frontier.root().hex())
                     if not checkpoint.is_anchor:
                         reached = (row.seq, row.hash, frontier.state())
-    for seq, checkpoint in checkpoints.items():
-        if seq > last_seq and not checkpoint.is_anchor:
-            raise ChainError(
-                f"checkpoint at seq {seq} (id {checkpoint.id}): the chain ends at seq {last_seq}: "
-                "signed events after it were deleted"
-            )
-    if remember and reached is not None and isinstance(keys, Keyring):
-        state = {"seq": reached[0], "head_hash": reached[1], "frontier": reached[2]}
-        session.add(AuditVerified(**state, signature=sign_payload(keys, state, VERIFIED_TYP)))
-        session.flush()
-    return VerifyResult(
-        events=count,
-        checkpoints=len(checkpoints),
-        first_seq=start_seq + 1 if count else None,
-        last_seq=last_seq if count else None,
-        awaiting_prune=skipped,
-        resumed_from=resumed[0] if resumed else None,
-    )
+    return last_seq, prev_hash, count, reached
+
+
+def _scan(
+    session: Session,
+    page_size: int,
+    last_seq: int,
+    prev_hash: str,
+    frontier: Frontier | None,
+    checkpoints: dict[int, AuditCheckpoint],
+) -> tuple[int, str, int, tuple[int, str, list] | None]:
+    """What ``_exact`` checks, through the fast loop of ``scan``; Mismatch at any doubt."""
+    connection = session.connection()
+    sqlite = connection.dialect.name == "sqlite"
+    sizes = sorted(checkpoints)
+    count, reached = 0, None
+    for rows in scan.pages(connection, last_seq, None, page_size):
+        leaves = scan.check_rows(rows, last_seq + 1, prev_hash, sqlite)
+        low = last_seq
+        last_seq, prev_hash = rows[-1][0], rows[-1][2]
+        count += len(rows)
+        inside = sizes[bisect_right(sizes, low) : bisect_right(sizes, last_seq)]
+        for size in inside:
+            if rows[size - low - 1][2] != checkpoints[size].head_hash:
+                raise Mismatch
+        if frontier is None:
+            continue
+        rooted = [size for size in inside if checkpoints[size].root_hash is not None]
+        heads = [size for size in rooted if not checkpoints[size].is_anchor]
+        cut = heads[-1] - low if heads else 0  # remember the state at the newest head
+        roots = frontier.extend(leaves[:cut], rooted)
+        if heads:
+            reached = (heads[-1], checkpoints[heads[-1]].head_hash, frontier.state())
+        roots.update(frontier.extend(leaves[cut:], rooted))
+        for size, root in roots.items():
+            if root.hex() != checkpoints[size].root_hash:
+                raise Mismatch
+    return last_seq, prev_hash, count, reached
 
 
 def _resume(

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -46,9 +47,9 @@ class SigningKey:
     created: str
     retired_at: str | None
 
-    @property
+    @cached_property
     def public(self) -> Ed25519PublicKey:
-        """The public half, for verification and the JWKS."""
+        """The public half, for verification and the JWKS (derived once per key)."""
         return self.private.public_key()
 
     def jwk(self) -> dict[str, str]:
@@ -76,6 +77,10 @@ class Keyring:
             raise KeyringError("DATAVAGT_MASTER_KEY: expected 32 bytes, base64-encoded")
         # create=False (commands that must not create files): a missing file is reported
         # on first use, so configuration errors found later in start-up are named first.
+        self._stamp: tuple[int, ...] | None = None  # the file as last read or written
+        # kid -> (its file entry, the parsed key): parsing an Ed25519 key costs ~0.5 ms, and
+        # every token check and signature needs one.
+        self._parsed: dict[str, tuple[tuple[str, str, str | None], SigningKey]] = {}
         self._loaded: dict[str, Any] | None = (
             self._load_or_create() if create or self.path.exists() else None
         )
@@ -112,7 +117,16 @@ class Keyring:
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
 
+    def _file_stamp(self) -> tuple[int, ...] | None:
+        try:
+            found = os.stat(self.path)
+        except OSError:
+            return None
+        # The file is only ever replaced whole (os.replace): a new inode and new times.
+        return (found.st_ino, found.st_mtime_ns, found.st_ctime_ns, found.st_size)
+
     def _read(self) -> dict[str, Any]:
+        stamp = self._file_stamp()
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except OSError as exc:
@@ -123,6 +137,7 @@ class Keyring:
             ) from exc
         if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
             raise KeyringError(f"DATAVAGT_KEY_FILE: {self.path} is not a Datavagt key file")
+        self._stamp = stamp
         return data
 
     def _write(self, data: dict[str, Any]) -> None:
@@ -133,6 +148,7 @@ class Keyring:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, self.path)
+        self._stamp = self._file_stamp()
 
     def _load_or_create(self) -> dict[str, Any]:
         # An existing file is read without the lock (it is only ever replaced whole, by
@@ -152,7 +168,12 @@ class Keyring:
             return data
 
     def reload(self) -> None:
-        """Re-read the file (another process may have rotated keys; it is replaced whole)."""
+        """Re-read the file if it changed since this keyring last read or wrote it (another
+        process may have rotated keys; the file is replaced whole, so a new inode and times
+        show it); one stat call when it did not."""
+        if self._loaded is not None and self._stamp is not None:
+            if self._file_stamp() == self._stamp:
+                return
         self._data = self._read()
 
     @staticmethod
@@ -283,16 +304,22 @@ class Keyring:
 
     # -- signing keys --------------------------------------------------------------
     def signing_keys(self) -> list[SigningKey]:
-        """Every signing key still published, newest last."""
-        return [
-            SigningKey(
-                kid=e["kid"],
-                private=Ed25519PrivateKey.from_private_bytes(_unb64(e["private"])),
-                created=e["created"],
-                retired_at=e.get("retired_at"),
-            )
-            for e in self._data["signing_keys"]
-        ]
+        """Every signing key still published, newest last (each parsed once while its file
+        entry stays the same)."""
+        keys = []
+        for e in self._data["signing_keys"]:
+            entry = (e["private"], e["created"], e.get("retired_at"))
+            known = self._parsed.get(e["kid"])
+            if known is None or known[0] != entry:
+                key = SigningKey(
+                    kid=e["kid"],
+                    private=Ed25519PrivateKey.from_private_bytes(_unb64(e["private"])),
+                    created=e["created"],
+                    retired_at=e.get("retired_at"),
+                )
+                known = self._parsed[e["kid"]] = (entry, key)
+            keys.append(known[1])
+        return keys
 
     @property
     def active_signing_key(self) -> SigningKey:
