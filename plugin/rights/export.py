@@ -65,17 +65,53 @@ def to_json(envelope: dict[str, Any]) -> str:
     return json.dumps(envelope, indent=2, ensure_ascii=False)
 
 
-def render_answers(document: dict[str, Any], lang: str = "en") -> str:
-    """Only the seven-answers section of a document (for the admin subject page)."""
+def _plain(value: Any, *_: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _status(vendor: Any, status: Any) -> str:
+    return _plain(status)
+
+
+# What the answers template calls to put codes, dates, people and values in words. The
+# console passes its own (plugin/admin/i18n.py); the defaults print the stored value.
+PLAIN_HELPERS: dict[str, Any] = {
+    "w": _plain,
+    "when": _plain,
+    "person": _plain,
+    "role_of": _plain,
+    "purpose_of": lambda code, name=None: _plain(name or code),
+    "status_of": _status,
+    "case_no": _plain,
+    "shown": None,
+}
+
+
+def render_answers(
+    document: dict[str, Any], lang: str = "en", helpers: dict[str, Any] | None = None
+) -> str:
+    """Only the seven-answers section of a document (for the admin subject page).
+
+    ``helpers`` (see ``PLAIN_HELPERS``) render codes and dates in words and may mask values
+    (``shown``)."""
     return _TEMPLATES.get_template("answers.html").render(
-        doc=document, t=labels(lang if lang in LANGUAGES else "en")
+        doc=document,
+        t=labels(lang if lang in LANGUAGES else "en"),
+        **(PLAIN_HELPERS | (helpers or {})),
     )
 
 
-def render_html(envelope: dict[str, Any], lang: str = "en") -> str:
+def render_html(
+    envelope: dict[str, Any], lang: str = "en", helpers: dict[str, Any] | None = None
+) -> str:
     """The readable page (Danish or English) of a signed export, signature included."""
     if lang not in LANGUAGES:
         lang = "en"
     return _TEMPLATES.get_template("export.html").render(
-        doc=envelope["export"], jws=envelope["jws"], t=labels(lang), lang=lang, keys=ANSWER_KEYS
+        doc=envelope["export"],
+        jws=envelope["jws"],
+        t=labels(lang),
+        lang=lang,
+        keys=ANSWER_KEYS,
+        **(PLAIN_HELPERS | (helpers or {})),
     )
