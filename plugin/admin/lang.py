@@ -6,6 +6,7 @@ browser's ``Accept-Language``; else English."""
 from __future__ import annotations
 
 from flask import Response, request
+from werkzeug.exceptions import HTTPException
 
 LANGUAGES = ("da", "en")
 LANG_COOKIE = "dv_console_lang"
@@ -18,7 +19,10 @@ def page_lang() -> str:
     cached = request.environ.get("datavagt.console_lang")
     if cached:
         return str(cached)
-    asked = request.values.get("lang", "")
+    try:
+        asked = request.values.get("lang", "")
+    except HTTPException:  # an oversized or unreadable form: its own handler answers
+        asked = request.args.get("lang", "")
     if asked in LANGUAGES:
         request.environ["datavagt.console_lang_asked"] = asked
         lang = asked

@@ -197,6 +197,7 @@ def _subject(actor: Actor, document: dict, shown: subject_view.Shown) -> str:
         purposes=current_app.extensions["datavagt.manifest"].purposes,
         active=restrictions.active(document["subject_id"]),
         erasure=data.optional("plugin.erasure.service", "request_erasure") is not None,
+        switch_path=url_for("admin.subject_page", subject_id=document["subject_id"]),
     )
 
 
