@@ -37,7 +37,6 @@ def init_app(app: Flask) -> None:
     console_not_found(app)
 
 
-
 def console_not_found(app: Flask) -> None:
     """A page in words for unknown console paths; elsewhere the API's JSON answer stays."""
 

@@ -68,8 +68,7 @@ def raw_codes_in(page: str, allowed: tuple[str, ...] = ()) -> list[str]:
     found = [
         code
         for code in RAW_CODES
-        if code not in allowed
-        and re.search(rf"(?<![\w@.-]){re.escape(code)}(?![\w@-]|\.\w)", text)
+        if code not in allowed and re.search(rf"(?<![\w@.-]){re.escape(code)}(?![\w@-]|\.\w)", text)
     ]
     found += [f"uuid {m}" for m in _UUID.findall(text)]
     found += [f"microseconds {m}" for m in _MICROSECONDS.findall(text)]

@@ -36,17 +36,13 @@ def _walk(app: Flask, client: FlaskClient, person: Person, lang: str) -> dict[st
         assert answer.status_code == 200, (url, answer.status_code)
         pages[url] = answer.get_data(as_text=True)
     token = csrf(client, "/admin/subjects")
-    found = client.post(
-        "/admin/subjects", data={"csrf_token": token, "email": "kunde@example.com"}
-    )
+    found = client.post("/admin/subjects", data={"csrf_token": token, "email": "kunde@example.com"})
     pages["/admin/subjects (results)"] = found.get_data(as_text=True)
     return pages
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])
-def test_every_console_page_speaks_words(
-    vendor_app: Flask, person: Person, lang: str
-) -> None:
+def test_every_console_page_speaks_words(vendor_app: Flask, person: Person, lang: str) -> None:
     seed_oversight()
     client = vendor_app.test_client()
     sign_in(vendor_app, client)
@@ -94,9 +90,7 @@ def test_people_are_shown_by_masked_email_not_uuid(vendor_app: Flask, person: Pe
     assert "•••@" in heading.group(1)
 
 
-def test_how_it_is_processed_is_not_the_manifest_tagline(
-    vendor_app: Flask, person: Person
-) -> None:
+def test_how_it_is_processed_is_not_the_manifest_tagline(vendor_app: Flask, person: Person) -> None:
     client = vendor_app.test_client()
     sign_in(vendor_app, client)
     page = client.get(f"/admin/subjects/{person.subject_id}").get_data(as_text=True)

@@ -66,7 +66,11 @@ def test_an_identifier_is_revealed_the_same_way(vendor_app: Flask, person: Perso
     ident = re.search(r'<tr data-identifier="(\d+)"><td>E-mail</td>', page)
     assert ident
     answer = _reveal(
-        client, person, csrf_token=token, kind="identifier", item_id=ident.group(1),
+        client,
+        person,
+        csrf_token=token,
+        kind="identifier",
+        item_id=ident.group(1),
         reason="Customer asked what we hold",
     )
     assert answer.status_code == 200 and EMAIL in answer.get_data(as_text=True)

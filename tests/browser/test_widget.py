@@ -9,10 +9,10 @@ from flask import Flask
 from playwright.sync_api import Locator, Page, expect
 
 from plugin.agents.demo import widget_urls
-from tests.access.test_matrix import CATEGORIES, EXPECTED, expected_display
-from tests.agents.helpers import events
 from plugin.auth.guard import Actor
 from plugin.rights.restrictions import restrict
+from tests.access.test_matrix import CATEGORIES, EXPECTED, expected_display
+from tests.agents.helpers import events
 from tests.agents.seeding import SAMPLES, seed_ticket
 from tests.browser.conftest import screenshot
 
