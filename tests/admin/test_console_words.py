@@ -13,13 +13,14 @@ from tests.admin.helpers import csrf, seed_oversight, sign_in
 from tests.admin.raw_codes import raw_codes_in
 from tests.rights.seeding import Person
 
-# The request queue (another branch's), compliance, retention, erasure and the Art. 30 record
+# The request queue (another branch's), compliance, retention and the Art. 30 record
 # (plugin/ropa renders its own document) are not walked yet: see the README's console section.
 PAGES = (
     "/admin/subjects",
     "/admin/subjects/{subject}",
     "/admin/audit",
     "/admin/consents",
+    "/admin/erasure",
     "/admin/alerts",
     "/admin/breaches",
     "/admin/dpia",
