@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import NotFound
 
 from plugin.admin import data
 from plugin.admin.jobs import JobError, retry_dead_job
+from plugin.admin.lang import page_lang
 from plugin.admin.routes import bp
 from plugin.admin.session import ADMIN_ROLE, admin_required
 from plugin.audit import actions, record
@@ -17,8 +18,7 @@ from plugin.extensions import db
 
 
 def _lang() -> str:
-    lang = request.values.get("lang")
-    return lang if lang in ("da", "en") else "en"
+    return page_lang()
 
 
 @bp.get("/erasure")

@@ -20,9 +20,10 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from plugin import audit
-from plugin.admin import data, request_words
-from plugin.admin.lang import page_lang
-from plugin.admin.session import admin_required, check_csrf, login, revoke
+from plugin.admin import data, request_words, subject_view
+from plugin.admin.i18n import text
+from plugin.admin.lang import page_lang, remember
+from plugin.admin.session import admin_required, check_csrf, csrf_token, login, revoke
 from plugin.alerts.rules import count_failed_signin
 from plugin.audit.free_text import refusal
 from plugin.auth.guard import Actor
@@ -45,6 +46,7 @@ def _page_error(exc: HTTPException) -> ResponseReturnValue:
 
 @bp.after_request
 def _headers(response: Response) -> Response:
+    remember(response)
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Content-Security-Policy"] = (
@@ -162,20 +164,56 @@ def subjects_page(actor: Actor) -> ResponseReturnValue:
 @bp.get("/subjects/<subject_id>")
 @admin_required
 def subject_page(actor: Actor, subject_id: str) -> ResponseReturnValue:
-    """The seven answers for one person, from live data, with the rights actions."""
+    """The seven answers for one person, values masked until revealed with a reason."""
     document = export.build(subject_id)
     audit.record(
         audit.actions.VIEW, actor=actor, subject_id=subject_id, details={"page": "admin_subject"}
     )
     db.session.commit()
-    answers = export.render_answers(document, "en")
+    return _subject(actor, document, _shown(actor, subject_id))
+
+
+@bp.post("/subjects/<subject_id>/reveal")
+@admin_required
+def subject_reveal(actor: Actor, subject_id: str) -> ResponseReturnValue:
+    """Reveal one value of the page with a reason (audited, as the widget's reveal)."""
+    form = request.form
+    document = export.build(subject_id)
+    shown = _shown(actor, subject_id)
+    kind = form.get("kind", "")
+    try:
+        item_id = int(form.get("item_id", ""))
+    except ValueError:
+        item_id = -1
+    reason = form.get("reason", "")[:500]
+    status = 200
+    try:
+        subject_view.reveal(shown, document, kind, item_id, reason)
+        flash(text(page_lang())["revealed"], "ok")
+    except subject_view.RevealRefused as exc:
+        minimum = subject_view.get_policy().reason_min_length
+        flash(text(page_lang())[exc.key].format(n=minimum), "error")
+        status = {"reveal_denied": 403, "reveal_missing": 404, "reveal_erased": 410}.get(
+            exc.key, 422
+        )
+    return _subject(actor, document, shown), status
+
+
+def _shown(actor: Actor, subject_id: str) -> subject_view.Shown:
+    return subject_view.Shown(actor, page_lang(), csrf_token(), subject_id)
+
+
+def _subject(actor: Actor, document: dict, shown: subject_view.Shown) -> str:
+    lang = page_lang()
+    answers = export.render_answers(document, lang, shown)
     return render_template(
         "admin/subject.html",
         doc=document,
         answers=Markup(answers),  # noqa: S704 - rendered by our autoescaping template
         purposes=current_app.extensions["datavagt.manifest"].purposes,
-        active=restrictions.active(subject_id),
+        active=restrictions.active(document["subject_id"]),
         erasure=data.optional("plugin.erasure.service", "request_erasure") is not None,
+        switch_path=url_for("admin.subject_page", subject_id=document["subject_id"]),
     )
 
 
@@ -185,10 +223,11 @@ def subject_export(actor: Actor, subject_id: str, fmt: str) -> ResponseReturnVal
     """Download the signed export (json) or its readable page (html)."""
     if fmt not in ("json", "html"):
         return render_template("admin/error.html", error=None), 404
-    lang = request.args.get("lang", "en") if request.args.get("lang") in ("da", "en") else "en"
+    lang = page_lang()
     envelope = export.export(subject_id, actor, fmt, lang)
     if fmt == "html":
-        body, mimetype = export.render_html(envelope, lang), "text/html"
+        body = export.render_html(envelope, lang)
+        mimetype = "text/html"
     else:
         body, mimetype = export.to_json(envelope), "application/json"
     response = Response(body, mimetype=mimetype)
@@ -272,7 +311,9 @@ def audit_page(actor: Actor) -> ResponseReturnValue:
         args.get("action", "")[:48],
         since,
     )
-    return render_template("admin/audit.html", events=events, args=args)
+    return render_template(
+        "admin/audit.html", events=events, args=args, actions=sorted(audit.actions.ACTIONS)
+    )
 
 
 @bp.get("/consents")

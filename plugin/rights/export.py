@@ -18,7 +18,7 @@ from plugin.models.types import utcnow
 from plugin.rights import holdings
 from plugin.rights.answers import summarise
 from plugin.rights.i18n import LANGUAGES, labels
-from plugin.rights.page import view
+from plugin.rights.page import Shown, view
 from plugin.rights.signature import PAGE_TAG, sign_document, sign_page
 
 EXPORT_TYPE = "datavagt.access_export"
@@ -70,12 +70,13 @@ def to_json(envelope: dict[str, Any]) -> str:
     return json.dumps(envelope, indent=2, ensure_ascii=False)
 
 
-def render_answers(document: dict[str, Any], lang: str = "en") -> str:
-    """Only the answers section of a document (for the admin subject page)."""
+def render_answers(document: dict[str, Any], lang: str = "en", shown: Shown | None = None) -> str:
+    """Only the answers section of a document (for the admin subject page, which passes
+    ``shown`` to mask values until revealed with a reason)."""
     lang = lang if lang in LANGUAGES else "en"
     manifest = current_app.extensions["datavagt.manifest"]
     return _TEMPLATES.get_template("answers.html").render(
-        v=view(document, manifest, lang), t=labels(lang)
+        v=view(document, manifest, lang, shown), t=labels(lang)
     )
 
 

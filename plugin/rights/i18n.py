@@ -16,6 +16,10 @@ _LABELS: dict[str, dict[str, str]] = {
         "why": "Why (purpose and legal basis)",
         "how_long": "How long we keep it",
         "how_processed": "How it is processed",
+        "how_processed_text": "{controller} keeps your cases in its helpdesk and customer "
+        "systems. Personal data found in them is stored encrypted, staff see only what their "
+        "role needs, every look at it is recorded, and it is deleted when its retention "
+        "period ends.",
         "correct_or_delete": "How to get it corrected or deleted",
         "accessed_by": "Which employees accessed it",
         "shared_with": "Who it was shared with",
@@ -78,6 +82,9 @@ _LABELS: dict[str, dict[str, str]] = {
         "why": "Hvorfor (formål og retsgrundlag)",
         "how_long": "Hvor længe vi opbevarer dem",
         "how_processed": "Hvordan de behandles",
+        "how_processed_text": "{controller} har dine sager i sit helpdesk- og kundesystem. "
+        "Personoplysninger i dem opbevares krypteret, medarbejdere ser kun det, deres rolle "
+        "kræver, hvert opslag logges, og oplysningerne slettes, når opbevaringsperioden udløber.",
         "correct_or_delete": "Sådan får du dem rettet eller slettet",
         "accessed_by": "Hvilke medarbejdere har set dem",
         "shared_with": "Hvem de er delt med",

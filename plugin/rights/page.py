@@ -7,6 +7,8 @@ bases, retention rules and the complaint address reuse the Art. 13 notice's word
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -34,6 +36,15 @@ COUNTRIES_DA = {
     "GB": "Storbritannien",
     "IN": "Indien",
 }
+
+
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def case_no(external_id: Any) -> str:
+    """A case number as people quote it: a Dynamics GUID by its first eight characters."""
+    raw = str(external_id or "")
+    return f"{raw[:8]}…" if _GUID.match(raw) else raw
 
 
 def _parse(moment: str | None) -> datetime | None:
@@ -85,7 +96,7 @@ def _source(source: dict[str, Any], manifest: Manifest, lang: str) -> str:
     phrases = WORDS[lang]["sources"]
     return phrases[source["kind"]].format(
         date=_date(source.get("at"), lang),
-        ticket=source.get("ticket") or "",
+        ticket=case_no(source.get("ticket")),
         service=_service(manifest, source.get("vendor")),
     )
 
@@ -114,14 +125,29 @@ def _recipient(spec: dict[str, Any], lang: str) -> dict[str, str]:
     }
 
 
-def view(doc: dict[str, Any], manifest: Manifest, lang: str) -> dict[str, Any]:
-    """Everything the page prints, in ``lang`` (da or en)."""
+Shown = Callable[[str, dict[str, Any]], Any]
+
+
+def view(
+    doc: dict[str, Any], manifest: Manifest, lang: str, shown: Shown | None = None
+) -> dict[str, Any]:
+    """Everything the page prints, in ``lang`` (da or en).
+
+    ``shown(kind, item)`` renders a held value (the console masks it until revealed with a
+    reason, plugin.admin.subject_view); without it the value is printed as held."""
     lang = lang if lang in WORDS else "en"
     w = WORDS[lang]
+
+    def value(kind: str, item: dict[str, Any]) -> Any:
+        if item["state"] != "held":
+            return w["states"].get(item["state"], "-")
+        return shown(kind, item) if shown is not None else item["value"]
+
     identifiers = [
         {
+            "id": i["id"],
             "kind": _word("identifier_kinds", i["kind"], lang),
-            "value": i["value"] if i["state"] == "held" else w["states"].get(i["state"], "-"),
+            "value": value("identifier", i),
             "source": _source(i["source"], manifest, lang),
         }
         for i in doc["identifiers"]
@@ -129,7 +155,7 @@ def view(doc: dict[str, Any], manifest: Manifest, lang: str) -> dict[str, Any]:
     cases = [
         {
             "ref": w["case_ref"].format(
-                ticket=t["external_id"], service=_service(manifest, t["vendor"])
+                ticket=case_no(t["external_id"]), service=_service(manifest, t["vendor"])
             ),
             "purpose": _purpose(manifest, t.get("purpose"), lang),
             "opened": _date(t.get("created_at"), lang),
@@ -140,9 +166,7 @@ def view(doc: dict[str, Any], manifest: Manifest, lang: str) -> dict[str, Any]:
                     "field": _field(f["field"], lang),
                     "category": _word("categories", f["category"], lang),
                     "type": _word("types", f["type"], lang, "other"),
-                    "value": f["value"]
-                    if f["state"] == "held"
-                    else w["states"].get(f["state"], "-"),
+                    "value": value("finding", f),
                     "source": _source(f["source"], manifest, lang),
                 }
                 for f in t["findings"]
@@ -156,7 +180,7 @@ def view(doc: dict[str, Any], manifest: Manifest, lang: str) -> dict[str, Any]:
             "at": _stamp(m["at"], lang),
             "direction": w["direction"][m["direction"]],
             "case": w["case_ref"].format(
-                ticket=m["ticket"]["id"], service=_service(manifest, m["ticket"]["vendor"])
+                ticket=case_no(m["ticket"]["id"]), service=_service(manifest, m["ticket"]["vendor"])
             )
             if m.get("ticket")
             else "-",
@@ -226,4 +250,5 @@ def view(doc: dict[str, Any], manifest: Manifest, lang: str) -> dict[str, Any]:
         "rights": w["rights_text"].format(contact=controller["contact"]),
         "complaint": notice.WORDS[lang]["complaint"],
         "automated": notice.WORDS[lang]["automated"],
+        "how_processed": labels(lang)["how_processed_text"].format(controller=controller["name"]),
     }

@@ -25,6 +25,19 @@
     return text;
   }
 
+  // Field names and finding types in words: "conversation.4" is "Message 5".
+  function fieldLabel(name) {
+    var numbered = /^(conversation|attachment)s?[.:_](\d+)$/.exec(name || "");
+    if (numbered) return t("fl_" + numbered[1], { n: Number(numbered[2]) + 1 });
+    var key = "fl_" + name;
+    return t(key) === key ? String(name || "").replace(/_/g, " ") : t(key);
+  }
+
+  function typeLabel(type) {
+    var key = "ty_" + type;
+    return t(key) === key ? String(type || "").replace(/_/g, " ") : t(key);
+  }
+
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (name) { node.setAttribute(name, attrs[name]); });
@@ -115,7 +128,7 @@
     data.warnings.forEach(function (w) {
       var text = t("w_" + w.code, {
         categories: (w.categories || []).map(function (c) { return t("c_" + c); }).join(", "),
-        fields: (w.fields || []).join(", ")
+        fields: (w.fields || []).map(fieldLabel).join(", ")
       });
       if (w.code === "special_category" && !w.explicit_consent) text += " " + t("w_special_no_consent");
       list.appendChild(el("li", { "data-code": w.code }, text));
@@ -152,8 +165,8 @@
     var container = $("field-list");
     container.textContent = "";
     data.fields.forEach(function (field) {
-      var group = el("section", { "class": "field", "aria-label": field.name });
-      group.appendChild(el("h3", {}, field.name));
+      var group = el("section", { "class": "field", "aria-label": fieldLabel(field.name), "data-field": field.name });
+      group.appendChild(el("h3", {}, fieldLabel(field.name)));
       var list = el("ul", { "class": "findings" });
       field.findings.forEach(function (f) { list.appendChild(findingItem(field.name, f)); });
       group.appendChild(list);
@@ -164,14 +177,14 @@
 
   function findingItem(fieldName, f) {
     var item = el("li", { "class": "finding level-" + f.level, "data-finding": String(f.id), "data-category": f.category, "data-level": f.level });
-    var label = t("c_" + f.category) + (f.type ? " · " + f.type : "");
+    var label = t("c_" + f.category) + (f.type ? " · " + typeLabel(f.type) : "");
     item.appendChild(el("span", { "class": "label" }, label));
     item.appendChild(el("code", { "class": "value" }, f.display));
     item.appendChild(el("span", { "class": "level" }, t("level_" + f.level)));
-    // Hidden values are not offered; clear ones are already shown. Other levels may ask:
-    // the server decides, and a refused attempt is audited and explained.
-    if (f.level !== "hidden" && f.level !== "clear") {
-      var button = el("button", { type: "button", "class": "reveal", "aria-label": t("reveal_button", { type: f.type || f.category }) + " – " + fieldName }, t("reveal"));
+    // Only what the API says the role may reveal (with a reason) gets a button; the server
+    // still decides (a restriction set since loading is refused, audited and explained).
+    if (f.revealable === true) {
+      var button = el("button", { type: "button", "class": "reveal", "aria-label": t("reveal_button", { type: typeLabel(f.type || f.category) }) + " – " + fieldLabel(fieldName) }, t("reveal"));
       button.addEventListener("click", function () { openDialog(fieldName, f, button); });
       item.appendChild(button);
     }
@@ -180,7 +193,7 @@
 
   function openDialog(fieldName, f, button) {
     state.pending = { field: fieldName, finding: f, button: button };
-    $("reveal-desc").textContent = t("reveal_of", { type: f.type || "", category: t("c_" + f.category), field: fieldName });
+    $("reveal-desc").textContent = t("reveal_of", { type: typeLabel(f.type || ""), category: t("c_" + f.category), field: fieldLabel(fieldName) });
     $("reveal-reason").value = "";
     $("reveal-error").textContent = "";
     $("reveal-reason").removeAttribute("aria-invalid");

@@ -97,7 +97,7 @@ def test_restrict_and_erase_controls(vendor_app: Flask, person: Person) -> None:
         data={"csrf_token": token, "kind": "restriction", "purpose": "marketing", "reason": "r"},
     )
     page = client.get(f"/admin/subjects/{person.subject_id}").get_data(as_text=True)
-    assert "Processing restricted: restriction (marketing)" in page
+    assert "Processing restricted: Restriction (Newsletter and offers)" in page
     erase = client.post(
         f"/admin/subjects/{person.subject_id}/erase",
         data={"csrf_token": token, "reason": "Art. 17"},

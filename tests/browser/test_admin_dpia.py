@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 def test_draft_assess_and_sign_off_in_danish(page: Page, live_server: str, app: Flask) -> None:
     _seed()  # one live subject with health, contact and CPR findings
     _login(page, live_server, app)
-    page.click("nav >> text=DPIA")
+    page.click("nav >> text=Impact assessments")
     page.wait_for_url(f"{live_server}/admin/dpia")
     page.click("#lang-da")
     assert page.locator("#dpias h1").inner_text().startswith("Konsekvensanalyser")

@@ -20,7 +20,7 @@ def test_ropa_da_en_save_download_diff(
     page: Page, live_server: str, app: Flask, tmp_path: Path
 ) -> None:
     _login(page, live_server, app)
-    page.click("nav >> text=ROPA")
+    page.click("nav >> text=Records of processing")
     page.wait_for_url(f"{live_server}/admin/ropa")
     assert page.locator("#ropa-record h2", has_text="(a) Name and contact details").count() == 1
     page.click("#lang-da")

@@ -9,12 +9,15 @@ from flask import Flask
 from playwright.sync_api import Locator, Page, expect
 
 from plugin.agents.demo import widget_urls
+from plugin.auth.guard import Actor
+from plugin.rights.restrictions import restrict
 from tests.access.test_matrix import CATEGORIES, EXPECTED, expected_display
 from tests.agents.helpers import events
 from tests.agents.seeding import SAMPLES, seed_ticket
 from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.browser
+CLI_DPO = Actor(id="dpo-anne", role="dpo", source="cli")
 
 
 def open_widget(page: Page, app: Flask, base: str, role: str, lang: str | None = None) -> list[str]:
@@ -41,7 +44,8 @@ def test_each_role_sees_its_masking(page: Page, app: Flask, live_server: str, ro
         expect(item).to_have_attribute("data-level", level)
         expect(item.locator(".value")).to_have_text(expected_display(category, level))
         reveal = item.locator("button.reveal")
-        expect(reveal).to_have_count(0 if level in ("hidden", "clear") else 1)
+        # A button only where the API answers revealable: true (issue #22).
+        expect(reveal).to_have_count(1 if level == "reveal_with_reason" else 0)
     expect(page.locator("#role")).to_contain_text(role)
     warnings = page.locator("#warning-list li")
     expect(warnings.locator('xpath=self::li[@data-code="special_category"]')).to_have_count(1)
@@ -82,15 +86,21 @@ def test_reveal_with_reason_works_and_is_audited(page: Page, app: Flask, live_se
 
 
 def test_denied_reveal_shows_a_clear_message(page: Page, app: Flask, live_server: str) -> None:
-    seed_ticket()
-    open_widget(page, app, live_server, "agent")
+    # Masked values the role can never reveal carry no button (test_each_role_sees_its_masking);
+    # a senior agent's reveal is refused when processing was restricted after the widget loaded.
+    seeded = seed_ticket()
+    open_widget(page, app, live_server, "senior_agent")
+    expect(page.locator("section.field h3").first).to_have_text("Case text")
+    with app.app_context():
+        restrict(seeded.subject_id, "restriction", "Customer contests the data", CLI_DPO)
     finding(page, "contact").locator("button.reveal").click()
+    expect(page.locator("#reveal-desc")).to_contain_text("in Case text")
     page.locator("#reveal-reason").fill("I would like to see it")
     page.locator("#reveal-submit").click()
     alert = page.locator("#alert")
     expect(alert).to_be_visible()
-    expect(alert).to_contain_text("Access denied: your role (agent) may not reveal this value")
-    expect(finding(page, "contact").locator(".value")).to_have_text(SAMPLES["contact"][2])
+    expect(alert).to_contain_text("processing of this person's data is restricted")
+    expect(finding(page, "contact").locator(".value")).not_to_have_text(SAMPLES["contact"][1])
     screenshot(page, "widget-denied")
     (denied,) = events("reveal_denied")
     assert denied.reason == "I would like to see it"
