@@ -15,8 +15,15 @@ from plugin.vendors.contract import Adapter
 
 log = logging.getLogger(__name__)
 _SLOTS = RateSlot.__table__
+BLOCK = 1_000_000_000  # credits of a 429's booking: more than any vendor's limit
 MARGIN = 0.01  # of the window: clock and timing slack between replicas
 _NOW = sa.text("SELECT extract(epoch FROM clock_timestamp())")
+# The booking whose departure from the window frees :need credits (oldest first).
+_FREED_AT = sa.text(
+    "SELECT sent_at FROM (SELECT sent_at, sum(cost) OVER (ORDER BY sent_at, id) AS freed"
+    " FROM vendor_rate_slots WHERE vendor = :v) AS s WHERE freed >= :need"
+    " ORDER BY sent_at LIMIT 1"
+)
 
 
 class SharedBudget:
@@ -43,12 +50,11 @@ class SharedBudget:
                         _SLOTS.c.vendor == self.vendor, _SLOTS.c.sent_at <= now - window
                     )
                 )
-                used, oldest = conn.execute(
-                    sa.select(
-                        sa.func.coalesce(sa.func.sum(_SLOTS.c.cost), 0),
-                        sa.func.min(_SLOTS.c.sent_at),
-                    ).where(_SLOTS.c.vendor == self.vendor)
-                ).one()
+                used = conn.execute(
+                    sa.select(sa.func.coalesce(sa.func.sum(_SLOTS.c.cost), 0)).where(
+                        _SLOTS.c.vendor == self.vendor
+                    )
+                ).scalar_one()
                 if int(used) + cost <= limit:
                     booked = conn.execute(
                         _SLOTS.insert()
@@ -56,23 +62,68 @@ class SharedBudget:
                         .returning(_SLOTS.c.id)
                     ).scalar_one()
                     return 0.0, int(booked)
-                wait = float(oldest) + window - now if oldest is not None else 0.0
+                # Wait until enough of the oldest bookings have left the window.
+                freed_at = conn.execute(_FREED_AT, {"v": self.vendor, "need": used + cost - limit})
+                at = freed_at.scalar()
+                wait = float(at) + window - now if at is not None else window / limit
                 return max(wait, 0.005), None
         except sa.exc.SQLAlchemyError as exc:
             # The database is down: fall back to this process's own pacing rather than stall.
             log.warning("shared rate budget unavailable", extra={"error": type(exc).__name__})
             return 0.0, None
 
-    def settle(self, booking: int) -> None:
+    def settle(self, booking: int, cost: int, vendor_used: int | None = None) -> None:
         """Count the slot from the answer's time: the vendor counted it on arrival, which may
-        be later than the booking (our own log does the same with completion times)."""
+        be later than the booking (our own log does the same with completion times), and at
+        the credits the vendor says it charged (a next-page link can carry an include=).
+
+        ``vendor_used`` is what the vendor counts in its window (limit minus the answer's
+        remaining). More than every replica booked means another client of the same account
+        or app spends credits too: that difference is booked as well, from now, so it
+        leaves our window no sooner than the vendor's. Our bookings are made before sending
+        and re-dated later than the vendor counts them, so ours never look like others'."""
         try:
             with self.engine.begin() as conn:
                 conn.execute(sa.text("SET LOCAL synchronous_commit = off"))
+                if vendor_used is not None:  # the lock first, as reserve takes it
+                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": self._key})
                 conn.execute(
                     _SLOTS.update()
                     .where(_SLOTS.c.id == booking)
-                    .values(sent_at=sa.func.extract("epoch", sa.func.clock_timestamp()))
+                    .values(
+                        sent_at=sa.func.extract("epoch", sa.func.clock_timestamp()),
+                        cost=max(1, cost),
+                    )
+                )
+                if vendor_used is not None:
+                    ours = conn.execute(
+                        sa.select(sa.func.coalesce(sa.func.sum(_SLOTS.c.cost), 0)).where(
+                            _SLOTS.c.vendor == self.vendor
+                        )
+                    ).scalar_one()
+                    if vendor_used > int(ours):
+                        now = float(conn.execute(_NOW).scalar_one())
+                        conn.execute(
+                            _SLOTS.insert().values(
+                                vendor=self.vendor, sent_at=now, cost=vendor_used - int(ours)
+                            )
+                        )
+        except sa.exc.SQLAlchemyError as exc:
+            log.warning("shared rate budget unavailable", extra={"error": type(exc).__name__})
+
+    def block(self, seconds: float, window: float) -> None:
+        """A 429: book more than any limit, dated to leave the window in ``seconds``, so no
+        replica sends before the vendor's Retry-After has passed."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(sa.text("SET LOCAL synchronous_commit = off"))
+                now = float(conn.execute(_NOW).scalar_one())
+                conn.execute(
+                    _SLOTS.insert().values(
+                        vendor=self.vendor,
+                        sent_at=now + seconds - window * (1 + MARGIN),
+                        cost=BLOCK,
+                    )
                 )
         except sa.exc.SQLAlchemyError as exc:
             log.warning("shared rate budget unavailable", extra={"error": type(exc).__name__})
