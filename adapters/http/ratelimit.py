@@ -28,15 +28,21 @@ SHARED_POLL = 0.5  # seconds: longest sleep before asking the shared budget agai
 class SharedBudgetLike(Protocol):
     """A rate budget other processes book in too."""
 
-    def reserve(self, cost: int, limit: int, window: float) -> tuple[float, int | None]:
-        """Book ``cost`` credits: (0, booking id), or (seconds to wait, None)."""
+    def reserve(
+        self, cost: int, limit: int, window: float, *, floor: bool = False
+    ) -> tuple[float, int | None]:
+        """Book ``cost`` credits: (0, booking id), or (seconds to wait, None). With
+        ``floor``, a limit another replica learnt from the vendor replaces ``limit``."""
 
     def settle(self, booking: int, cost: int, vendor_used: int | None = None) -> None:
         """The request was answered: count it from now, at the ``cost`` the vendor charged;
         ``vendor_used`` (limit minus the answer's remaining) may show others' use."""
 
     def block(self, seconds: float, window: float) -> None:
-        """The vendor answered 429: no replica sends for ``seconds``."""
+        """The vendor answered 429: no replica sends for ``seconds`` (at most ``window``)."""
+
+    def learn(self, limit: int, window: float) -> None:
+        """The vendor named its limit: replicas that start cold pace at it."""
 
 
 class Slot:
@@ -76,6 +82,8 @@ class RateLimiter:
             # The documented floor holds per default_window: keep its rate in this window.
             self._limit = max(1, int(self._limit * window / headers.default_window))
         self._fixed_limit = limit is not None
+        # What the shared budget was last told of the limit (None: nothing learnt yet).
+        self._shared_learnt: tuple[int, float] | None = None
         self._fixed_window = window is not None
         self._reserve = reserve
         self._clock = clock
@@ -133,7 +141,8 @@ class RateLimiter:
             while True:
                 limit = self._limit or 1
                 # A call dearer than a whole (floor) window goes alone rather than never.
-                wait, booking = shared.reserve(min(cost, limit), limit, self._window)
+                floor = not self._fixed_limit and self._shared_learnt is None
+                wait, booking = shared.reserve(min(cost, limit), limit, self._window, floor=floor)
                 if wait <= 0:
                     break
                 wait = min(wait, SHARED_POLL)
@@ -162,12 +171,15 @@ class RateLimiter:
                 used = None  # a full window now says little of when it frees: the block waits
             self.shared.settle(slot.booking, cost, used)
         pause: float | None = None
+        learnt: tuple[int, float] | None = None
         with self._cond:
             now = self._clock()
             self._in_flight -= slot.cost
             self._log.append((now, cost))
             if headers is not None:
                 self._learn(headers, now)
+                if self._int(headers, self.headers.limit) and self._limit:
+                    learnt = (self._limit, self._window)
             if status == 429:
                 pause = (
                     retry_after
@@ -178,6 +190,9 @@ class RateLimiter:
             self._cond.notify_all()
         if pause is not None and self.shared is not None:
             self.shared.block(pause, self._window)  # every replica waits too
+        if learnt is not None and self.shared is not None and learnt != self._shared_learnt:
+            self.shared.learn(*learnt)  # once per process, and when the vendor changes it
+            self._shared_learnt = learnt
 
     def _learn(self, headers: Mapping[str, str], now: float) -> None:
         """Take limit, window and remaining from the vendor's headers."""

@@ -8,14 +8,15 @@ import zlib
 
 import sqlalchemy as sa
 from flask import Flask
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from plugin.extensions import db
-from plugin.models import RateSlot
+from plugin.models import RateLimit, RateSlot
 from plugin.vendors.contract import Adapter
 
 log = logging.getLogger(__name__)
 _SLOTS = RateSlot.__table__
-BLOCK = 1_000_000_000  # credits of a 429's booking: more than any vendor's limit
+_LIMITS = RateLimit.__table__
 MARGIN = 0.01  # of the window: clock and timing slack between replicas
 _NOW = sa.text("SELECT extract(epoch FROM clock_timestamp())")
 # The booking whose departure from the window frees :need credits (oldest first).
@@ -35,16 +36,36 @@ class SharedBudget:
         self.vendor = vendor
         self._key = zlib.crc32(f"datavagt-rate:{vendor}".encode())  # advisory-lock key
 
-    def reserve(self, cost: int, limit: int, window: float) -> tuple[float, int | None]:
+    def reserve(
+        self, cost: int, limit: int, window: float, *, floor: bool = False
+    ) -> tuple[float, int | None]:
         """Book ``cost`` credits now if the window has room: (0, booking id), else (seconds
-        to wait, None). Database clock, so replicas on different hosts agree."""
-        window = window * (1 + MARGIN)
+        to wait, None). Database clock, so replicas on different hosts agree.
+
+        A vendor's 429 (``block``) stops every replica until its Retry-After. With
+        ``floor`` (this process has not heard the vendor yet and ``limit`` is the documented
+        floor) the limit another replica learnt from the vendor's answers is used instead:
+        a replica started after a crash then paces at the vendor's limit at once, and the
+        dead process's bookings (which the vendor counted too) only take their share."""
         try:
             with self.engine.begin() as conn:
                 # A lost slot after a crash only frees budget early: no need to wait for fsync.
                 conn.execute(sa.text("SET LOCAL synchronous_commit = off"))
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": self._key})
                 now = float(conn.execute(_NOW).scalar_one())
+                known = conn.execute(
+                    sa.select(_LIMITS.c.limit, _LIMITS.c.window, _LIMITS.c.blocked_until).where(
+                        _LIMITS.c.vendor == self.vendor
+                    )
+                ).first()
+                if known is not None:
+                    if known.blocked_until > now:
+                        return known.blocked_until - now, None
+                    if floor and known.limit:
+                        limit = max(limit, int(known.limit))
+                        window = float(known.window or window)
+                cost = min(cost, limit)  # dearer than a whole window: it goes alone
+                window = window * (1 + MARGIN)
                 conn.execute(
                     _SLOTS.delete().where(
                         _SLOTS.c.vendor == self.vendor, _SLOTS.c.sent_at <= now - window
@@ -111,18 +132,40 @@ class SharedBudget:
         except sa.exc.SQLAlchemyError as exc:
             log.warning("shared rate budget unavailable", extra={"error": type(exc).__name__})
 
+    def learn(self, limit: int, window: float) -> None:
+        """The vendor's answer named its limit: keep it for replicas that start cold."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(sa.text("SET LOCAL synchronous_commit = off"))
+                stmt = pg_insert(_LIMITS).values(
+                    vendor=self.vendor, limit=limit, window=window, blocked_until=0.0
+                )
+                conn.execute(
+                    stmt.on_conflict_do_update(
+                        index_elements=[_LIMITS.c.vendor],
+                        set_={"limit": limit, "window": window},
+                    )
+                )
+        except sa.exc.SQLAlchemyError as exc:
+            log.warning("shared rate budget unavailable", extra={"error": type(exc).__name__})
+
     def block(self, seconds: float, window: float) -> None:
-        """A 429: book more than any limit, dated to leave the window in ``seconds``, so no
-        replica sends before the vendor's Retry-After has passed."""
+        """A 429: no replica sends for ``seconds`` (the vendor's Retry-After, at most one
+        window: a longer pause would outlast every count the vendor keeps)."""
+        seconds = max(0.0, min(seconds, window))
         try:
             with self.engine.begin() as conn:
                 conn.execute(sa.text("SET LOCAL synchronous_commit = off"))
                 now = float(conn.execute(_NOW).scalar_one())
+                stmt = pg_insert(_LIMITS).values(vendor=self.vendor, blocked_until=now + seconds)
                 conn.execute(
-                    _SLOTS.insert().values(
-                        vendor=self.vendor,
-                        sent_at=now + seconds - window * (1 + MARGIN),
-                        cost=BLOCK,
+                    stmt.on_conflict_do_update(
+                        index_elements=[_LIMITS.c.vendor],
+                        set_={
+                            "blocked_until": sa.func.greatest(
+                                _LIMITS.c.blocked_until, stmt.excluded.blocked_until
+                            )
+                        },
                     )
                 )
         except sa.exc.SQLAlchemyError as exc:

@@ -27,10 +27,18 @@ class FakeBudget:
         self.reserved: list[tuple[int, int, float]] = []
         self.settled: list[tuple[int, int, int | None]] = []
         self.blocked: list[tuple[float, float]] = []
+        self.learnt: list[tuple[int, float]] = []
+        self.floors: list[bool] = []
 
-    def reserve(self, cost: int, limit: int, window: float) -> tuple[float, int | None]:
+    def reserve(
+        self, cost: int, limit: int, window: float, *, floor: bool = False
+    ) -> tuple[float, int | None]:
         self.reserved.append((cost, limit, window))
+        self.floors.append(floor)
         return 0.0, len(self.reserved)
+
+    def learn(self, limit: int, window: float) -> None:
+        self.learnt.append((limit, window))
 
     def settle(self, booking: int, cost: int, vendor_used: int | None = None) -> None:
         self.settled.append((booking, cost, vendor_used))
@@ -55,6 +63,19 @@ def test_first_requests_are_booked_before_the_limit_is_known() -> None:
     limiter.shared = budget = FakeBudget()
     limiter.acquire()
     assert budget.reserved == [(1, 100, 10.0)]
+    assert budget.floors == [True]  # another replica's learnt limit may replace the floor
+
+
+def test_learnt_limit_is_shared_once_and_ends_the_floor() -> None:
+    """The first answer naming the limit is told to the shared budget (so a replica that
+    starts cold, e.g. after a crash, paces at it); the same limit again is not re-written."""
+    limiter = RateLimiter(hubspot_config.RATE_LIMIT)
+    limiter.shared = budget = FakeBudget()
+    headers = {"X-HubSpot-RateLimit-Max": "190", "X-HubSpot-RateLimit-Remaining": "180"}
+    for _ in range(3):
+        limiter.release(limiter.acquire(), 200, headers)
+    assert budget.learnt == [(190, 10.0)]
+    assert budget.floors == [True, False, False]
 
 
 def test_vendor_charge_is_settled_in_the_shared_budget() -> None:
@@ -145,6 +166,9 @@ def test_budget_counts_charged_credits_and_blocks_every_replica_on_postgresql() 
         one.block(2.0, 60.0)  # a 429 with Retry-After: 2
         wait, refused = other.reserve(1, 10_000, 60.0)  # whatever limit a replica knows
         assert refused is None and 1.5 < wait <= 2.0
+        one.block(3600.0, 60.0)  # a Retry-After longer than the window is bounded by it
+        wait, refused = other.reserve(1, 10_000, 60.0)
+        assert refused is None and 50 < wait <= 60.0
         assert SharedBudget(engine, "hubspot").reserve(1, 10, 10.0)[0] == 0  # per vendor
         engine.dispose()
 
@@ -162,4 +186,24 @@ def test_budget_books_what_another_client_spent_on_postgresql() -> None:
         budget.settle(second, 1, vendor_used=6)  # the same 4, not booked twice
         assert budget.reserve(5, 10, 10.0)[1] is None  # 2 + 4 + 5 > 10
         assert budget.reserve(4, 10, 10.0)[1] is not None
+        engine.dispose()
+
+
+def test_replica_started_after_a_crash_paces_at_the_learnt_limit_on_postgresql() -> None:
+    """A process killed mid-run leaves bookings it never settles. A replica started after
+    it knows only the documented floor (Freshdesk 50/min) until an answer names the limit;
+    it reads the limit the dead one learnt, so its share of the window is not used up by
+    the dead process's bookings."""
+    if "postgresql" not in BACKENDS:
+        pytest.skip("the shared budget lives in PostgreSQL")
+    with throwaway_schema(PG_URL, "t") as url:
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        dead = SharedBudget(engine, "freshdesk")
+        dead.learn(1000, 60.0)  # from the vendor's X-RateLimit-Total
+        for _ in range(60):  # booked, never settled: the process was killed
+            assert dead.reserve(1, 1000, 60.0)[1] is not None
+        restarted = SharedBudget(engine, "freshdesk")
+        assert restarted.reserve(1, 50, 60.0)[1] is None  # the floor alone: stalled
+        wait, booked = restarted.reserve(1, 50, 60.0, floor=True)
+        assert wait == 0 and booked is not None
         engine.dispose()
