@@ -38,8 +38,9 @@ class SharedBudgetLike(Protocol):
         """The request was answered: count it from now, at the ``cost`` the vendor charged;
         ``vendor_used`` (limit minus the answer's remaining) may show others' use."""
 
-    def block(self, seconds: float, window: float) -> None:
-        """The vendor answered 429: no replica sends for ``seconds`` (at most ``window``)."""
+    def block(self, seconds: float, window: float, limit: int) -> bool:
+        """The vendor answered 429: no replica sends for ``seconds`` (at most ``window``),
+        if the shared window is full enough for the 429 to be the account's limit."""
 
     def learn(self, limit: int, window: float) -> None:
         """The vendor named its limit: replicas that start cold pace at it."""
@@ -189,7 +190,8 @@ class RateLimiter:
                 self._blocked_until = max(self._blocked_until, now + pause)
             self._cond.notify_all()
         if pause is not None and self.shared is not None:
-            self.shared.block(pause, self._window)  # every replica waits too
+            # Every replica waits too, when the budget says the account's window is full.
+            self.shared.block(pause, self._window, self._limit or 1)
         if learnt is not None and self.shared is not None and learnt != self._shared_learnt:
             self.shared.learn(*learnt)  # once per process, and when the vendor changes it
             self._shared_learnt = learnt

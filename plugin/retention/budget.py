@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 _SLOTS = RateSlot.__table__
 _LIMITS = RateLimit.__table__
 MARGIN = 0.01  # of the window: clock and timing slack between replicas
+FULL = 0.5  # of the limit booked in the window: a 429 then pauses every replica
 _NOW = sa.text("SELECT extract(epoch FROM clock_timestamp())")
 # The booking whose departure from the window frees :need credits (oldest first).
 _FREED_AT = sa.text(
@@ -149,14 +150,29 @@ class SharedBudget:
         except sa.exc.SQLAlchemyError as exc:
             log.warning("shared rate budget unavailable", extra={"error": type(exc).__name__})
 
-    def block(self, seconds: float, window: float) -> None:
+    def block(self, seconds: float, window: float, limit: int) -> bool:
         """A 429: no replica sends for ``seconds`` (the vendor's Retry-After, at most one
-        window: a longer pause would outlast every count the vendor keeps)."""
+        window: a longer pause would outlast every count the vendor keeps). True if so.
+
+        Only when the budget shows the account's window at least half full (every replica's
+        bookings and what the vendor's answers said other clients spent): a vendor counting
+        in fixed windows never counts more than this sliding log holds, so a 429 with the
+        window far from full is not the account's limit (a per-endpoint limit, a fault) and
+        pauses only the process that got it."""
         seconds = max(0.0, min(seconds, window))
         try:
             with self.engine.begin() as conn:
                 conn.execute(sa.text("SET LOCAL synchronous_commit = off"))
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": self._key})
                 now = float(conn.execute(_NOW).scalar_one())
+                used = conn.execute(
+                    sa.select(sa.func.coalesce(sa.func.sum(_SLOTS.c.cost), 0)).where(
+                        _SLOTS.c.vendor == self.vendor,
+                        _SLOTS.c.sent_at > now - window * (1 + MARGIN),
+                    )
+                ).scalar_one()
+                if int(used) < limit * FULL:
+                    return False
                 stmt = pg_insert(_LIMITS).values(vendor=self.vendor, blocked_until=now + seconds)
                 conn.execute(
                     stmt.on_conflict_do_update(
@@ -168,8 +184,10 @@ class SharedBudget:
                         },
                     )
                 )
+                return True
         except sa.exc.SQLAlchemyError as exc:
             log.warning("shared rate budget unavailable", extra={"error": type(exc).__name__})
+            return False
 
 
 def share_budgets(app: Flask, adapters: dict[str, Adapter]) -> None:

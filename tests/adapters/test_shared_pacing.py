@@ -43,8 +43,9 @@ class FakeBudget:
     def settle(self, booking: int, cost: int, vendor_used: int | None = None) -> None:
         self.settled.append((booking, cost, vendor_used))
 
-    def block(self, seconds: float, window: float) -> None:
+    def block(self, seconds: float, window: float, limit: int) -> bool:
         self.blocked.append((seconds, window))
+        return True
 
 
 def test_next_page_link_include_costs_credits() -> None:
@@ -163,13 +164,17 @@ def test_budget_counts_charged_credits_and_blocks_every_replica_on_postgresql() 
         assert refused is None and 59 < wait <= 60.7  # until the 7 leave the window
         wait, booked = other.reserve(3, 10, 60.0)
         assert wait == 0 and booked is not None
-        one.block(2.0, 60.0)  # a 429 with Retry-After: 2
+        assert one.block(2.0, 60.0, 10)  # a 429 with Retry-After: 2, the window full
         wait, refused = other.reserve(1, 10_000, 60.0)  # whatever limit a replica knows
         assert refused is None and 1.5 < wait <= 2.0
-        one.block(3600.0, 60.0)  # a Retry-After longer than the window is bounded by it
+        assert one.block(3600.0, 60.0, 10)  # a Retry-After longer than the window: bounded
         wait, refused = other.reserve(1, 10_000, 60.0)
         assert refused is None and 50 < wait <= 60.0
-        assert SharedBudget(engine, "hubspot").reserve(1, 10, 10.0)[0] == 0  # per vendor
+        hubspot = SharedBudget(engine, "hubspot")
+        assert hubspot.reserve(1, 10, 10.0)[0] == 0  # per vendor
+        # 1 of 10 booked: that 429 is not the account's limit, the other replicas go on.
+        assert not hubspot.block(2.0, 10.0, 10)
+        assert hubspot.reserve(1, 10, 10.0)[0] == 0
         engine.dispose()
 
 
