@@ -23,6 +23,7 @@ class RateLimitHeaders:
 
 
 SHARED_POLL = 0.5  # seconds: longest sleep before asking the shared budget again
+SHARED_FULL = 0.5  # of the limit: from here the vendor's count is checked for others' use
 
 
 class SharedBudgetLike(Protocol):
@@ -170,6 +171,8 @@ class RateLimiter:
             used = limit - remaining if limit is not None and remaining is not None else None
             if status == 429:
                 used = None  # a full window now says little of when it frees: the block waits
+            elif used is not None and limit is not None and used < limit * SHARED_FULL:
+                used = None  # others' use matters near the limit: no locked check until then
             self.shared.settle(slot.booking, cost, used)
         pause: float | None = None
         learnt: tuple[int, float] | None = None

@@ -95,10 +95,12 @@ def test_vendor_remaining_is_passed_to_the_shared_budget() -> None:
     a 429's zero remaining is left to the Retry-After block instead."""
     limiter = RateLimiter(hubspot_config.RATE_LIMIT)
     limiter.shared = budget = FakeBudget()
-    headers = {"X-HubSpot-RateLimit-Max": "190", "X-HubSpot-RateLimit-Remaining": "150"}
+    headers = {"X-HubSpot-RateLimit-Max": "190", "X-HubSpot-RateLimit-Remaining": "50"}
     limiter.release(limiter.acquire(), 200, headers)
     limiter.release(limiter.acquire(), 429, {**headers, "X-HubSpot-RateLimit-Remaining": "0"})
-    assert budget.settled == [(1, 1, 40), (2, 1, None)]
+    # Far from the limit (40 of 190 used) others' use is not checked (no locked query).
+    limiter.release(limiter.acquire(), 200, {**headers, "X-HubSpot-RateLimit-Remaining": "150"})
+    assert budget.settled == [(1, 1, 140), (2, 1, None), (3, 1, None)]
 
 
 def test_429_pauses_every_replica() -> None:
