@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlsplit
+
 from adapters.http import RateLimitHeaders
 
 NAME = "freshdesk"
@@ -50,18 +52,30 @@ CC_SCAN_SINCE = "2000-01-01T00:00:00Z"
 
 
 def request_credits(method: str, path: str, params: object) -> int:
-    """API credits a call uses: 1, plus INCLUDE_CREDITS per embed on a ticket GET."""
-    if method != "GET" or "tickets" not in path or not isinstance(params, dict):
+    """API credits a call uses: 1, plus INCLUDE_CREDITS per embed on a ticket GET (asked in
+    ``params`` or in the URL's query, as a list's next-page link carries it)."""
+    url = urlsplit(path)
+    if method != "GET" or "tickets" not in url.path:
         return 1
-    include = [i for i in str(params.get("include") or "").split(",") if i.strip()]
+    asked = [v for k, v in parse_qsl(url.query) if k == "include"]
+    if isinstance(params, dict) and params.get("include"):
+        asked.append(str(params["include"]))
+    include = {i.strip() for value in asked for i in value.split(",") if i.strip()}
     return 1 + INCLUDE_CREDITS * len(include)
 
 
 PAGINATION = {"style": "link-header", "per_page": 100, "max_pages": 300}
+# Per-minute limit per account, by plan: trial 50, Growth 200, Pro 400, Enterprise 700
+# (support.freshdesk.com/support/solutions/articles/225439), every app and agent of the
+# account sharing it; every answer names it in X-RateLimit-Total and the credits left in
+# X-RateLimit-Remaining, the call's own charge in X-RateLimit-Used-CurrentRequest, and a 429
+# says when to retry in Retry-After (developers.freshdesk.com/api/#ratelimit). Until the
+# first answer the pacing assumes the lowest plan's limit.
 RATE_LIMIT = RateLimitHeaders(
     remaining="X-RateLimit-Remaining",
     limit="X-RateLimit-Total",
     cost="X-RateLimit-Used-CurrentRequest",
+    default_limit=50,
     default_window=60.0,
 )
 REQUEST_ID_HEADERS = ("X-Request-Id",)

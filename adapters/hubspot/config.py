@@ -55,7 +55,15 @@ TICKET_PROPERTIES = (
 CONTACT_PROPERTIES = ("email", "firstname", "lastname", "phone", "address", "city", "zip")
 TEXT_FIELDS = {"subject": False, "content": False}  # property -> is_html
 WRITABLE_FIELDS = frozenset(TEXT_FIELDS)
+# Requests per 10 s rolling, per private app: 100 on Free and Starter, 190 on Professional
+# and Enterprise, 200 with the API limit increase (developers.hubspot.com/docs/apps/
+# legacy-apps/private-apps/overview); every answer names the app's limit, what is left and
+# the interval in X-HubSpot-RateLimit-Max/-Remaining/-Interval-Milliseconds, and a 429 body
+# names the policy (TEN_SECONDLY_ROLLING or DAILY) but HubSpot sends no Retry-After
+# (developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines). Until the first
+# answer the pacing assumes the lowest tier's 100.
 RATE_LIMIT = RateLimitHeaders(
+    default_limit=100,
     remaining="X-HubSpot-RateLimit-Remaining",
     limit="X-HubSpot-RateLimit-Max",
     window_ms="X-HubSpot-RateLimit-Interval-Milliseconds",

@@ -14,7 +14,7 @@ from plugin.models.portal import PortalLoginToken, PortalSession
 from plugin.models.processor import ProcessorAgreement
 from plugin.models.purpose import Purpose
 from plugin.models.queue import InboxEvent, OutboxJob
-from plugin.models.rate import RateSlot
+from plugin.models.rate import RateLimit, RateSlot
 from plugin.models.request import DataSubjectRequest
 from plugin.models.restriction import ProcessingRestriction
 from plugin.models.ropa import RopaVersion
@@ -45,6 +45,7 @@ __all__ = [
     "ProcessingRestriction",
     "ProcessorAgreement",
     "Purpose",
+    "RateLimit",
     "RateSlot",
     "RopaVersion",
     "SecureMessage",

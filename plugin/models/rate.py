@@ -21,3 +21,15 @@ class RateSlot(db.Model):
     vendor: Mapped[str] = mapped_column(sa.String(32))
     sent_at: Mapped[float] = mapped_column(sa.Float)
     cost: Mapped[int] = mapped_column(sa.Integer, default=1)
+
+
+class RateLimit(db.Model):
+    """What a vendor last reported of its limit (so a replica that starts cold paces at it,
+    not at the documented floor) and until when its last 429 stops every replica."""
+
+    __tablename__ = "vendor_rate_limits"
+
+    vendor: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    limit: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
+    window: Mapped[float | None] = mapped_column(sa.Float, nullable=True)
+    blocked_until: Mapped[float] = mapped_column(sa.Float, default=0.0)

@@ -41,6 +41,10 @@ class DynamicsSimulator(GdprSim, ActivitiesSim, VendorSimulator):
     """Dataverse Web API and its Azure AD tenant on one local server."""
 
     vendor = "dynamics"
+    # Service protection limits: 6000 requests per user in a 5-minute sliding window; over
+    # it 429 Too Many Requests with Retry-After and error 0x80072322 (learn.microsoft.com/
+    # power-apps/developer/data-platform/api-limits). Not modelled: the 20-minute combined
+    # execution time and the 52 concurrent requests limits of the same page.
     sliding_window = True
     delivery_policy = DeliveryPolicy(
         max_attempts=2, retry_statuses=frozenset({502, 503, 504}), retry_on_connection_error=False

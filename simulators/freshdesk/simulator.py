@@ -72,6 +72,11 @@ class FreshdeskSimulator(VendorSimulator):
     """Tickets, conversations and contacts behind Freshdesk's URLs and answers."""
 
     vendor = "freshdesk"
+    # Per-minute credits per account, by plan: trial 50, Growth 200, Pro 400, Enterprise 700
+    # (the default) (support.freshdesk.com/support/solutions/articles/225439); answers carry
+    # X-RateLimit-Total/-Remaining/-Used-CurrentRequest and a 429 Retry-After in seconds
+    # (developers.freshdesk.com/api/#ratelimit). Per-endpoint sub-limits (e.g. Tickets List
+    # 200/min on Enterprise) are not modelled.
     sliding_window = False  # per-minute window (boundary behaviour unconfirmed)
     delivery_policy = DeliveryPolicy(max_attempts=1)
 

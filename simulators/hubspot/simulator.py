@@ -36,6 +36,12 @@ class HubSpotSimulator(GdprMixin, EngagementsMixin, VendorSimulator):
     """HubSpot's CRM endpoints with its answers, limits and v3-signed webhooks."""
 
     vendor = "hubspot"
+    # Per private app, 10-second rolling window: 100 requests on Free/Starter, 190 on
+    # Professional/Enterprise (the default), 200 with the API limit increase
+    # (developers.hubspot.com/docs/apps/legacy-apps/private-apps/overview). Over it a 429
+    # whose body names policyName TEN_SECONDLY_ROLLING, without Retry-After; answers carry
+    # X-HubSpot-RateLimit-Max/-Remaining/-Interval-Milliseconds
+    # (developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines).
     sliding_window = True
     delivery_policy = DeliveryPolicy(max_attempts=10, retry_statuses=None, delay=0.05)
 
