@@ -141,7 +141,7 @@ def purge_residue(*, keys: bool = True) -> dict[str, Any]:
     person was shredded: a ticket deleted in the vendor) runs a plain VACUUM of all of
     them, without waiting: it frees the space but may leave bytes in it. What PostgreSQL's
     own WAL, WAL archive and base backups keep is beyond this; the key epochs cover those
-    (README, Key hierarchy).
+    (docs/keys.md).
 
     Returns what was done; a lock not granted within 5 s is logged and left for later.
     """

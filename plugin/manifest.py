@@ -200,7 +200,7 @@ class AuditSchema(_Strict):
         load_default=50, validate=validate.Range(min=1, max=100_000)
     )
     # The sequencer's pass interval and batch size: a committed event is chained within
-    # one interval plus one batch (README: the delay bound).
+    # one interval plus one batch (docs/audit.md: the delay bound).
     sequence_interval_ms = fields.Integer(
         load_default=200, validate=validate.Range(min=10, max=1000)
     )

@@ -2,7 +2,7 @@
 
 No well-kept PyPI package implements RFC 9162's tree; this is the RFC's algorithm (section
 2.1) with hashlib SHA-256, tested against the RFC 6962/9162 reference vectors
-(tests/audit/test_merkle.py). It is also what an auditor re-implements: see README.
+(tests/audit/test_merkle.py). It is also what an auditor re-implements: see docs/audit.md.
 
 Leaves of the audit log: leaf ``i`` (0-based) is the event with seq ``i + 1``; its leaf input
 is the 32 bytes of the event's chain hash, so ``leaf_hash = SHA-256(0x00 || hash)``.

@@ -1,7 +1,7 @@
 """Offline verification: an exported log or a saved proof, checked with only the public keys.
 
 Needs no database and no key file: the JWK Set from ``/.well-known/jwks.json`` (public keys)
-and the file. What is checked, step by step, is what README's audit section tells an
+and the file. What is checked, step by step, is what docs/audit.md tells an
 auditor to re-implement (SHA-256, RFC 9162, Ed25519 JWS).
 """
 

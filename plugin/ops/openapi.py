@@ -41,7 +41,7 @@ def build_spec(app: Flask) -> dict[str, Any]:
     spec.components.security_scheme(
         "agentJWT", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     )
-    # Vendors authenticate their webhooks their own way (signature, Basic, key): see README.
+    # Vendors authenticate their webhooks their own way (signature, Basic, key): docs/adapters.md.
     spec.components.security_scheme(
         "vendorWebhook", {"type": "apiKey", "in": "header", "name": "Authorization"}
     )

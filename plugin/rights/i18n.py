@@ -70,8 +70,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "portability_note": "The data you gave us yourself is also available as JSON and CSV "
         "files on My pages.",
         "signature_page": "This page is signed. To check that it is unchanged, run "
-        "'datavagt verify' on the saved file (or follow the procedure in the README, "
-        "'Rights/export'); the public keys are at /.well-known/jwks.json.",
+        "'datavagt verify' on the saved file (or follow the procedure in the "
+        "documentation, docs/rights.md); the public keys are at /.well-known/jwks.json.",
     },
     "da": {
         "title": "Dine personoplysninger",
@@ -136,8 +136,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "portability_note": "De oplysninger, du selv har givet os, kan du også hente som JSON- "
         "og CSV-filer på Mine sider.",
         "signature_page": "Siden er signeret. Du kan kontrollere, at den er uændret, ved at "
-        "køre 'datavagt verify' på den gemte fil (eller følge fremgangsmåden i README, "
-        "'Rights/export'); de offentlige nøgler findes på /.well-known/jwks.json.",
+        "køre 'datavagt verify' på den gemte fil (eller følge fremgangsmåden i "
+        "dokumentationen, docs/rights.md); de offentlige nøgler findes på /.well-known/jwks.json.",
     },
 }
 

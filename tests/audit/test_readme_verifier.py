@@ -1,4 +1,4 @@
-"""The README's stand-alone inclusion check (no Datavagt code) accepts our proofs and
+"""The stand-alone inclusion check in docs/audit.md (no Datavagt code) accepts our proofs and
 rejects forged ones: what we tell auditors is what works."""
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from tests.audit.helpers import seed
 
 
 def _script() -> str:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    found = re.search(r"```python\n(# check_inclusion\.py.*?)```", readme, re.S)
-    assert found, "README lost its inclusion-check script"
+    page = (ROOT / "docs" / "audit.md").read_text(encoding="utf-8")
+    found = re.search(r"```python\n(# check_inclusion\.py.*?)```", page, re.S)
+    assert found, "docs/audit.md lost its inclusion-check script"
     return found.group(1)
 
 
